@@ -1,0 +1,136 @@
+package io.tokencost.bench;
+
+import io.tokencost.backend.Backends;
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.kernels.MemoryStream;
+import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.RandomData;
+import io.tokencost.measure.KernelSamples;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory suite: copy, read, write and triad on random non-zero data. Each invocation is one
+ * cold sample: caches flushed (GPU), then the kernel timed on the device's own clock and recorded
+ * in {@link KernelSamples}; JMH's own score (wall time of flush + launch + sync) stays as a
+ * cross-check. The harness sizes {@code elements} from the device's last-level cache; the default
+ * here (1 GiB per array) serves plain JMH use of the jar.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class MemoryBench {
+
+    /** Back-to-back launches in one batch sample (GPU only: there the launch queue hides launch cost). */
+    static final int BATCH_LAUNCHES = 10;
+
+    @Param("cpu")
+    public String backend;
+
+    @Param("0")
+    public int device;
+
+    @Param({"copy", "read", "write", "triad"})
+    public String op;
+
+    @Param("268435456")
+    public long elements;
+
+    private Session session;
+    private MemoryStreamKernels kernels;
+    private KernelTimer timer;
+    private MemoryStream.Op kernel;
+    private Buffer a;
+    private Buffer b;
+    private Buffer c;
+    private Buffer partials;
+    private float scalar;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        KernelSamples.get().reset();
+        kernel = MemoryStream.Op.of(op);
+        session = Backends.byId(backend).open(device);
+        kernels = session.memoryStream();
+        timer = session.newTimer();
+        a = randomBuffer(1);
+        b = kernel.arrays() > 1 ? randomBuffer(2) : null;
+        c = kernel.arrays() > 2 ? randomBuffer(3) : null;
+        partials = session.allocateFloats(kernels.readPartials(elements));
+        scalar = 0.5f + (float) Math.random();
+    }
+
+    private Buffer randomBuffer(long seed) {
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("elements per array must fit a Java array: " + elements);
+        }
+        Buffer buf = session.allocateFloats(elements);
+        buf.upload(RandomData.uniformParallel((int) elements, System.nanoTime() ^ seed));
+        return buf;
+    }
+
+    @Setup(Level.Iteration)
+    public void clockBefore() {
+        session.measureClockMhz().ifPresent(KernelSamples.get()::recordClockMhz);
+    }
+
+    @Benchmark
+    public void measure() {
+        session.flushCaches();
+        timer.start();
+        launch();
+        KernelSamples.get().recordKernelSeconds(timer.stopSeconds());
+    }
+
+    private void launch() {
+        switch (kernel) {
+            case COPY -> kernels.copy(b, a);
+            case READ -> kernels.read(a, partials);
+            case WRITE -> kernels.write(a, scalar);
+            case TRIAD -> kernels.triad(a, b, c, scalar);
+            default -> throw new IllegalStateException("unhandled " + kernel);
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void batchAndClockAfter() {
+        if (!backend.equals("cpu")) {
+            session.flushCaches();
+            timer.start();
+            for (int i = 0; i < BATCH_LAUNCHES; i++) {
+                launch();
+            }
+            KernelSamples.get().recordBatchSecondsPerLaunch(timer.stopSeconds() / BATCH_LAUNCHES);
+        }
+        session.measureClockMhz().ifPresent(KernelSamples.get()::recordClockMhz);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        KernelSamples.get().writeToRequestedFile();
+        for (Buffer buf : new Buffer[] {a, b, c, partials}) {
+            if (buf != null) {
+                buf.close();
+            }
+        }
+        session.close();
+    }
+}

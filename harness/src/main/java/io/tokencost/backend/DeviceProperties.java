@@ -1,0 +1,30 @@
+package io.tokencost.backend;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the results need to know of a device, read from the device itself (attributes, /proc, /sys).
+ * {@code details} holds the rest, in the order printed by {@code tokencost devices}.
+ *
+ * @param peakBandwidthBytesPerS theoretical DRAM bandwidth from attributes (2·memClock·busWidth/8 on
+ *        GPUs), or 0 where the machine does not tell it (most CPUs): never a datasheet guess
+ * @param lastLevelCacheBytes L2 on GPUs, the last-level cache on CPUs: working sets are sized from it
+ */
+public record DeviceProperties(
+        String backend,
+        int index,
+        String name,
+        String driverVersion,
+        String cudaVersion,
+        String computeCapability,
+        int computeUnits,
+        long memoryBytes,
+        long peakBandwidthBytesPerS,
+        long lastLevelCacheBytes,
+        Map<String, String> details) {
+
+    public DeviceProperties {
+        details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+}

@@ -1,0 +1,43 @@
+package io.tokencost.backend;
+
+import io.tokencost.kernels.MemoryStreamKernels;
+
+/**
+ * One open device: allocates buffers, exposes each kernel family's launcher, and times them.
+ * Kernel launches may be asynchronous; {@link #synchronize()} waits for them.
+ */
+public interface Session extends AutoCloseable {
+
+    DeviceProperties device();
+
+    Buffer allocateFloats(long elements);
+
+    /** Launcher for the memory-bandwidth kernels (memory_stream.cu and its Java twin). */
+    MemoryStreamKernels memoryStream();
+
+    /** Waits until every launched kernel has finished. */
+    void synchronize();
+
+    /**
+     * Evicts the device's last-level cache (GPU: memset of an L2-sized buffer), so the next
+     * sample reads from DRAM. A no-op where working sets are sized past the cache instead.
+     */
+    void flushCaches();
+
+    /**
+     * The SM clock right now, measured by a tiny kernel that spins for a fixed number of clock64
+     * cycles against %globaltimer (nvbench's throttle check). Empty where no such clock exists (CPU).
+     */
+    java.util.OptionalDouble measureClockMhz();
+
+    /** Nominal (maximum) SM clock from attributes, or 0 where unknown: samples under 75 % are throttled. */
+    default double nominalClockMhz() {
+        return 0;
+    }
+
+    /** A timer of the device's own clock: CUDA events on GPUs, System.nanoTime on the CPU. */
+    KernelTimer newTimer();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,105 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.DeviceProperties;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the CPU's properties from the machine itself: /proc/cpuinfo, /sys caches, the JVM. */
+public final class CpuInfo {
+
+    private static final Path CACHE_DIR = Path.of("/sys/devices/system/cpu/cpu0/cache");
+
+    private CpuInfo() {
+    }
+
+    public static DeviceProperties read() {
+        Map<String, String> details = new LinkedHashMap<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        details.put("cores", Integer.toString(cores));
+        long llc = 0;
+        for (Map.Entry<String, Long> cache : caches().entrySet()) {
+            details.put(cache.getKey(), mib(cache.getValue()));
+            llc = cache.getValue();
+        }
+        details.put("vector_width_bits", vectorBits());
+        details.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        long memory = physicalMemory();
+        return new DeviceProperties("cpu", 0, modelName(), "", "", "", cores, memory, 0L, llc, details);
+    }
+
+    /** Cache levels in ascending order, "L1d", "L2", "L3" → bytes (the last one is the LLC). */
+    static Map<String, Long> caches() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (!Files.isDirectory(CACHE_DIR)) {
+            return out;
+        }
+        try (var dirs = Files.list(CACHE_DIR)) {
+            for (Path index : dirs.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
+                String type = Files.readString(index.resolve("type")).trim();
+                if (type.equals("Instruction")) {
+                    continue;
+                }
+                String level = Files.readString(index.resolve("level")).trim();
+                long bytes = parseSize(Files.readString(index.resolve("size")).trim());
+                out.put("L" + level + (type.equals("Data") ? "d" : ""), bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            // caches unknown: the caller sizes working sets from a conservative default
+        }
+        return out;
+    }
+
+    /** "266240K" → bytes. */
+    static long parseSize(String s) {
+        String u = s.toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (u.endsWith("K")) {
+            mult = 1024;
+        } else if (u.endsWith("M")) {
+            mult = 1024 * 1024;
+        } else if (u.endsWith("G")) {
+            mult = 1024L * 1024 * 1024;
+        }
+        String digits = mult == 1 ? u : u.substring(0, u.length() - 1);
+        return Long.parseLong(digits.trim()) * mult;
+    }
+
+    private static String modelName() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            Optional<String> model = lines.stream().filter(l -> l.startsWith("model name")).findFirst();
+            if (model.isPresent()) {
+                return model.get().substring(model.get().indexOf(':') + 1).trim();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch") + " CPU";
+    }
+
+    private static long physicalMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private static String vectorBits() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return "unavailable (start java with --add-modules jdk.incubator.vector)";
+        }
+        return Integer.toString(VectorSum.SPECIES.vectorBitSize());
+    }
+
+    private static String mib(long bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
+}

@@ -1,0 +1,73 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.kernels.MemoryStreamKernels;
+
+/** CPU kernels run synchronously on a pool of one thread per core. */
+final class CpuSession implements Session {
+
+    private final DeviceProperties device;
+    private final CpuParallel parallel;
+    private final CpuMemoryStream memoryStream;
+
+    CpuSession(DeviceProperties device) {
+        this.device = device;
+        this.parallel = new CpuParallel(device.computeUnits());
+        this.memoryStream = new CpuMemoryStream(parallel);
+    }
+
+    @Override
+    public DeviceProperties device() {
+        return device;
+    }
+
+    @Override
+    public Buffer allocateFloats(long elements) {
+        return new CpuBuffer(elements);
+    }
+
+    @Override
+    public MemoryStreamKernels memoryStream() {
+        return memoryStream;
+    }
+
+    @Override
+    public void synchronize() {
+        // CPU kernels return when done
+    }
+
+    @Override
+    public void flushCaches() {
+        // CPU working sets are sized at >= 4x the last-level cache instead
+    }
+
+    @Override
+    public java.util.OptionalDouble measureClockMhz() {
+        return java.util.OptionalDouble.empty();
+    }
+
+    @Override
+    public KernelTimer newTimer() {
+        return new KernelTimer() {
+            private long start;
+
+            @Override
+            public void start() {
+                start = System.nanoTime();
+            }
+
+            @Override
+            public double stopSeconds() {
+                return (System.nanoTime() - start) * 1e-9;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

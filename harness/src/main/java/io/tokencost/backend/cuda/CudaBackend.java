@@ -1,0 +1,66 @@
+package io.tokencost.backend.cuda;
+
+import io.tokencost.backend.Availability;
+import io.tokencost.backend.Backend;
+import io.tokencost.backend.BackendUnavailableException;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.Session;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NVIDIA GPUs through the CUDA driver API (JCuda's driver binding only), running the kernels that
+ * the kernels module compiled with nvcc (PTX for compute_80 and up, cubins for sm_90).
+ * Needs only the NVIDIA driver at run time, not the CUDA toolkit.
+ */
+public final class CudaBackend implements Backend {
+
+    /** The probe runs once per JVM: loading the driver binding cannot be undone or retried. */
+    private static final class Probe {
+        static final Availability RESULT = CudaDriver.probe();
+    }
+
+    @Override
+    public String id() {
+        return "cuda";
+    }
+
+    /** Never throws: no driver, no device, kernels not built, driver too old are each one line. */
+    @Override
+    public Availability availability() {
+        try {
+            return Probe.RESULT;
+        } catch (Throwable e) {   // the probe catches everything itself; this guards class loading
+            return Availability.no("the CUDA backend failed to start: " + CudaDriver.oneLine(String.valueOf(e)));
+        }
+    }
+
+    @Override
+    public List<DeviceProperties> devices() {
+        requireAvailable();
+        String kernelsCuda = KernelManifest.load().map(KernelManifest::nvccVersion).orElse("");
+        List<DeviceProperties> devices = new ArrayList<>();
+        for (int i = 0, n = CudaDriver.deviceCount(); i < n; i++) {
+            devices.add(CudaDriver.properties(i, kernelsCuda));
+        }
+        return devices;
+    }
+
+    @Override
+    public Session open(int deviceIndex) {
+        requireAvailable();
+        int count = CudaDriver.deviceCount();
+        if (deviceIndex < 0 || deviceIndex >= count) {
+            throw new IllegalArgumentException("the cuda backend has devices 0.." + (count - 1) + "; got " + deviceIndex);
+        }
+        return new CudaSession(deviceIndex);
+    }
+
+    private void requireAvailable() {
+        Availability a = availability();
+        if (!a.available()) {
+            throw new BackendUnavailableException(a.reason());
+        }
+    }
+}

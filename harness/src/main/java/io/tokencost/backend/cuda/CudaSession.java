@@ -1,0 +1,244 @@
+package io.tokencost.backend.cuda;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.kernels.MemoryStreamKernels;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+import static jcuda.driver.CUdevice_attribute.*;
+
+/**
+ * One device's primary context: modules loaded from the classpath on first use (the cubin for the
+ * device's architecture, else the PTX), buffers, timers, the L2 flush buffer and the clock probe.
+ * Any thread may call it (the context is made current first); calls must not overlap.
+ */
+final class CudaSession implements Session {
+
+    /** clock_probe spins this many SM cycles: about 0.5 ms at 2 GHz, far above %globaltimer's resolution. */
+    static final long CLOCK_PROBE_CYCLES = 1_000_000;
+    /** The flush buffer is at least this big even when L2 is smaller. */
+    static final long MIN_FLUSH_BYTES = 64L << 20;
+
+    private final CUdevice device;
+    private final CUcontext context = new CUcontext();
+    private final DeviceProperties properties;
+    private final String nvccVersion;
+    private final String computeCapability;
+    private final double nominalClockMhz;
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final Map<String, String> moduleBinaries = new HashMap<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Set<CudaBuffer> buffers = new LinkedHashSet<>();
+    private final Set<CudaTimer> timers = new LinkedHashSet<>();
+    private final CudaLauncher launcher = new CudaLauncher(this);
+    private final CudaMemoryStream memoryStream;
+    private CUdeviceptr flushBuffer;
+    private long flushBytes;
+    private CUdeviceptr clockOut;
+    private boolean closed;
+
+    CudaSession(int deviceIndex) {
+        KernelManifest manifest = KernelManifest.load()
+                .orElseThrow(() -> new io.tokencost.backend.BackendUnavailableException(KernelManifest.NOT_BUILT));
+        this.nvccVersion = manifest.nvccVersion();
+        this.device = CudaDriver.device(deviceIndex);
+        this.properties = CudaDriver.properties(deviceIndex, nvccVersion);
+        this.computeCapability = properties.computeCapability();
+        this.nominalClockMhz = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_CLOCK_RATE, 0) / 1000.0;
+        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+        CudaDriver.makeCurrent(context);
+        int sms = properties.computeUnits();
+        int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
+        this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
+    }
+
+    /** Makes this session's context current on the calling thread. */
+    void bind() {
+        if (closed) {
+            throw new IllegalStateException("CUDA session on device " + properties.index() + " is closed");
+        }
+        CudaDriver.makeCurrent(context);
+    }
+
+    /** A kernel, loading its module on first use. */
+    CUfunction function(String module, String name) {
+        String key = module + "/" + name;
+        CUfunction f = functions.get(key);
+        if (f == null) {
+            CUmodule m = modules.get(module);
+            if (m == null) {
+                CudaDriver.Loaded loaded = CudaDriver.loadModule(module, computeCapability, nvccVersion);
+                m = loaded.module();
+                modules.put(module, m);
+                moduleBinaries.put(module, loaded.binary());
+            }
+            f = new CUfunction();
+            JCudaDriver.cuModuleGetFunction(f, m, name);
+            functions.put(key, f);
+        }
+        return f;
+    }
+
+    /** What was loaded for a module ({@code sm_90 cubin}, {@code ptx (JIT)}), or null when not yet loaded. */
+    String moduleBinary(String module) {
+        return moduleBinaries.get(module);
+    }
+
+    @Override
+    public DeviceProperties device() {
+        return properties;
+    }
+
+    @Override
+    public Buffer allocateFloats(long elements) {
+        bind();
+        CudaBuffer b = new CudaBuffer(this, elements);
+        buffers.add(b);
+        return b;
+    }
+
+    @Override
+    public MemoryStreamKernels memoryStream() {
+        return memoryStream;
+    }
+
+    @Override
+    public void synchronize() {
+        bind();
+        JCudaDriver.cuCtxSynchronize();
+    }
+
+    /** nvbench's flush: a memset over a buffer of max(L2, 64 MiB), allocated once. */
+    @Override
+    public void flushCaches() {
+        bind();
+        if (flushBuffer == null) {
+            long bytes = Math.max(properties.lastLevelCacheBytes(), MIN_FLUSH_BYTES);
+            bytes = (bytes + 3) & ~3L;
+            CUdeviceptr p = new CUdeviceptr();
+            JCudaDriver.cuMemAlloc(p, bytes);
+            flushBuffer = p;
+            flushBytes = bytes;
+        }
+        JCudaDriver.cuMemsetD32(flushBuffer, 0, flushBytes / 4);
+    }
+
+    /** SM MHz = cycles / ns · 1000 from clock_probe (1 thread spinning {@value #CLOCK_PROBE_CYCLES} cycles). */
+    @Override
+    public OptionalDouble measureClockMhz() {
+        bind();
+        if (clockOut == null) {
+            CUdeviceptr p = new CUdeviceptr();
+            JCudaDriver.cuMemAlloc(p, 2 * Long.BYTES);
+            clockOut = p;
+        }
+        launcher.launch("clock_probe", "clock_probe", new LaunchConfig(1, 1, 0), clockOut, CLOCK_PROBE_CYCLES);
+        long[] out = new long[2];
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(out), clockOut, 2L * Long.BYTES);   // waits for the kernel
+        return clockMhz(out[0], out[1]);
+    }
+
+    static OptionalDouble clockMhz(long elapsedNs, long elapsedCycles) {
+        if (elapsedNs <= 0 || elapsedCycles <= 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of((double) elapsedCycles / elapsedNs * 1000.0);
+    }
+
+    @Override
+    public double nominalClockMhz() {
+        return nominalClockMhz;
+    }
+
+    @Override
+    public KernelTimer newTimer() {
+        bind();
+        CudaTimer t = new CudaTimer(this);
+        timers.add(t);
+        return t;
+    }
+
+    void release(CudaBuffer b) {
+        bind();
+        if (buffers.remove(b)) {
+            b.free();
+        }
+    }
+
+    void release(CudaTimer t) {
+        bind();
+        if (timers.remove(t)) {
+            t.destroy();
+        }
+    }
+
+    /** Waits for the device, frees every buffer, event and module, and releases the context. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        try {
+            CudaDriver.makeCurrent(context);
+            run(failures, JCudaDriver::cuCtxSynchronize);
+            for (CudaBuffer b : buffers) {
+                run(failures, b::free);
+            }
+            buffers.clear();
+            for (CudaTimer t : timers) {
+                run(failures, t::destroy);
+            }
+            timers.clear();
+            if (flushBuffer != null) {
+                CUdeviceptr p = flushBuffer;
+                run(failures, () -> JCudaDriver.cuMemFree(p));
+                flushBuffer = null;
+            }
+            if (clockOut != null) {
+                CUdeviceptr p = clockOut;
+                run(failures, () -> JCudaDriver.cuMemFree(p));
+                clockOut = null;
+            }
+            for (CUmodule m : modules.values()) {
+                run(failures, () -> JCudaDriver.cuModuleUnload(m));
+            }
+            modules.clear();
+            functions.clear();
+        } finally {
+            closed = true;
+            CudaDriver.forgetCurrent();
+            run(failures, () -> JCudaDriver.cuDevicePrimaryCtxRelease(device));
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void run(List<RuntimeException> failures, Runnable r) {
+        try {
+            r.run();
+        } catch (CudaException | IllegalStateException e) {
+            failures.add(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.tokencost.cli;
+
+import io.tokencost.backend.Availability;
+import io.tokencost.backend.Backend;
+import io.tokencost.backend.BackendUnavailableException;
+import io.tokencost.backend.Backends;
+import picocli.CommandLine.Option;
+
+/** {@code --backend} and {@code --device}, shared by run and verify. */
+final class BackendOptions {
+
+    @Option(names = "--backend", paramLabel = "cpu|cuda|emu",
+            description = "Backend to use (default: the best available: cuda when a GPU works, else cpu).")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "INDEX", defaultValue = "0", description = "Device index (default: ${DEFAULT-VALUE}).")
+    int device;
+
+    /** The backend asked for (exit 3 when it cannot run here), or the best available one. */
+    Backend resolve() {
+        if (device < 0) {
+            throw new IllegalArgumentException("--device must be >= 0, got " + device);
+        }
+        if (backend == null) {
+            return Backends.best();
+        }
+        Backend b = Backends.byId(backend);
+        Availability a = b.availability();
+        if (!a.available()) {
+            throw new BackendUnavailableException("backend " + b.id() + " is not available: " + a.reason());
+        }
+        return b;
+    }
+}

@@ -1,0 +1,75 @@
+package io.tokencost.cli;
+
+import io.tokencost.backend.BackendUnavailableException;
+import io.tokencost.results.ResultFormatException;
+import io.tokencost.results.RunIdentity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.UncheckedIOException;
+
+/**
+ * {@code tokencost}: measure what an LLM token costs on this machine.
+ * Exit codes: 0 ok, 1 a kernel failed verification or a case failed, 2 bad input, 3 the backend
+ * named is not available here.
+ */
+@Command(name = "tokencost", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Measures what an LLM token costs on this machine.",
+        subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, JmhCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_UNAVAILABLE = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI in-process and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("tokencost: " + ex.getMessage() + " (see --help)");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("tokencost: " + oneLine(ex));
+            if (System.getenv("TOKENCOST_DEBUG") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return exitCodeOf(ex);
+        });
+        return cl;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof BackendUnavailableException) {
+            return EXIT_UNAVAILABLE;
+        }
+        if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException || ex instanceof ResultFormatException) {
+            return EXIT_BAD_INPUT;
+        }
+        return EXIT_FAILED;
+    }
+
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName();
+        }
+        return m.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"tokencost " + RunIdentity.currentHarnessVersion(), "JVM " + System.getProperty("java.runtime.version")};
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.tokencost.cli;
+
+import io.tokencost.backend.Backend;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.Session;
+import io.tokencost.cost.DecodeCeilingSummary;
+import io.tokencost.cost.ModelPresets;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.Price;
+import io.tokencost.cost.PriceCatalog;
+import io.tokencost.kernels.CheckResult;
+import io.tokencost.measure.KernelSamples;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunIdentity;
+import io.tokencost.results.RunOutput;
+import io.tokencost.results.TablePrinter;
+import io.tokencost.suite.BenchCase;
+import io.tokencost.suite.CaseRows;
+import io.tokencost.suite.JmhCaseRunner;
+import io.tokencost.suite.Profile;
+import io.tokencost.suite.Suite;
+import io.tokencost.suite.Suites;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Verifies the kernels, measures the suites with JMH, writes results CSV + JSON and prints "
+                + "the measured table and the decode cost ceiling.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BackendOptions backendOptions = new BackendOptions();
+
+    @Option(names = "--suite", paramLabel = "LIST", defaultValue = "memory",
+            description = "Comma-separated suites (default: ${DEFAULT-VALUE}).")
+    String suites;
+
+    static final class ProfileChoice {
+        @Option(names = "--quick", description = "Short sweep (default): the CPU suite in about two minutes.")
+        boolean quick;
+        @Option(names = "--full", description = "All sizes, more iterations.")
+        boolean full;
+    }
+
+    @ArgGroup(exclusive = true)
+    ProfileChoice profileChoice;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for results.csv and samples.json (default: results/runs/<stamp>-<host>-<device>).")
+    Path out;
+
+    @Option(names = "--price-per-hour", paramLabel = "USD", description = "Device price in $/hour (default: the price catalog's entry for the device).")
+    Double pricePerHour;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--working-set", paramLabel = "SIZE", description = "Override the working-set size of each case (e.g. 64MiB); rows below 4x the last-level cache are labelled warm.")
+    String workingSet;
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")
+    int forks;
+
+    @Override
+    public Integer call() throws Exception {
+        // validate every input before anything is measured
+        List<Suite> chosen = Suites.parse(suites);
+        ModelSpec modelSpec = ModelPresets.byName(model);
+        Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
+        if (pricePerHour != null && !(pricePerHour > 0 && pricePerHour < 1e6)) {
+            throw new IllegalArgumentException("--price-per-hour must be a positive number of dollars below 1000000, got " + pricePerHour);
+        }
+        if (forks < 0 || forks > 10) {
+            throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
+        }
+        Backend backend = backendOptions.resolve();
+        PrintWriter stdout = spec.commandLine().getOut();
+        TablePrinter table = new TablePrinter(stdout);
+
+        DeviceProperties device;
+        double nominalClock;
+        Map<String, CheckResult> checks = new HashMap<>();
+        try (Session session = backend.open(backendOptions.device)) {
+            device = session.device();
+            nominalClock = session.nominalClockMhz();
+            stdout.println("tokencost " + RunIdentity.currentHarnessVersion() + " on " + backend.id() + ":" + device.index() + " (" + device.name() + ")");
+            stdout.println("verifying kernels on fresh random inputs...");
+            for (CheckResult r : VerifyCommand.verifyAll(session)) {
+                checks.put(r.family() + "/" + r.kernel(), r);
+                if (!r.passed()) {
+                    stdout.printf(Locale.ROOT, "  %s/%s FAILED verification (max rel error %.3g): it will not be measured%n", r.family(), r.kernel(), r.maxRelError());
+                }
+            }
+        }
+        long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
+        if (workingSet != null && (override < 4096 || (device.memoryBytes() > 0 && override > device.memoryBytes() / 2))) {
+            throw new IllegalArgumentException("--working-set must be between 4KiB and half the device memory (" + (device.memoryBytes() >> 20) + " MiB), got " + workingSet);
+        }
+        List<BenchCase> cases = new ArrayList<>();
+        for (Suite s : chosen) {
+            cases.addAll(s.cases(profile, device, override));
+        }
+
+        RunIdentity identity = RunIdentity.create(device);
+        Path dir = out != null ? out : Path.of("results", "runs", identity.directoryName());
+        int failures = 0;
+        List<ResultRow> rows = new ArrayList<>();
+        try (RunOutput output = new RunOutput(dir, identity)) {
+            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), physicalMemory());
+            stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT) + "), JMH log: " + dir.resolve("jmh.log"));
+            table.measuredHeader();
+            for (BenchCase c : cases) {
+                CheckResult check = checks.get(c.family() + "/" + c.kernel());
+                if (check == null || !check.passed()) {
+                    stdout.println(c.label() + ": not measured, the kernel did not pass verification");
+                    failures++;
+                    continue;
+                }
+                try {
+                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index());
+                    ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, Double.NaN);
+                    output.append(row, raw.asJson());
+                    rows.add(row);
+                    table.measured(row);
+                    stdout.flush();
+                } catch (Exception e) {
+                    // one failed case must not lose the others: report it and go on
+                    stdout.println(c.label() + ": FAILED: " + Main.oneLine(e));
+                    failures++;
+                }
+            }
+            costSummary(identity, modelSpec, rows, output, table, device);
+            output.finish();
+        }
+        stdout.println();
+        stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
+        stdout.flush();
+        return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
+                             TablePrinter table, DeviceProperties device) {
+        // the decode ceiling streams weights: judge it by the measured read bandwidth
+        double readBw = rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))
+                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max().orElse(Double.NaN);
+        if (Double.isNaN(readBw)) {
+            return;
+        }
+        Optional<Price> price = pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : PriceCatalog.load().lookup(device.name());
+        List<ResultRow> ceiling = DecodeCeilingSummary.rows(identity.cells(), modelSpec, readBw, price);
+        for (ResultRow r : ceiling) {
+            output.append(r, Map.of());
+        }
+        String hint = price.map(p -> String.format(Locale.ROOT, "at $%.2f/h (%s)", p.usdPerHour(), p.source()))
+                .orElse("no price for '" + device.name() + "' in the catalog: add --price-per-hour USD for the $ column");
+        table.ceiling(String.format(Locale.ROOT, "Decode ceiling for %s at batch 1 (weights streamed at the measured read bandwidth %.1f GB/s;"
+                + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);
+    }
+
+    private static long physicalMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package io.tokencost.cli;
+
+import io.tokencost.backend.Backend;
+import io.tokencost.backend.Session;
+import io.tokencost.kernels.CheckResult;
+import io.tokencost.kernels.KernelChecks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Checks every kernel of a backend against its Java reference on fresh random inputs "
+                + "(odd sizes, outputs poisoned with NaN). Exit 1 on any mismatch.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BackendOptions backendOptions = new BackendOptions();
+
+    @Override
+    public Integer call() {
+        Backend backend = backendOptions.resolve();
+        PrintWriter out = spec.commandLine().getOut();
+        List<CheckResult> results;
+        try (Session session = backend.open(backendOptions.device)) {
+            out.println("verifying on " + backend.id() + ":" + backendOptions.device + " (" + session.device().name() + ")");
+            results = verifyAll(session);
+        }
+        boolean ok = true;
+        for (CheckResult r : results) {
+            out.printf(Locale.ROOT, "  %-14s %-8s %-5s cases %-3d max rel error %-10.3g bound %-7.0e %s%n", r.family(), r.kernel(),
+                    r.dtype(), r.cases(), r.maxRelError(), r.bound(), r.passed() ? "PASS" : "FAIL" + (r.failure() != null ? ": " + r.failure() : ""));
+            ok &= r.passed();
+        }
+        out.println(ok ? "all kernels verified" : "VERIFICATION FAILED");
+        out.flush();
+        return ok ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** Every registered kernel family on fresh random inputs (a new seed each call). */
+    static List<CheckResult> verifyAll(Session session) {
+        SplittableRandom random = new SplittableRandom();
+        return KernelChecks.all().stream().flatMap(k -> k.check(session, random).stream()).toList();
+    }
+}

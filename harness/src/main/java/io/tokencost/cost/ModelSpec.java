@@ -1,0 +1,79 @@
+package io.tokencost.cost;
+
+/**
+ * A transformer's shape, as its config.json gives it. Dense models have {@code experts == 0}; MoE
+ * models route each token to {@code expertsPerToken} of {@code experts} MLPs of width {@code moeFfn}.
+ * Linear layers are stored as out x in matrices (rows = output features).
+ */
+public record ModelSpec(String name, int hidden, int layers, int heads, int kvHeads, int headDim, int ffn,
+                        int vocab, boolean tiedEmbeddings, int experts, int expertsPerToken, int moeFfn) {
+
+    public ModelSpec {
+        if (hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || vocab <= 0) {
+            throw new IllegalArgumentException("model " + name + ": sizes must be positive");
+        }
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("model " + name + ": heads " + heads + " not a multiple of kv heads " + kvHeads);
+        }
+    }
+
+    private long attentionParams() {
+        long q = (long) heads * headDim * hidden;
+        long kv = 2L * kvHeads * headDim * hidden;
+        long o = (long) hidden * heads * headDim;
+        return q + kv + o;
+    }
+
+    private long mlpParams(int width) {
+        return 3L * hidden * width; // gate, up, down
+    }
+
+    private long expertWidth() {
+        return experts > 0 ? moeFfn : ffn;
+    }
+
+    private long routerParams() {
+        return experts > 0 ? (long) experts * hidden : 0;
+    }
+
+    /** Every parameter: embeddings, LM head (unless tied), attention, MLPs (all experts), norms. */
+    public long parameterCount() {
+        long perLayer = attentionParams() + routerParams() + 2L * hidden
+                + (experts > 0 ? experts * mlpParams((int) expertWidth()) : mlpParams(ffn));
+        return embeddingParams() * (tiedEmbeddings ? 1 : 2) + layers * perLayer + hidden;
+    }
+
+    /** Parameters a single token touches: only its top-k experts' MLPs. */
+    public long activeParameterCount() {
+        long perLayer = attentionParams() + routerParams() + 2L * hidden
+                + (experts > 0 ? (long) expertsPerToken * mlpParams((int) expertWidth()) : mlpParams(ffn));
+        return embeddingParams() * (tiedEmbeddings ? 1 : 2) + layers * perLayer + hidden;
+    }
+
+    private long embeddingParams() {
+        return (long) vocab * hidden;
+    }
+
+    /**
+     * Weight bytes one decode step at batch 1 streams from memory: every linear layer a token touches
+     * in {@code format}, the LM head and norms at 16 bits. The input embedding is not streamed (one
+     * row is read), unless it is tied to the LM head, which is streamed anyway.
+     */
+    public double decodeWeightBytesPerToken(WeightFormat format) {
+        double attention = format.matrixBytes((long) heads * headDim, hidden)
+                + 2 * format.matrixBytes((long) kvHeads * headDim, hidden)
+                + format.matrixBytes(hidden, (long) heads * headDim);
+        int active = experts > 0 ? expertsPerToken : 1;
+        double mlp = active * (2 * format.matrixBytes(expertWidth(), hidden) + format.matrixBytes(hidden, expertWidth()));
+        double router = routerParams() * 2.0;
+        double norms = 2.0 * (2L * hidden);
+        double perLayer = attention + mlp + router + norms;
+        double lmHead = embeddingParams() * 2.0;
+        return layers * perLayer + lmHead + hidden * 2.0;
+    }
+
+    /** KV-cache bytes per token of context: 2 (K and V) x layers x kv_heads x head_dim x bytes. */
+    public long kvBytesPerToken(int bytesPerElement) {
+        return 2L * layers * kvHeads * headDim * bytesPerElement;
+    }
+}

@@ -1,0 +1,127 @@
+package io.tokencost.measure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects, inside the (forked) benchmark JVM, the per-invocation kernel times measured on the
+ * device's own clock, and the device clock around each iteration. Warm-up iterations are discarded.
+ * {@link KernelTimeProfiler} hands each iteration's summary to JMH; {@link #writeTo} hands the raw
+ * samples to the parent process, which computes the statistics of the row.
+ *
+ * <p>One static instance per JVM: JMH runs one benchmark trial at a time in a fork.
+ */
+public final class KernelSamples {
+
+    /** Set by the parent (-D) to the file the trial's raw samples go to. */
+    public static final String FILE_PROPERTY = "tokencost.samples.file";
+
+    /** Keeps memory bounded for microsecond kernels: later samples past this are not stored. */
+    static final int MAX_SAMPLES = 1_000_000;
+
+    private static final KernelSamples INSTANCE = new KernelSamples();
+
+    private final List<Double> measured = new ArrayList<>();
+    private final List<Double> iteration = new ArrayList<>();
+    private final List<Double> batchPerLaunch = new ArrayList<>();
+    private final List<Double> clocksMhz = new ArrayList<>();
+    private boolean warmup = true;
+
+    public static KernelSamples get() {
+        return INSTANCE;
+    }
+
+    public synchronized void reset() {
+        measured.clear();
+        iteration.clear();
+        batchPerLaunch.clear();
+        clocksMhz.clear();
+        warmup = true;
+    }
+
+    /** Starts an iteration; samples of warm-up iterations are dropped at its end. */
+    public synchronized void beginIteration(boolean isWarmup) {
+        warmup = isWarmup;
+        iteration.clear();
+    }
+
+    /** One cold sample: one kernel invocation, caches flushed before it. */
+    public synchronized void recordKernelSeconds(double seconds) {
+        if (iteration.size() < MAX_SAMPLES) {
+            iteration.add(seconds);
+        }
+    }
+
+    /** One batch sample: the time of many back-to-back launches divided by their count. */
+    public synchronized void recordBatchSecondsPerLaunch(double seconds) {
+        if (!warmup) {
+            batchPerLaunch.add(seconds);
+        }
+    }
+
+    public synchronized void recordClockMhz(double mhz) {
+        if (!warmup) {
+            clocksMhz.add(mhz);
+        }
+    }
+
+    /** Ends an iteration and returns its samples (empty for warm-up ones). */
+    public synchronized List<Double> endIteration() {
+        List<Double> done = new ArrayList<>(iteration);
+        if (!warmup && measured.size() + done.size() <= MAX_SAMPLES) {
+            measured.addAll(done);
+        }
+        iteration.clear();
+        return warmup ? List.of() : done;
+    }
+
+    public synchronized List<Double> measured() {
+        return List.copyOf(measured);
+    }
+
+    /** Writes the raw samples as JSON, atomically, where the parent asked (if it asked). */
+    public synchronized void writeToRequestedFile() {
+        String file = System.getProperty(FILE_PROPERTY);
+        if (file != null && !file.isEmpty()) {
+            writeTo(Path.of(file));
+        }
+    }
+
+    public synchronized void writeTo(Path file) {
+        Raw raw = new Raw(List.copyOf(measured), List.copyOf(batchPerLaunch), List.copyOf(clocksMhz));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            new ObjectMapper().writeValue(tmp.toFile(), raw);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write samples to " + file, e);
+        }
+    }
+
+    public static Raw readFrom(Path file) {
+        try {
+            return new ObjectMapper().readValue(file.toFile(), Raw.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read samples from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What crosses from the benchmark JVM to the parent. */
+    public record Raw(List<Double> kernelSeconds, List<Double> batchSecondsPerLaunch, List<Double> clockMhz) {
+        public double[] kernelSecondsArray() {
+            return kernelSeconds.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        public Map<String, Object> asJson() {
+            return Map.of("kernel_s", kernelSeconds, "batch_s_per_launch", batchSecondsPerLaunch, "clock_mhz", clockMhz);
+        }
+    }
+}

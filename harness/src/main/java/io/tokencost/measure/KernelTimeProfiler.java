@@ -1,0 +1,45 @@
+package io.tokencost.measure;
+
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.InternalProfiler;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
+import org.openjdk.jmh.runner.IterationType;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Reports the kernel time measured on the device clock as JMH secondary results, so they appear in
+ * JMH's own output as {@code <benchmark>:kernel_time_median} etc. Every label is reported in every
+ * iteration (a missing one would aggregate as zero). Use: {@code -prof io.tokencost.measure.KernelTimeProfiler}.
+ */
+public final class KernelTimeProfiler implements InternalProfiler {
+
+    @Override
+    public String getDescription() {
+        return "kernel time on the device's own clock (CUDA events / nanoTime), per invocation";
+    }
+
+    @Override
+    public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+        KernelSamples.get().beginIteration(iterationParams.getType() == IterationType.WARMUP);
+    }
+
+    @Override
+    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
+                                                       IterationResult result) {
+        List<Double> samples = KernelSamples.get().endIteration();
+        double[] values = samples.stream().mapToDouble(Double::doubleValue).toArray();
+        SampleStats s = values.length > 0 ? SampleStats.of(values) : new SampleStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        List<Result> out = new ArrayList<>();
+        out.add(new ScalarResult("kernel_time_median", s.median(), "s", AggregationPolicy.AVG));
+        out.add(new ScalarResult("kernel_time_min", s.min(), "s", AggregationPolicy.MIN));
+        out.add(new ScalarResult("kernel_samples", s.count(), "#", AggregationPolicy.SUM));
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package io.tokencost.suite;
+
+import io.tokencost.measure.Workload;
+import io.tokencost.results.Column;
+
+import java.util.Map;
+
+/**
+ * One measured case: which JMH benchmark with which parameters, the shape it runs at (as result
+ * columns), and the work it declares. The harness derives every rate from {@link #workload()}.
+ *
+ * @param family      the kernel family (its .cu name) whose check must pass first
+ * @param benchmark   JMH benchmark method, e.g. {@code io.tokencost.bench.MemoryBench.measure}
+ * @param jmhParams   the @Param values that select this case (backend and device are added by the runner)
+ * @param workingSetBytes device memory the case touches (sizes the fork's heap on the CPU)
+ * @param l2          {@code cold} when caches cannot help (flushed, or working set >= 4x LLC), else {@code warm}
+ */
+public record BenchCase(String suite, String family, String kernel, String dtype, String weightFormat,
+                        Map<Column, Long> shape, Workload workload, long workingSetBytes, String l2,
+                        String benchmark, Map<String, String> jmhParams) {
+
+    public BenchCase {
+        shape = Map.copyOf(shape);
+        jmhParams = Map.copyOf(jmhParams);
+    }
+
+    /** A short label for tables and logs, e.g. {@code memory/copy n=268435456}. */
+    public String label() {
+        StringBuilder sb = new StringBuilder(suite).append('/').append(kernel);
+        for (Column c : Column.values()) {
+            Long v = shape.get(c);
+            if (v != null) {
+                sb.append(' ').append(c.header()).append('=').append(v);
+            }
+        }
+        return sb.toString();
+    }
+}

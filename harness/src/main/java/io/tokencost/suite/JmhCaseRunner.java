@@ -1,0 +1,91 @@
+package io.tokencost.suite;
+
+import io.tokencost.measure.KernelSamples;
+import io.tokencost.measure.KernelTimeProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one {@link BenchCase} through JMH (programmatically, in a forked JVM unless forks = 0) and
+ * returns the raw kernel-time samples the benchmark recorded. JMH's own log is appended to a file.
+ */
+public final class JmhCaseRunner {
+
+    private final Profile profile;
+    private final int forks;
+    private final Path jmhLog;
+    private final long physicalMemory;
+
+    public JmhCaseRunner(Profile profile, int forks, Path jmhLog, long physicalMemory) {
+        this.profile = profile;
+        this.forks = forks;
+        this.jmhLog = jmhLog;
+        this.physicalMemory = physicalMemory;
+    }
+
+    public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex) throws RunnerException, IOException {
+        Path samplesFile = Files.createTempFile("tokencost-samples", ".json");
+        try {
+            ChainedOptionsBuilder opts = new OptionsBuilder()
+                    .include("^" + Pattern.quote(c.benchmark()) + "$")
+                    .param("backend", backend)
+                    .param("device", Integer.toString(deviceIndex))
+                    .forks(forks)
+                    .warmupIterations(profile.warmupIterations)
+                    .warmupTime(TimeValue.milliseconds(profile.warmupMillis))
+                    .measurementIterations(profile.measurementIterations)
+                    .measurementTime(TimeValue.milliseconds(profile.measurementMillis))
+                    .addProfiler(KernelTimeProfiler.class)
+                    .shouldFailOnError(true)
+                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx" + heapMiB(c) + "m",
+                            "-D" + KernelSamples.FILE_PROPERTY + "=" + samplesFile);
+            c.jmhParams().forEach(opts::param);
+            if (forks == 0) {
+                System.setProperty(KernelSamples.FILE_PROPERTY, samplesFile.toString());
+            }
+            Collection<RunResult> results;
+            try (PrintStream log = new PrintStream(new FileOutputStream(jmhLog.toFile(), true), true, StandardCharsets.UTF_8)) {
+                log.println("### " + c.label() + " on " + backend + ":" + deviceIndex);
+                results = new Runner(opts.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
+            } finally {
+                if (forks == 0) {
+                    System.clearProperty(KernelSamples.FILE_PROPERTY);
+                }
+            }
+            if (results.isEmpty() || Files.size(samplesFile) == 0) {
+                throw new RunnerException("JMH produced no result for " + c.label() + " (see " + jmhLog + ")");
+            }
+            return KernelSamples.readFrom(samplesFile);
+        } catch (RunnerException e) {
+            throw new RunnerException(Objects.toString(e.getMessage(), "JMH failed") + " (details in " + jmhLog + ")", e);
+        } finally {
+            Files.deleteIfExists(samplesFile);
+        }
+    }
+
+    /** Heap for the fork: the host staging arrays and (on the CPU) the buffers, twice the working set, plus 1 GiB. */
+    long heapMiB(BenchCase c) {
+        long want = 2 * c.workingSetBytes() + (1L << 30);
+        if (physicalMemory > 0 && want > physicalMemory * 8 / 10) {
+            throw new IllegalArgumentException(c.label() + " needs " + (want >> 20) + " MiB of heap, more than 80 % of this machine's "
+                    + (physicalMemory >> 20) + " MiB: use a smaller --working-set");
+        }
+        return want >> 20;
+    }
+}
