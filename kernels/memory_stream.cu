@@ -58,7 +58,7 @@ stream_read(float* __restrict__ partials, const float* __restrict__ src, long lo
     __shared__ float warp_sums[32];
     const long long first = tc_thread_index();
     const long long stride = tc_thread_count();
-    const long long vend = tc_vector_end(n, tc_aligned16(partials, src, src));
+    const long long vend = tc_vector_end(n, tc_aligned16(src, src, src));
     const float4* __restrict__ s4 = reinterpret_cast<const float4*>(src);
     // four independent accumulators: more loads in flight and a shorter rounding chain
     float ax = 0.0f, ay = 0.0f, az = 0.0f, aw = 0.0f;
