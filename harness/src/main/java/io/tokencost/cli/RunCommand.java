@@ -157,10 +157,12 @@ final class RunCommand implements Callable<Integer> {
 
     private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
                              TablePrinter table, DeviceProperties device) {
-        // the decode ceiling streams weights: judge it by the measured read bandwidth
-        double readBw = rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))
+        // the decode ceiling streams weights from DRAM: judge it by the measured cold read bandwidth
+        double readBw = rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read")
+                        && r.get(Column.L2).equals("cold"))
                 .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max().orElse(Double.NaN);
         if (Double.isNaN(readBw)) {
+            table.note("no cost summary: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
         }
         Optional<Price> price = pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : PriceCatalog.load().lookup(device.name());

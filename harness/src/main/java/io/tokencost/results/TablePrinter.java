@@ -27,6 +27,11 @@ public final class TablePrinter {
                 r.get(Column.SAMPLES), r.get(Column.VERIFIED));
     }
 
+    public void note(String line) {
+        out.println();
+        out.println(line);
+    }
+
     public void flush() {
         out.flush();
     }

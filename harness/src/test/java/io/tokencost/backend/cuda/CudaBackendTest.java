@@ -78,6 +78,9 @@ class CudaBackendTest {
         assertEquals(2, ms.readPartials(1025));
         assertEquals(977, ms.readPartials(1_000_003));   // ceil(ceil(1000003 / 4) / 256)
         assertEquals(1056, ms.readPartials(1L << 31));
+        // copy, write and triad: one float4 per thread in one pass, however large the data
+        assertEquals(new LaunchConfig(2_097_152, 256, 0), ms.streamConfig(1L << 31));
+        assertEquals(new LaunchConfig(977, 256, 0), ms.streamConfig(1_000_003));
         assertThrows(IllegalArgumentException.class, () -> new LaunchConfig(0, 256, 0));
     }
 
@@ -102,10 +105,16 @@ class CudaBackendTest {
         ms.triad(a, b, c, 3f);
         LaunchConfig cfg = ms.config(4099);
         assertEquals(5, cfg.gridX());
-        assertEquals(List.of("stream_copy", cfg, a, b, 4099L), List.of(calls.get(0)));
+        LaunchConfig one = ms.streamConfig(4099);
+        assertEquals(5, one.gridX());
+        assertEquals(List.of("stream_copy", one, a, b, 4099L), List.of(calls.get(0)));
         assertEquals(List.of("stream_read", cfg, p, b, 4099L), List.of(calls.get(1)));
-        assertEquals(List.of("stream_write", cfg, a, 2.5f, 4099L), List.of(calls.get(2)));
-        assertEquals(List.of("stream_triad", cfg, a, b, c, 3f, 4099L), List.of(calls.get(3)));
+        assertEquals(List.of("stream_write", one, a, 2.5f, 4099L), List.of(calls.get(2)));
+        assertEquals(List.of("stream_triad", one, a, b, c, 3f, 4099L), List.of(calls.get(3)));
+        LaunchConfig bigRead = ms.config(1 << 20);
+        LaunchConfig bigCopy = ms.streamConfig(1 << 20);
+        assertEquals(8, bigRead.gridX());
+        assertEquals(1024, bigCopy.gridX());
         assertThrows(IllegalArgumentException.class, () -> ms.copy(a, new FakeBuffer(3)));
         assertThrows(IllegalArgumentException.class, () -> ms.read(b, new FakeBuffer(4)));
     }
