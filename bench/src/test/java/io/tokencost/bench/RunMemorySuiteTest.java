@@ -1,0 +1,67 @@
+package io.tokencost.bench;
+
+import io.tokencost.cli.Main;
+import io.tokencost.results.Column;
+import io.tokencost.results.CsvResultReader;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunOutput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole path in-process: CLI -> verify -> JMH (forks 0) -> CSV + JSON -> cost summary. */
+class RunMemorySuiteTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickMemorySuiteWritesMeasuredRowsWithPositiveBandwidth() throws Exception {
+        Path out = dir.resolve("run");
+        int code = Main.execute("run", "--backend", "cpu", "--suite", "memory", "--quick", "--working-set", "4MiB",
+                "--forks", "0", "--price-per-hour", "0.50", "--out", out.toString());
+        assertEquals(0, code);
+        assertFalse(Files.exists(out.resolve(RunOutput.CSV + ".partial")), "partial file left behind");
+        List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
+        List<ResultRow> measured = rows.stream().filter(r -> r.get(Column.SUITE).equals("memory")).toList();
+        assertEquals(Set.of("copy", "read", "write", "triad"), measured.stream().map(r -> r.get(Column.KERNEL)).collect(Collectors.toSet()));
+        for (ResultRow r : measured) {
+            assertTrue(r.number(Column.BYTES_PER_S) > 0, r.toString());
+            assertTrue(r.number(Column.SAMPLES) >= 5, r.toString());
+            assertTrue(r.number(Column.TIME_MIN_S) <= r.number(Column.TIME_MEDIAN_S));
+            assertEquals("true", r.get(Column.VERIFIED));
+            assertEquals("warm", r.get(Column.L2), "4 MiB is below 4x any LLC: must not be labelled cold");
+            assertEquals("cpu", r.get(Column.BACKEND));
+            // bytes are counted from the shape: n floats x arrays x 4 bytes
+            long n = Long.parseLong(r.get(Column.N));
+            int arrays = switch (r.get(Column.KERNEL)) { case "copy" -> 2; case "triad" -> 3; default -> 1; };
+            assertEquals(n * arrays * 4, Long.parseLong(r.get(Column.BYTES_MOVED)));
+            assertEquals(r.number(Column.BYTES_MOVED) / r.number(Column.TIME_MEDIAN_S), r.number(Column.BYTES_PER_S),
+                    r.number(Column.BYTES_PER_S) * 1e-5);
+        }
+        // warm rows give no cost ceiling: it needs a cold read
+        assertTrue(rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("ceiling")));
+        String json = Files.readString(out.resolve(RunOutput.JSON));
+        assertTrue(json.contains("\"kernel_s\""), "raw samples missing from the JSON");
+    }
+
+    @Test
+    void forkedJvmsMeasureToo() throws Exception {
+        Path out = dir.resolve("forked");
+        int code = Main.execute("run", "--backend", "cpu", "--working-set", "1MiB", "--forks", "1", "--out", out.toString());
+        assertEquals(0, code);
+        List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
+        assertEquals(4, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.number(Column.BYTES_PER_S) > 0));
+        assertTrue(Files.readString(out.resolve("jmh.log")).contains("# Fork: 1 of 1"), "JMH did not fork");
+    }
+}

@@ -1,0 +1,113 @@
+package io.tokencost.cli;
+
+import io.tokencost.backend.cuda.CudaBackend;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every bad input: one clear line on stderr, exit code 2 (3 for an unavailable backend), no stack trace. */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    static void assertOneLineError(Outcome o, int code, String fragment) {
+        assertEquals(code, o.code(), o.err());
+        String err = o.err().strip();
+        assertFalse(err.contains("\n"), "more than one line: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "stack trace: " + err);
+        assertTrue(err.startsWith("tokencost: ") && err.contains(fragment), err);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown suite      | run --backend cpu --suite memory,nope    | unknown suite 'nope'",
+            "unknown backend    | run --backend tpu                        | unknown backend 'tpu'",
+            "unknown model      | run --backend cpu --model gpt-9          | unknown model 'gpt-9'",
+            "negative size      | run --backend cpu --working-set -5       | is not a size",
+            "absurd size        | run --backend cpu --working-set 900GiB   | --working-set must be between",
+            "tiny size          | run --backend cpu --working-set 12       | --working-set must be between",
+            "malformed price    | run --backend cpu --price-per-hour abc   | 'abc' is not a double",
+            "negative price     | run --backend cpu --price-per-hour -2    | --price-per-hour must be a positive",
+            "absurd price       | run --backend cpu --price-per-hour 1e9   | --price-per-hour must be a positive",
+            "negative device    | verify --backend cpu --device -1         | --device must be >= 0",
+            "missing device     | verify --backend cpu --device 3          | one device, index 0",
+            "unknown option     | run --fast                               | Unknown option: '--fast'",
+            "both profiles      | run --quick --full                       | mutually exclusive",
+    })
+    void badInputIsOneLineAndExitCode2(String name, String args, String fragment) {
+        assertOneLineError(run(args.trim().split("\\s+")), Main.EXIT_BAD_INPUT, fragment.trim());
+    }
+
+    @Test
+    void unwritableOutputFolder() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Outcome o = run("run", "--backend", "cpu", "--working-set", "64KiB", "--forks", "0", "--out", file.resolve("sub").toString());
+        assertOneLineError(o, Main.EXIT_BAD_INPUT, "cannot create output folder");
+    }
+
+    @Test
+    void anUnavailableBackendNamedExplicitlyExitsWith3AndItsReason() {
+        Assumptions.assumeFalse(new CudaBackend().availability().available(), "a GPU is present: cuda is available here");
+        Outcome o = run("run", "--backend", "cuda");
+        assertOneLineError(o, Main.EXIT_UNAVAILABLE, "backend cuda is not available: ");
+        Outcome v = run("verify", "--backend", "cuda");
+        assertOneLineError(v, Main.EXIT_UNAVAILABLE, "backend cuda is not available: ");
+    }
+
+    @Test
+    void devicesPrintsEveryBackendAndCudaInOneLineWhenUnavailable() {
+        Outcome o = run("devices");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("cpu:0: "), o.out());
+        assertTrue(o.out().contains("vector_width_bits"), o.out());
+        if (!new CudaBackend().availability().available()) {
+            assertTrue(o.out().lines().anyMatch(l -> l.startsWith("cuda: unavailable: ")), o.out());
+        }
+    }
+
+    @Test
+    void verifyOnTheCpuPassesAndHelpAndVersionWork() {
+        Outcome v = run("verify", "--backend", "cpu");
+        assertEquals(0, v.code(), v.out() + v.err());
+        assertTrue(v.out().contains("all kernels verified"));
+        assertEquals(4, v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
+        assertEquals(0, run("--version").code());
+        for (String cmd : new String[] {"run", "verify", "devices"}) {
+            Outcome h = run(cmd, "--help");
+            assertEquals(0, h.code());
+            assertTrue(h.out().contains("Usage: tokencost " + cmd), h.out());
+        }
+    }
+
+    @Test
+    void sizesParse() {
+        assertEquals(64L << 20, ByteSize.parse("x", "64MiB"));
+        assertEquals(1L << 30, ByteSize.parse("x", "1g"));
+        assertEquals(4096, ByteSize.parse("x", "4096"));
+    }
+}
