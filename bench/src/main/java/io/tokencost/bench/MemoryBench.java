@@ -41,6 +41,8 @@ public class MemoryBench {
 
     /** Back-to-back launches in one batch sample (GPU only: there the launch queue hides launch cost). */
     static final int BATCH_LAUNCHES = 10;
+    /** Launches on small buffers before JMH's own warm-up (see {@link #warmUpCompilers()}). */
+    static final int WARMUP_LAUNCHES = 2000;
 
     @Param("cpu")
     public String backend;
@@ -76,6 +78,26 @@ public class MemoryBench {
         c = kernel.arrays() > 2 ? randomBuffer(3) : null;
         partials = session.allocateFloats(kernels.readPartials(elements));
         scalar = 0.5f + (float) Math.random();
+        warmUpCompilers();
+    }
+
+    /**
+     * JMH's time-based warm-up runs a gigabyte kernel only a few times: the CPU kernels' methods
+     * are then still in C1 code (the Vector API is slow there) when measurement starts. Many short
+     * launches on small buffers get them to C2 (and load GPU modules) without touching the data.
+     */
+    private void warmUpCompilers() {
+        int small = 1 << 14;
+        try (Buffer x = session.allocateFloats(small); Buffer y = session.allocateFloats(small);
+             Buffer z = session.allocateFloats(small); Buffer p = session.allocateFloats(kernels.readPartials(small))) {
+            x.upload(RandomData.uniformParallel(small, 7));
+            y.upload(RandomData.uniformParallel(small, 8));
+            z.upload(RandomData.uniformParallel(small, 9));
+            for (int i = 0; i < WARMUP_LAUNCHES; i++) {
+                launch(x, y, z, p);
+            }
+            session.synchronize();
+        }
     }
 
     private Buffer randomBuffer(long seed) {
@@ -101,6 +123,11 @@ public class MemoryBench {
     }
 
     private void launch() {
+        launch(a, b, c, partials);
+    }
+
+    /** One launch of this trial's kernel on buffers in the roles of the fields a, b, c, partials. */
+    private void launch(Buffer a, Buffer b, Buffer c, Buffer partials) {
         switch (kernel) {
             case COPY -> kernels.copy(b, a);
             case READ -> kernels.read(a, partials);

@@ -5,7 +5,7 @@ package io.tokencost.suite;
  * full: more sizes, more iterations, less noise.
  */
 public enum Profile {
-    QUICK(2, 200, 5, 400),
+    QUICK(3, 300, 5, 400),
     FULL(3, 1000, 10, 1000);
 
     public final int warmupIterations;
