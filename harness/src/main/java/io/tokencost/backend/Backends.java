@@ -2,6 +2,7 @@ package io.tokencost.backend;
 
 import io.tokencost.backend.cpu.CpuBackend;
 import io.tokencost.backend.cuda.CudaBackend;
+import io.tokencost.backend.emu.EmuBackend;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,9 +13,9 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Every backend, best first. */
+    /** Every backend, best first; emu (the CUDA kernels emulated on the CPU, for tests) is never the default. */
     public static List<Backend> all() {
-        return List.of(new CudaBackend(), new CpuBackend());
+        return List.of(new CudaBackend(), new CpuBackend(), new EmuBackend());
     }
 
     public static List<String> ids() {
@@ -29,7 +30,7 @@ public final class Backends {
 
     /** The best backend available here (cuda when a GPU works, else cpu). */
     public static Backend best() {
-        return all().stream().filter(b -> b.availability().available()).findFirst()
+        return all().stream().filter(b -> !b.id().equals("emu") && b.availability().available()).findFirst()
                 .orElseThrow(() -> new BackendUnavailableException("no backend is available"));
     }
 }

@@ -37,8 +37,9 @@ public final class KernelTimeProfiler implements InternalProfiler {
         double[] values = samples.stream().mapToDouble(Double::doubleValue).toArray();
         SampleStats s = values.length > 0 ? SampleStats.of(values) : new SampleStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         List<Result> out = new ArrayList<>();
-        out.add(new ScalarResult("kernel_time_median", s.median(), "s", AggregationPolicy.AVG));
-        out.add(new ScalarResult("kernel_time_min", s.min(), "s", AggregationPolicy.MIN));
+        // microseconds: JMH prints seconds-scale kernel times as "≈ 10⁻⁴"
+        out.add(new ScalarResult("kernel_time_median", s.median() * 1e6, "us", AggregationPolicy.AVG));
+        out.add(new ScalarResult("kernel_time_min", s.min() * 1e6, "us", AggregationPolicy.MIN));
         out.add(new ScalarResult("kernel_samples", s.count(), "#", AggregationPolicy.SUM));
         return out;
     }

@@ -91,11 +91,13 @@ class BadInputTest {
     }
 
     @Test
-    void verifyOnTheCpuPassesAndHelpAndVersionWork() {
-        Outcome v = run("verify", "--backend", "cpu");
-        assertEquals(0, v.code(), v.out() + v.err());
-        assertTrue(v.out().contains("all kernels verified"));
-        assertEquals(4, v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
+    void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
+        for (String backend : new String[] {"cpu", "emu"}) {
+            Outcome v = run("verify", "--backend", backend);
+            assertEquals(0, v.code(), v.out() + v.err());
+            assertTrue(v.out().contains("all kernels verified"));
+            assertEquals(4, v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
+        }
         assertEquals(0, run("--version").code());
         for (String cmd : new String[] {"run", "verify", "devices"}) {
             Outcome h = run(cmd, "--help");

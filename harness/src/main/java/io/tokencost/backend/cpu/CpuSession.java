@@ -3,6 +3,7 @@ package io.tokencost.backend.cpu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.NanoTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.kernels.MemoryStreamKernels;
 
@@ -51,19 +52,7 @@ final class CpuSession implements Session {
 
     @Override
     public KernelTimer newTimer() {
-        return new KernelTimer() {
-            private long start;
-
-            @Override
-            public void start() {
-                start = System.nanoTime();
-            }
-
-            @Override
-            public double stopSeconds() {
-                return (System.nanoTime() - start) * 1e-9;
-            }
-        };
+        return new NanoTimer();
     }
 
     @Override

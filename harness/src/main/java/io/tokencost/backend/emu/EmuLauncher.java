@@ -1,0 +1,61 @@
+package io.tokencost.backend.emu;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.cuda.KernelLauncher;
+import io.tokencost.backend.cuda.LaunchConfig;
+
+/**
+ * {@link KernelLauncher} on the emulation library: the arguments are marshalled exactly as
+ * cuLaunchKernel takes them (an array of pointers to each argument's value), so the CUDA backend's
+ * host code runs unchanged. Launches are synchronous; a fault, deadlock or out-of-bounds write in
+ * the kernel is an {@link EmuKernelException} naming it.
+ */
+final class EmuLauncher implements KernelLauncher {
+
+    private final EmuLibrary lib;
+
+    EmuLauncher(EmuLibrary lib) {
+        this.lib = lib;
+    }
+
+    @Override
+    public void launch(String module, String function, LaunchConfig config, Object... args) {
+        Memory[] values = new Memory[args.length];
+        Memory params = new Memory((long) Math.max(1, args.length) * Native.POINTER_SIZE);
+        for (int i = 0; i < args.length; i++) {
+            values[i] = marshal(args[i], module, function, i);
+            params.setPointer((long) i * Native.POINTER_SIZE, values[i]);
+        }
+        int rc = lib.tc_emu_launch(module, function, config.gridX(), 1, 1, config.blockX(), 1, 1, config.sharedBytes(), params);
+        if (rc != 0) {
+            throw new EmuKernelException(module + "/" + function + " failed in emulation: " + lib.tc_emu_last_error());
+        }
+    }
+
+    private static Memory marshal(Object arg, String module, String function, int index) {
+        if (arg instanceof Buffer b) {
+            Memory m = new Memory(Native.POINTER_SIZE);
+            m.setPointer(0, EmuBuffer.of(b).pointer());
+            return m;
+        }
+        if (arg instanceof Float v) {
+            Memory m = new Memory(Float.BYTES);
+            m.setFloat(0, v);
+            return m;
+        }
+        if (arg instanceof Long v) {
+            Memory m = new Memory(Long.BYTES);
+            m.setLong(0, v);
+            return m;
+        }
+        if (arg instanceof Integer v) {
+            Memory m = new Memory(Integer.BYTES);
+            m.setInt(0, v);
+            return m;
+        }
+        throw new IllegalArgumentException("argument " + index + " of " + module + "." + function + " has unsupported type "
+                + (arg == null ? "null" : arg.getClass().getName()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.tokencost.backend.emu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.NanoTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.backend.cuda.CudaMemoryStream;
+import io.tokencost.backend.cuda.KernelLauncher;
+import io.tokencost.kernels.MemoryStreamKernels;
+
+import java.util.OptionalDouble;
+
+/** The CUDA kernels and the CUDA backend's host code, run on the CPU. Launches are synchronous. */
+final class EmuSession implements Session {
+
+    /** An emulated SM holds 2048 threads, as Ampere and Hopper SMs do. */
+    static final int THREADS_PER_SM = 2048;
+
+    private final EmuLibrary lib;
+    private final DeviceProperties device;
+    private final KernelLauncher launcher;
+    private final CudaMemoryStream memoryStream;
+
+    EmuSession(EmuLibrary lib, DeviceProperties device) {
+        this.lib = lib;
+        this.device = device;
+        this.launcher = new EmuLauncher(lib);
+        this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(device.computeUnits(), THREADS_PER_SM));
+    }
+
+    /** The launcher, for kernels outside the registered families (tests of the emulation itself). */
+    public KernelLauncher launcher() {
+        return launcher;
+    }
+
+    @Override
+    public DeviceProperties device() {
+        return device;
+    }
+
+    @Override
+    public Buffer allocateFloats(long elements) {
+        return new EmuBuffer(lib, elements);
+    }
+
+    @Override
+    public MemoryStreamKernels memoryStream() {
+        return memoryStream;
+    }
+
+    @Override
+    public void synchronize() {
+        // emulated launches return when done
+    }
+
+    @Override
+    public void flushCaches() {
+        // no device cache to flush
+    }
+
+    @Override
+    public OptionalDouble measureClockMhz() {
+        return OptionalDouble.empty();
+    }
+
+    @Override
+    public KernelTimer newTimer() {
+        return new NanoTimer();
+    }
+
+    @Override
+    public void close() {
+        // buffers are freed by their owners
+    }
+}

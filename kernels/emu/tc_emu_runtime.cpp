@@ -1,0 +1,553 @@
+// tc_emu_runtime.cpp: runs kernels compiled for the host with tc_emu.h, the way cuLaunchKernel
+// runs them on a GPU. Blocks are spread over a pool of OS threads; the threads of a block are
+// ucontext fibers scheduled cooperatively: a fiber runs until it reaches __syncthreads or a warp
+// exchange, and a barrier opens when every live thread of the block (or warp) has reached it.
+// Buffers come from tc_emu_alloc with PROT_NONE guard pages around them and canary bytes in the
+// alignment slack, so an out-of-bounds access fails the launch with a message instead of
+// corrupting memory. A SIGSEGV inside a kernel is caught here; any other goes to the JVM's handler.
+#include "tc_emu.h"
+
+#include <atomic>
+#include <csetjmp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+namespace tc_emu {
+
+thread_local ThreadContext* tc_current = nullptr;
+
+namespace {
+
+constexpr std::size_t kFiberStack = 128 * 1024;
+constexpr std::size_t kAlign = 256;  // cuMemAlloc aligns to at least 256 bytes
+constexpr unsigned char kCanary = 0xA5;
+
+// ---------------------------------------------------------------- kernel registry
+struct Kernel {
+    std::string module;
+    std::string function;
+    Trampoline entry;
+};
+
+std::vector<Kernel>& registry()
+{
+    static std::vector<Kernel> kernels;
+    return kernels;
+}
+
+// ---------------------------------------------------------------- guarded allocations
+struct Allocation {
+    char* base;         // first guard page
+    std::size_t total;  // mapping length
+    char* start;        // what the caller gets
+    std::size_t bytes;
+    char* usable_begin;  // after the lower guard
+    char* usable_end;    // before the upper guard
+};
+
+std::mutex alloc_mutex;
+std::map<char*, Allocation> allocations;  // by start
+
+std::size_t page_size()
+{
+    static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    return page;
+}
+
+std::string describe_address(const char* addr)
+{
+    std::lock_guard<std::mutex> lock(alloc_mutex);
+    for (const auto& [start, a] : allocations) {
+        if (addr >= a.base && addr < a.base + a.total) {
+            char msg[256];
+            if (addr >= a.start + a.bytes) {
+                std::snprintf(msg, sizeof msg, "%zu bytes past the end of a %zu-byte buffer", static_cast<std::size_t>(addr - (a.start + a.bytes)), a.bytes);
+            } else {
+                std::snprintf(msg, sizeof msg, "%zu bytes before the start of a %zu-byte buffer", static_cast<std::size_t>(a.start - addr), a.bytes);
+            }
+            return msg;
+        }
+    }
+    return "outside every emulated buffer";
+}
+
+// Canary bytes in the slack between the usable pages and the buffer: a write there is out of bounds.
+std::string check_canaries()
+{
+    std::lock_guard<std::mutex> lock(alloc_mutex);
+    for (const auto& [start, a] : allocations) {
+        for (const char* p = a.usable_begin; p < a.start; ++p) {
+            if (static_cast<unsigned char>(*p) != kCanary) {
+                char msg[256];
+                std::snprintf(msg, sizeof msg, "out-of-bounds write %zu bytes before the start of a %zu-byte buffer", static_cast<std::size_t>(a.start - p), a.bytes);
+                return msg;
+            }
+        }
+        for (const char* p = a.start + a.bytes; p < a.usable_end; ++p) {
+            if (static_cast<unsigned char>(*p) != kCanary) {
+                char msg[256];
+                std::snprintf(msg, sizeof msg, "out-of-bounds write %zu bytes past the end of a %zu-byte buffer", static_cast<std::size_t>(p - (a.start + a.bytes)), a.bytes);
+                return msg;
+            }
+        }
+    }
+    return "";
+}
+
+// ---------------------------------------------------------------- faults inside kernels
+thread_local bool in_kernel = false;
+thread_local sigjmp_buf fault_jump;
+thread_local const char* fault_address = nullptr;
+struct sigaction previous_segv;
+struct sigaction previous_bus;
+std::once_flag handlers_once;
+
+void forward(int sig, siginfo_t* info, void* uc, const struct sigaction& previous)
+{
+    if (previous.sa_flags & SA_SIGINFO) {
+        previous.sa_sigaction(sig, info, uc);
+    } else if (previous.sa_handler == SIG_DFL) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    } else if (previous.sa_handler != SIG_IGN) {
+        previous.sa_handler(sig);
+    }
+}
+
+void on_fault(int sig, siginfo_t* info, void* uc)
+{
+    if (in_kernel) {
+        in_kernel = false;
+        fault_address = static_cast<const char*>(info->si_addr);
+        siglongjmp(fault_jump, 1);
+    }
+    // not ours (the JVM uses SIGSEGV for safepoints and null checks): chain to its handler
+    forward(sig, info, uc, sig == SIGBUS ? previous_bus : previous_segv);
+}
+
+void install_handlers()
+{
+    struct sigaction sa {};
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previous_segv);
+    sigaction(SIGBUS, &sa, &previous_bus);
+}
+
+// ---------------------------------------------------------------- the block scheduler
+enum class State { Ready, BlockBarrier, WarpBarrier, Done };
+
+struct Fiber {
+    ucontext_t context;
+    ThreadContext thread;
+    State state = State::Ready;
+    uint64_t exchange = 0;  // value published for a warp exchange
+    int source_lane = 0;
+    bool predicate = false;
+    bool is_ballot = false;
+    uint64_t result = 0;
+    char* stack = nullptr;
+};
+
+struct Launch {
+    Trampoline entry;
+    void** args;
+    dim3 grid;
+    dim3 block;
+    unsigned int shared_bytes;
+    std::atomic<unsigned long long> next_block{0};
+    std::atomic<bool> failed{false};
+    std::mutex error_mutex;
+    std::string error;
+
+    void fail(const std::string& message)
+    {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!failed.exchange(true)) {
+            error = message;
+        }
+    }
+};
+
+class BlockRunner {
+public:
+    ~BlockRunner()
+    {
+        for (Fiber& f : fibers_) {
+            if (f.stack != nullptr) {
+                munmap(f.stack, kFiberStack);
+            }
+        }
+    }
+
+    // Runs one block to completion; returns an error message, empty on success.
+    std::string run(Launch& launch, dim3 block_idx)
+    {
+        const unsigned int threads = launch.block.x * launch.block.y * launch.block.z;
+        prepare(threads);
+        launch_ = &launch;
+        shared_.assign(launch.shared_bytes, 0);
+        for (unsigned int t = 0; t < threads; ++t) {
+            Fiber& f = fibers_[t];
+            f.state = State::Ready;
+            f.thread.block_idx = block_idx;
+            f.thread.block_dim = launch.block;
+            f.thread.grid_dim = launch.grid;
+            f.thread.thread_idx.x = t % launch.block.x;
+            f.thread.thread_idx.y = (t / launch.block.x) % launch.block.y;
+            f.thread.thread_idx.z = t / (launch.block.x * launch.block.y);
+            f.thread.lane = t % 32;
+            f.thread.warp = t / 32;
+            getcontext(&f.context);
+            f.context.uc_stack.ss_sp = f.stack;
+            f.context.uc_stack.ss_size = kFiberStack;
+            f.context.uc_link = &scheduler_;
+            makecontext(&f.context, &BlockRunner::fiber_main, 0);
+        }
+        for (;;) {
+            bool ran = false;
+            for (unsigned int t = 0; t < threads; ++t) {
+                if (fibers_[t].state == State::Ready) {
+                    ran = true;
+                    running_ = &fibers_[t];
+                    tc_current = &running_->thread;
+                    swapcontext(&scheduler_, &running_->context);
+                }
+            }
+            tc_current = nullptr;
+            if (all_done(threads)) {
+                return "";
+            }
+            if (release_warps(threads) || release_block(threads)) {
+                continue;
+            }
+            if (!ran) {
+                return "deadlock: threads wait at different barriers (a __syncthreads or warp shuffle not reached by every live thread)";
+            }
+        }
+    }
+
+    static BlockRunner& current()
+    {
+        static thread_local BlockRunner runner;
+        return runner;
+    }
+
+    Fiber& running() { return *running_; }
+    void yield() { swapcontext(&running_->context, &scheduler_); tc_current = &running_->thread; }
+    void* shared() { return shared_.empty() ? nullptr : shared_.data(); }
+
+private:
+    static void fiber_main()
+    {
+        BlockRunner& self = current();
+        self.launch_->entry(self.launch_->args);
+        self.running_->state = State::Done;
+        // returning resumes uc_link: the scheduler
+    }
+
+    void prepare(unsigned int threads)
+    {
+        if (fibers_.size() < threads) {
+            fibers_.resize(threads);
+        }
+        for (unsigned int t = 0; t < threads; ++t) {
+            if (fibers_[t].stack == nullptr) {
+                void* s = mmap(nullptr, kFiberStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+                if (s == MAP_FAILED) {
+                    std::perror("tc_emu: fiber stack");
+                    std::abort();
+                }
+                fibers_[t].stack = static_cast<char*>(s);
+            }
+        }
+    }
+
+    bool all_done(unsigned int threads) const
+    {
+        for (unsigned int t = 0; t < threads; ++t) {
+            if (fibers_[t].state != State::Done) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // A warp exchange completes when every live lane of the warp has published its value.
+    bool release_warps(unsigned int threads)
+    {
+        bool released = false;
+        for (unsigned int base = 0; base < threads; base += 32) {
+            const unsigned int end = std::min(threads, base + 32);
+            bool any = false;
+            bool all = true;
+            for (unsigned int t = base; t < end; ++t) {
+                if (fibers_[t].state == State::WarpBarrier) {
+                    any = true;
+                } else if (fibers_[t].state != State::Done) {
+                    all = false;
+                }
+            }
+            if (!any || !all) {
+                continue;
+            }
+            unsigned int ballot = 0;
+            for (unsigned int t = base; t < end; ++t) {
+                if (fibers_[t].state == State::WarpBarrier && fibers_[t].predicate) {
+                    ballot |= 1u << (t - base);
+                }
+            }
+            for (unsigned int t = base; t < end; ++t) {
+                Fiber& f = fibers_[t];
+                if (f.state != State::WarpBarrier) {
+                    continue;
+                }
+                if (f.is_ballot) {
+                    f.result = ballot;
+                } else {
+                    const unsigned int src = base + static_cast<unsigned int>(f.source_lane);
+                    const bool live = f.source_lane >= 0 && src < end && fibers_[src].state == State::WarpBarrier;
+                    f.result = live ? fibers_[src].exchange : f.exchange;
+                }
+                f.state = State::Ready;
+            }
+            released = true;
+        }
+        return released;
+    }
+
+    bool release_block(unsigned int threads)
+    {
+        bool any = false;
+        for (unsigned int t = 0; t < threads; ++t) {
+            const State s = fibers_[t].state;
+            if (s == State::BlockBarrier) {
+                any = true;
+            } else if (s != State::Done) {
+                return false;
+            }
+        }
+        if (!any) {
+            return false;
+        }
+        for (unsigned int t = 0; t < threads; ++t) {
+            if (fibers_[t].state == State::BlockBarrier) {
+                fibers_[t].state = State::Ready;
+            }
+        }
+        return true;
+    }
+
+    std::vector<Fiber> fibers_;
+    ucontext_t scheduler_{};
+    Fiber* running_ = nullptr;
+    Launch* launch_ = nullptr;
+    std::vector<unsigned char> shared_;
+};
+
+void run_blocks(Launch& launch)
+{
+    const unsigned long long blocks = 1ull * launch.grid.x * launch.grid.y * launch.grid.z;
+    BlockRunner& runner = BlockRunner::current();
+    if (sigsetjmp(fault_jump, 1) != 0) {
+        launch.fail("out-of-bounds access: " + describe_address(fault_address));
+        return;
+    }
+    for (;;) {
+        if (launch.failed.load()) {
+            return;
+        }
+        const unsigned long long b = launch.next_block.fetch_add(1);
+        if (b >= blocks) {
+            return;
+        }
+        dim3 idx;
+        idx.x = static_cast<unsigned int>(b % launch.grid.x);
+        idx.y = static_cast<unsigned int>((b / launch.grid.x) % launch.grid.y);
+        idx.z = static_cast<unsigned int>(b / (1ull * launch.grid.x * launch.grid.y));
+        in_kernel = true;
+        std::string error = runner.run(launch, idx);
+        in_kernel = false;
+        if (!error.empty()) {
+            launch.fail(error);
+            return;
+        }
+    }
+}
+
+thread_local std::string last_error;
+
+}  // namespace
+
+// ---------------------------------------------------------------- device-side entry points
+void sync_block()
+{
+    BlockRunner& r = BlockRunner::current();
+    r.running().state = State::BlockBarrier;
+    r.yield();
+}
+
+uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int /*mask: every live lane takes part*/)
+{
+    BlockRunner& r = BlockRunner::current();
+    Fiber& f = r.running();
+    f.exchange = mine;
+    f.source_lane = src_lane;
+    f.is_ballot = false;
+    f.state = State::WarpBarrier;
+    r.yield();
+    return f.result;
+}
+
+unsigned int warp_ballot(bool predicate, unsigned int /*mask*/)
+{
+    BlockRunner& r = BlockRunner::current();
+    Fiber& f = r.running();
+    f.predicate = predicate;
+    f.is_ballot = true;
+    f.state = State::WarpBarrier;
+    r.yield();
+    return static_cast<unsigned int>(f.result);
+}
+
+void* dynamic_shared()
+{
+    return BlockRunner::current().shared();
+}
+
+Registrar::Registrar(const char* module, const char* function, Trampoline entry)
+{
+    registry().push_back(Kernel{module, function, entry});
+}
+
+}  // namespace tc_emu
+
+using namespace tc_emu;
+
+// ---------------------------------------------------------------- the C API Java calls (JNA)
+extern "C" {
+
+void* tc_emu_alloc(std::size_t bytes)
+{
+    const std::size_t page = page_size();
+    const std::size_t body = ((bytes + kAlign + page - 1) / page) * page;  // room for alignment slack
+    const std::size_t total = body + 2 * page;
+    void* m = mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        last_error = "cannot map " + std::to_string(total) + " bytes";
+        return nullptr;
+    }
+    char* base = static_cast<char*>(m);
+    if (mprotect(base + page, body, PROT_READ | PROT_WRITE) != 0) {
+        munmap(base, total);
+        last_error = "cannot unprotect an emulated buffer";
+        return nullptr;
+    }
+    char* usable_begin = base + page;
+    char* usable_end = usable_begin + body;
+    // end as close to the upper guard page as 256-byte alignment allows
+    char* start = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(usable_end - bytes) & ~static_cast<uintptr_t>(kAlign - 1));
+    std::memset(usable_begin, kCanary, static_cast<std::size_t>(start - usable_begin));
+    std::memset(start + bytes, kCanary, static_cast<std::size_t>(usable_end - (start + bytes)));
+    std::lock_guard<std::mutex> lock(alloc_mutex);
+    allocations[start] = Allocation{base, total, start, bytes, usable_begin, usable_end};
+    return start;
+}
+
+void tc_emu_free(void* ptr)
+{
+    std::lock_guard<std::mutex> lock(alloc_mutex);
+    auto it = allocations.find(static_cast<char*>(ptr));
+    if (it != allocations.end()) {
+        munmap(it->second.base, it->second.total);
+        allocations.erase(it);
+    }
+}
+
+void tc_emu_memset32(void* ptr, uint32_t value, std::size_t count)
+{
+    uint32_t* p = static_cast<uint32_t*>(ptr);
+    for (std::size_t i = 0; i < count; ++i) {
+        p[i] = value;
+    }
+}
+
+int tc_emu_kernel_count()
+{
+    return static_cast<int>(registry().size());
+}
+
+// "module/function" of the i-th registered kernel
+const char* tc_emu_kernel_name(int i)
+{
+    static thread_local std::string name;
+    const Kernel& k = registry().at(static_cast<std::size_t>(i));
+    name = k.module + "/" + k.function;
+    return name.c_str();
+}
+
+const char* tc_emu_last_error()
+{
+    return last_error.c_str();
+}
+
+// cuLaunchKernel's contract: args[i] points at the i-th kernel argument. Returns 0 on success,
+// else non-zero with tc_emu_last_error() saying why (unknown kernel, fault, deadlock, bad config).
+int tc_emu_launch(const char* module, const char* function, unsigned int gx, unsigned int gy, unsigned int gz,
+                  unsigned int bx, unsigned int by, unsigned int bz, unsigned int shared_bytes, void** args)
+{
+    std::call_once(handlers_once, install_handlers);
+    Trampoline entry = nullptr;
+    for (const Kernel& k : registry()) {
+        if (k.module == module && k.function == function) {
+            entry = k.entry;
+        }
+    }
+    if (entry == nullptr) {
+        last_error = std::string("no kernel ") + function + " in module " + module;
+        return 1;
+    }
+    if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || 1ull * bx * by * bz > 1024) {
+        last_error = "invalid launch configuration";
+        return 2;
+    }
+    Launch launch;
+    launch.entry = entry;
+    launch.args = args;
+    launch.grid = dim3{gx, gy, gz};
+    launch.block = dim3{bx, by, bz};
+    launch.shared_bytes = shared_bytes;
+    const unsigned long long blocks = 1ull * gx * gy * gz;
+    const unsigned int workers = static_cast<unsigned int>(std::min<unsigned long long>(blocks, std::max(1u, std::thread::hardware_concurrency())));
+    std::vector<std::thread> pool;
+    for (unsigned int w = 1; w < workers; ++w) {
+        pool.emplace_back([&launch] { run_blocks(launch); });
+    }
+    run_blocks(launch);  // the calling thread works too
+    for (std::thread& t : pool) {
+        t.join();
+    }
+    if (launch.failed.load()) {
+        last_error = launch.error;
+        return 3;
+    }
+    const std::string canary = check_canaries();
+    if (!canary.empty()) {
+        last_error = canary;
+        return 4;
+    }
+    return 0;
+}
+
+}  // extern "C"
