@@ -70,6 +70,7 @@ public class MemoryBench {
     public void setUp() {
         KernelSamples.get().reset();
         kernel = MemoryStream.Op.of(op);
+        KernelSamples.get().declareWorkload(kernel.workload(elements));
         session = Backends.byId(backend).open(device);
         kernels = session.memoryStream();
         timer = session.newTimer();

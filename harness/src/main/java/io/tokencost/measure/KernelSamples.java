@@ -33,6 +33,9 @@ public final class KernelSamples {
     private final List<Double> iteration = new ArrayList<>();
     private final List<Double> batchPerLaunch = new ArrayList<>();
     private final List<Double> clocksMhz = new ArrayList<>();
+    private final List<Double> iterationClocksMhz = new ArrayList<>();
+    private final List<Double> iterationBatch = new ArrayList<>();
+    private Workload workload;
     private boolean warmup = true;
 
     public static KernelSamples get() {
@@ -44,13 +47,27 @@ public final class KernelSamples {
         iteration.clear();
         batchPerLaunch.clear();
         clocksMhz.clear();
+        iterationClocksMhz.clear();
+        iterationBatch.clear();
+        workload = null;
         warmup = true;
+    }
+
+    /** The work one invocation declares; the profiler derives bytes/s and FLOP/s from it. */
+    public synchronized void declareWorkload(Workload w) {
+        workload = w;
+    }
+
+    public synchronized Workload workload() {
+        return workload;
     }
 
     /** Starts an iteration; samples of warm-up iterations are dropped at its end. */
     public synchronized void beginIteration(boolean isWarmup) {
         warmup = isWarmup;
         iteration.clear();
+        iterationClocksMhz.clear();
+        iterationBatch.clear();
     }
 
     /** One cold sample: one kernel invocation, caches flushed before it. */
@@ -62,15 +79,27 @@ public final class KernelSamples {
 
     /** One batch sample: the time of many back-to-back launches divided by their count. */
     public synchronized void recordBatchSecondsPerLaunch(double seconds) {
+        iterationBatch.add(seconds);
         if (!warmup) {
             batchPerLaunch.add(seconds);
         }
     }
 
     public synchronized void recordClockMhz(double mhz) {
+        iterationClocksMhz.add(mhz);
         if (!warmup) {
             clocksMhz.add(mhz);
         }
+    }
+
+    /** Clock readings since the iteration began (warm-up ones too: the profiler reports every iteration). */
+    public synchronized List<Double> iterationClocksMhz() {
+        return List.copyOf(iterationClocksMhz);
+    }
+
+    /** Batch samples since the iteration began. */
+    public synchronized List<Double> iterationBatchSeconds() {
+        return List.copyOf(iterationBatch);
     }
 
     /** Ends an iteration and returns its samples (empty for warm-up ones). */

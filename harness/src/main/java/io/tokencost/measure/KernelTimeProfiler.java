@@ -33,7 +33,11 @@ public final class KernelTimeProfiler implements InternalProfiler {
     @Override
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
-        List<Double> samples = KernelSamples.get().endIteration();
+        KernelSamples recorder = KernelSamples.get();
+        // read before endIteration() clears them
+        List<Double> clocks = recorder.iterationClocksMhz();
+        List<Double> batch = recorder.iterationBatchSeconds();
+        List<Double> samples = recorder.endIteration();
         double[] values = samples.stream().mapToDouble(Double::doubleValue).toArray();
         SampleStats s = values.length > 0 ? SampleStats.of(values) : new SampleStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         List<Result> out = new ArrayList<>();
@@ -41,6 +45,20 @@ public final class KernelTimeProfiler implements InternalProfiler {
         out.add(new ScalarResult("kernel_time_median", s.median() * 1e6, "us", AggregationPolicy.AVG));
         out.add(new ScalarResult("kernel_time_min", s.min() * 1e6, "us", AggregationPolicy.MIN));
         out.add(new ScalarResult("kernel_samples", s.count(), "#", AggregationPolicy.SUM));
+        Workload w = recorder.workload();
+        if (w != null) {
+            out.add(new ScalarResult("bandwidth", Rates.bytesPerSecond(w, s.median()) / 1e9, "GB/s", AggregationPolicy.AVG));
+            out.add(new ScalarResult("flop_rate", Rates.flopsPerSecond(w, s.median()) / 1e9, "GFLOP/s", AggregationPolicy.AVG));
+        }
+        // GPU trials read the clock and time batches in every iteration, CPU trials in none:
+        // so within one benchmark every label appears in every iteration
+        if (!clocks.isEmpty()) {
+            out.add(new ScalarResult("sm_clock_min", clocks.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), "MHz", AggregationPolicy.MIN));
+        }
+        if (!batch.isEmpty()) {
+            out.add(new ScalarResult("kernel_time_batch", batch.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 1e6,
+                    "us", AggregationPolicy.AVG));
+        }
         return out;
     }
 }
