@@ -3,7 +3,6 @@ package io.tokencost.backend.cuda;
 import io.tokencost.backend.Buffer;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
@@ -29,26 +28,30 @@ final class CudaLauncher implements KernelLauncher {
     }
 
     private Pointer marshal(Object arg, String module, String function, int index) {
-        if (arg instanceof Buffer b) {
-            CudaBuffer buffer = CudaBuffer.of(b);
-            if (buffer.session() != session) {
-                throw new IllegalArgumentException("argument " + index + " of " + function + " belongs to another session");
+        return KernelArguments.encode(arg, new KernelArguments.Encoder<>() {
+            @Override
+            public Pointer buffer(Buffer b) {
+                CudaBuffer buffer = CudaBuffer.of(b);
+                if (buffer.session() != session) {
+                    throw new IllegalArgumentException("argument " + index + " of " + function + " belongs to another session");
+                }
+                return Pointer.to(buffer.pointer());
             }
-            return Pointer.to(buffer.pointer());
-        }
-        if (arg instanceof CUdeviceptr p) {
-            return Pointer.to(p);
-        }
-        if (arg instanceof Float v) {
-            return Pointer.to(new float[] {v});
-        }
-        if (arg instanceof Long v) {
-            return Pointer.to(new long[] {v});
-        }
-        if (arg instanceof Integer v) {
-            return Pointer.to(new int[] {v});
-        }
-        throw new IllegalArgumentException("argument " + index + " of " + module + "." + function + " has unsupported type "
-                + (arg == null ? "null" : arg.getClass().getName()));
+
+            @Override
+            public Pointer f32(float v) {
+                return Pointer.to(new float[] {v});
+            }
+
+            @Override
+            public Pointer i64(long v) {
+                return Pointer.to(new long[] {v});
+            }
+
+            @Override
+            public Pointer i32(int v) {
+                return Pointer.to(new int[] {v});
+            }
+        }, module, function, index);
     }
 }

@@ -3,6 +3,7 @@ package io.tokencost.backend.emu;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.cuda.KernelArguments;
 import io.tokencost.backend.cuda.KernelLauncher;
 import io.tokencost.backend.cuda.LaunchConfig;
 
@@ -34,28 +35,36 @@ final class EmuLauncher implements KernelLauncher {
         }
     }
 
+    /** Native memory holding the argument's value, as cuLaunchKernel's kernelParams[i] points at it. */
     private static Memory marshal(Object arg, String module, String function, int index) {
-        if (arg instanceof Buffer b) {
-            Memory m = new Memory(Native.POINTER_SIZE);
-            m.setPointer(0, EmuBuffer.of(b).pointer());
-            return m;
-        }
-        if (arg instanceof Float v) {
-            Memory m = new Memory(Float.BYTES);
-            m.setFloat(0, v);
-            return m;
-        }
-        if (arg instanceof Long v) {
-            Memory m = new Memory(Long.BYTES);
-            m.setLong(0, v);
-            return m;
-        }
-        if (arg instanceof Integer v) {
-            Memory m = new Memory(Integer.BYTES);
-            m.setInt(0, v);
-            return m;
-        }
-        throw new IllegalArgumentException("argument " + index + " of " + module + "." + function + " has unsupported type "
-                + (arg == null ? "null" : arg.getClass().getName()));
+        return KernelArguments.encode(arg, new KernelArguments.Encoder<>() {
+            @Override
+            public Memory buffer(Buffer b) {
+                Memory m = new Memory(Native.POINTER_SIZE);
+                m.setPointer(0, EmuBuffer.of(b).pointer());
+                return m;
+            }
+
+            @Override
+            public Memory f32(float v) {
+                Memory m = new Memory(Float.BYTES);
+                m.setFloat(0, v);
+                return m;
+            }
+
+            @Override
+            public Memory i64(long v) {
+                Memory m = new Memory(Long.BYTES);
+                m.setLong(0, v);
+                return m;
+            }
+
+            @Override
+            public Memory i32(int v) {
+                Memory m = new Memory(Integer.BYTES);
+                m.setInt(0, v);
+                return m;
+            }
+        }, module, function, index);
     }
 }
