@@ -3,6 +3,7 @@ package io.tokencost.backend.cuda;
 import io.tokencost.backend.Buffer;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
@@ -28,6 +29,9 @@ final class CudaLauncher implements KernelLauncher {
     }
 
     private Pointer marshal(Object arg, String module, String function, int index) {
+        if (arg instanceof CUdeviceptr p) {
+            return Pointer.to(p);   // the session's own scratch memory (clock probe output)
+        }
         return KernelArguments.encode(arg, new KernelArguments.Encoder<>() {
             @Override
             public Pointer buffer(Buffer b) {
