@@ -10,7 +10,12 @@ public interface Session extends AutoCloseable {
 
     DeviceProperties device();
 
-    Buffer allocateFloats(long elements);
+    /** A buffer of {@code elements} values of {@code type}; contents undefined until written. */
+    Buffer allocate(DataType type, long elements);
+
+    default Buffer allocateFloats(long elements) {
+        return allocate(DataType.F32, elements);
+    }
 
     /** Launcher for the memory-bandwidth kernels (memory_stream.cu and its Java twin). */
     MemoryStreamKernels memoryStream();

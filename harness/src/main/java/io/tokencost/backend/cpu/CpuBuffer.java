@@ -1,56 +1,85 @@
 package io.tokencost.backend.cpu;
 
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
 
 import java.util.Arrays;
 
-/** A CPU buffer is a Java float array; the CPU kernels work on it in place. */
+/** A CPU buffer is a Java array of its type; the CPU kernels work on it in place. */
 final class CpuBuffer implements Buffer {
 
     /** Largest Java array the JVM allocates. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    final float[] data;
+    private final DataType type;
+    private final Object array;
+    private final int length;
 
-    CpuBuffer(long elements) {
+    CpuBuffer(DataType type, long elements) {
         if (elements < 0 || elements > MAX_ELEMENTS) {
-            throw new IllegalArgumentException("CPU buffer of " + elements + " floats is outside 0.." + MAX_ELEMENTS);
+            throw new IllegalArgumentException("CPU buffer of " + elements + " elements is outside 0.." + MAX_ELEMENTS);
         }
-        this.data = new float[(int) elements];
+        this.type = type;
+        this.length = (int) elements;
+        this.array = type.newHostArray(length);
     }
 
-    static float[] of(Buffer b) {
+    private static CpuBuffer of(Buffer b, DataType type) {
         if (!(b instanceof CpuBuffer cpu)) {
             throw new IllegalArgumentException("buffer belongs to another backend: " + b.getClass().getSimpleName());
         }
-        return cpu.data;
+        if (cpu.type != type) {
+            throw new IllegalArgumentException("expected a " + type + " buffer, got " + cpu.type);
+        }
+        return cpu;
+    }
+
+    static float[] floats(Buffer b) {
+        return (float[]) of(b, DataType.F32).array;
+    }
+
+    static short[] halves(Buffer b) {
+        return (short[]) of(b, DataType.F16).array;
+    }
+
+    static byte[] bytes(Buffer b) {
+        return (byte[]) of(b, DataType.I8).array;
+    }
+
+    static int[] ints(Buffer b) {
+        return (int[]) of(b, DataType.U32).array;
+    }
+
+    @Override
+    public DataType type() {
+        return type;
     }
 
     @Override
     public long elements() {
-        return data.length;
+        return length;
     }
 
     @Override
-    public void upload(float[] src) {
-        checkLength(src);
-        System.arraycopy(src, 0, data, 0, data.length);
+    public void upload(Object hostArray) {
+        Buffer.checkHostArray(this, hostArray);
+        System.arraycopy(hostArray, 0, array, 0, length);
     }
 
     @Override
-    public void download(float[] dst) {
-        checkLength(dst);
-        System.arraycopy(data, 0, dst, 0, data.length);
+    public void download(Object hostArray) {
+        Buffer.checkHostArray(this, hostArray);
+        System.arraycopy(array, 0, hostArray, 0, length);
     }
 
     @Override
     public void poison() {
-        Arrays.fill(data, Float.NaN);
-    }
-
-    private void checkLength(float[] host) {
-        if (host.length != data.length) {
-            throw new IllegalArgumentException("host array has " + host.length + " floats, buffer " + data.length);
+        long bits = Buffer.poisonBits(type);
+        switch (type) {
+            case F32 -> Arrays.fill((float[]) array, Float.intBitsToFloat((int) bits));
+            case F16 -> Arrays.fill((short[]) array, (short) bits);
+            case I8 -> Arrays.fill((byte[]) array, (byte) bits);
+            case U32 -> Arrays.fill((int[]) array, (int) bits);
         }
     }
 

@@ -18,8 +18,8 @@ final class CpuMemoryStream implements MemoryStreamKernels {
 
     @Override
     public void copy(Buffer dst, Buffer src) {
-        float[] d = CpuBuffer.of(dst);
-        float[] s = CpuBuffer.of(src);
+        float[] d = CpuBuffer.floats(dst);
+        float[] s = CpuBuffer.floats(src);
         requireSameLength(d, s);
         parallel.forRange(s.length, (w, from, to) -> System.arraycopy(s, from, d, from, to - from));
     }
@@ -31,8 +31,8 @@ final class CpuMemoryStream implements MemoryStreamKernels {
 
     @Override
     public void read(Buffer src, Buffer partials) {
-        float[] s = CpuBuffer.of(src);
-        float[] p = CpuBuffer.of(partials);
+        float[] s = CpuBuffer.floats(src);
+        float[] p = CpuBuffer.floats(partials);
         if (p.length < parallel.threads()) {
             throw new IllegalArgumentException("read needs " + parallel.threads() + " partials, got " + p.length);
         }
@@ -41,15 +41,15 @@ final class CpuMemoryStream implements MemoryStreamKernels {
 
     @Override
     public void write(Buffer dst, float value) {
-        float[] d = CpuBuffer.of(dst);
+        float[] d = CpuBuffer.floats(dst);
         parallel.forRange(d.length, (w, from, to) -> java.util.Arrays.fill(d, from, to, value));
     }
 
     @Override
     public void triad(Buffer a, Buffer b, Buffer c, float scalar) {
-        float[] x = CpuBuffer.of(a);
-        float[] y = CpuBuffer.of(b);
-        float[] z = CpuBuffer.of(c);
+        float[] x = CpuBuffer.floats(a);
+        float[] y = CpuBuffer.floats(b);
+        float[] z = CpuBuffer.floats(c);
         requireSameLength(x, y);
         requireSameLength(x, z);
         parallel.forRange(x.length, (w, from, to) -> {

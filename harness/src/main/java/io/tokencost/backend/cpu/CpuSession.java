@@ -1,6 +1,7 @@
 package io.tokencost.backend.cpu;
 
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.NanoTimer;
@@ -26,8 +27,8 @@ final class CpuSession implements Session {
     }
 
     @Override
-    public Buffer allocateFloats(long elements) {
-        return new CpuBuffer(elements);
+    public Buffer allocate(DataType type, long elements) {
+        return new CpuBuffer(type, elements);
     }
 
     @Override

@@ -1,29 +1,29 @@
 package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
-/** A float buffer in device memory (cuMemAlloc); freed by {@link #close()} or with its session. */
+/** A typed buffer in device memory (cuMemAlloc); freed by {@link #close()} or with its session. */
 final class CudaBuffer implements Buffer {
 
-    /** The quiet-NaN bit pattern {@link #poison()} fills with. */
-    static final int NAN_BITS = 0x7fc00000;
-
     private final CudaSession session;
+    private final DataType type;
     private final long elements;
     private CUdeviceptr pointer;
 
-    CudaBuffer(CudaSession session, long elements) {
+    CudaBuffer(CudaSession session, DataType type, long elements) {
         if (elements < 0) {
             throw new IllegalArgumentException("negative buffer size: " + elements);
         }
         this.session = session;
+        this.type = type;
         this.elements = elements;
         this.pointer = new CUdeviceptr();
         if (elements > 0) {
-            JCudaDriver.cuMemAlloc(pointer, elements * Float.BYTES);
+            JCudaDriver.cuMemAlloc(pointer, bytes());
         }
     }
 
@@ -37,7 +37,7 @@ final class CudaBuffer implements Buffer {
     /** The device pointer; fails once closed. */
     CUdeviceptr pointer() {
         if (pointer == null) {
-            throw new IllegalStateException("buffer of " + elements + " floats is closed");
+            throw new IllegalStateException("buffer of " + elements + " " + type + " is closed");
         }
         return pointer;
     }
@@ -47,39 +47,52 @@ final class CudaBuffer implements Buffer {
     }
 
     @Override
+    public DataType type() {
+        return type;
+    }
+
+    @Override
     public long elements() {
         return elements;
     }
 
     @Override
-    public void upload(float[] src) {
-        checkLength(src.length);
+    public void upload(Object hostArray) {
+        Buffer.checkHostArray(this, hostArray);
         session.bind();
         if (elements > 0) {
-            JCudaDriver.cuMemcpyHtoD(pointer(), Pointer.to(src), bytes());
+            JCudaDriver.cuMemcpyHtoD(pointer(), host(hostArray), bytes());
         }
     }
 
     @Override
-    public void download(float[] dst) {
-        checkLength(dst.length);
+    public void download(Object hostArray) {
+        Buffer.checkHostArray(this, hostArray);
         session.bind();
         if (elements > 0) {
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), pointer(), bytes());
+            JCudaDriver.cuMemcpyDtoH(host(hostArray), pointer(), bytes());
         }
+    }
+
+    private Pointer host(Object array) {
+        return switch (type) {
+            case F32 -> Pointer.to((float[]) array);
+            case F16 -> Pointer.to((short[]) array);
+            case I8 -> Pointer.to((byte[]) array);
+            case U32 -> Pointer.to((int[]) array);
+        };
     }
 
     @Override
     public void poison() {
         session.bind();
         if (elements > 0) {
-            JCudaDriver.cuMemsetD32(pointer(), NAN_BITS, elements);
-        }
-    }
-
-    private void checkLength(long hostLength) {
-        if (hostLength != elements) {
-            throw new IllegalArgumentException("host array has " + hostLength + " floats, buffer " + elements);
+            long bits = Buffer.poisonBits(type);
+            switch (type.bytes()) {
+                case 4 -> JCudaDriver.cuMemsetD32(pointer(), (int) bits, elements);
+                case 2 -> JCudaDriver.cuMemsetD16(pointer(), (short) bits, elements);
+                default -> JCudaDriver.cuMemsetD8(pointer(), (byte) bits, elements);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
@@ -107,9 +108,9 @@ final class CudaSession implements Session {
     }
 
     @Override
-    public Buffer allocateFloats(long elements) {
+    public Buffer allocate(DataType type, long elements) {
         bind();
-        CudaBuffer b = new CudaBuffer(this, elements);
+        CudaBuffer b = new CudaBuffer(this, type, elements);
         buffers.add(b);
         return b;
     }

@@ -1,6 +1,7 @@
 package io.tokencost.backend.emu;
 
 import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.NanoTimer;
@@ -40,8 +41,8 @@ final class EmuSession implements Session {
     }
 
     @Override
-    public Buffer allocateFloats(long elements) {
-        return new EmuBuffer(lib, elements);
+    public Buffer allocate(DataType type, long elements) {
+        return new EmuBuffer(lib, type, elements);
     }
 
     @Override

@@ -121,11 +121,16 @@ class CudaBackendTest {
 
     private record FakeBuffer(long elements) implements Buffer {
         @Override
-        public void upload(float[] src) {
+        public io.tokencost.backend.DataType type() {
+            return io.tokencost.backend.DataType.F32;
         }
 
         @Override
-        public void download(float[] dst) {
+        public void upload(Object src) {
+        }
+
+        @Override
+        public void download(Object dst) {
         }
 
         @Override
