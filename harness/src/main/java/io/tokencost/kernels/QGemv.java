@@ -1,0 +1,239 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.DataType;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.measure.Workload;
+
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Java twin of kernels/qgemv.cu: weight-only quantized matrix-vector (and small-batch) products,
+ * the decode step's linear layers. This class is the one place the weight layouts are defined:
+ * the packer here, the CUDA kernel, the emulation and the CPU kernel all read them as follows.
+ *
+ * <pre>
+ * y[b][n] = sum_k x[b][k] * W[n][k]        b < batch (1..16), n < N (output features), k < K
+ * x  F16 [batch x K] row-major (activations)      y  F32 [batch x N] row-major
+ *
+ * fp16       w  F16 [N x K] row-major; no scales.
+ * int8       q  I8  [N x K] row-major, signed;  s F16 [N] (one per output row)
+ *            W[n][k] = q[n][k] * s[n]                     (symmetric, q in -127..127)
+ * int4_g128  q  U32 [N x K/8]; word (n, j) holds k = 8j..8j+7, nibble i (bits 4i..4i+3) holds k = 8j+i
+ *            as an unsigned u in 0..15;  s F16 [N x K/128] (one per 128 consecutive k of a row)
+ *            W[n][k] = (u[n][k] - 8) * s[n][k/128]       (symmetric, implicit zero point 8; K % 128 == 0)
+ * </pre>
+ * The nibble order is the natural one: a kernel that unpacks nibbles i and i+4 of a word into one
+ * half2 ((word >> 4i) & 0x000f000f | 0x64006400, Marlin's trick) pairs them with x[8j+i], x[8j+i+4].
+ */
+public final class QGemv {
+
+    /** The formats this family implements (bf16 weights: later). */
+    public static final WeightFormat[] FORMATS = {WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128};
+    public static final int MAX_BATCH = 16;
+    public static final int GROUP = 128;
+
+    private QGemv() {
+    }
+
+    /** A weight matrix in one of the layouts above: {@code weights} is short[], byte[] or int[]; scales null for fp16. */
+    public record QuantizedMatrix(WeightFormat format, int n, int k, Object weights, short[] scales) {
+
+        public QuantizedMatrix {
+            checkShape(format, n, k, 1);
+        }
+
+        /** The device type of the weights array. */
+        public DataType weightType() {
+            return QGemv.weightType(format);
+        }
+
+        public int weightElements() {
+            return QGemv.weightElements(format, n, k);
+        }
+    }
+
+    public static DataType weightType(WeightFormat f) {
+        return switch (f) {
+            case FP16, BF16 -> DataType.F16;
+            case INT8 -> DataType.I8;
+            case INT4_G128 -> DataType.U32;
+        };
+    }
+
+    public static int weightElements(WeightFormat f, int n, int k) {
+        return f == WeightFormat.INT4_G128 ? n * (k / 8) : n * k;
+    }
+
+    /** Number of F16 scales: none, one per row, or one per row and group of 128. */
+    public static int scaleElements(WeightFormat f, int n, int k) {
+        return switch (f) {
+            case FP16, BF16 -> 0;
+            case INT8 -> n;
+            case INT4_G128 -> n * (k / GROUP);
+        };
+    }
+
+    /** Rejects shapes the layouts do not define, with a message naming the rule. */
+    public static void checkShape(WeightFormat f, int n, int k, int batch) {
+        if (f == WeightFormat.BF16) {
+            throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
+        }
+        if (n < 1 || k < 1 || batch < 1 || batch > MAX_BATCH) {
+            throw new IllegalArgumentException("qgemv needs n, k >= 1 and batch 1.." + MAX_BATCH + ", got n=" + n + " k=" + k + " batch=" + batch);
+        }
+        if (f == WeightFormat.INT4_G128 && k % GROUP != 0) {
+            throw new IllegalArgumentException("int4_g128 needs k to be a multiple of " + GROUP + ", got " + k);
+        }
+        if ((long) n * k > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("qgemv matrix " + n + "x" + k + " exceeds one Java array");
+        }
+    }
+
+    /** Bytes and FLOPs of one product: the weights (scales included) and x read once, y written. */
+    public static Workload workload(WeightFormat f, int n, int k, int batch) {
+        long weights = (long) weightElements(f, n, k) * weightType(f).bytes() + 2L * scaleElements(f, n, k);
+        long x = 2L * batch * k;
+        long y = 4L * batch * n;
+        return new Workload(weights + x, y, 2L * batch * n * k);
+    }
+
+    /** Quantizes a float matrix [n x k] row-major into the format (round to nearest, symmetric). */
+    public static QuantizedMatrix pack(WeightFormat f, float[] w, int n, int k) {
+        checkShape(f, n, k, 1);
+        switch (f) {
+            case FP16 -> {
+                return new QuantizedMatrix(f, n, k, Half.fromFloats(w), null);
+            }
+            case INT8 -> {
+                byte[] q = new byte[n * k];
+                short[] s = new short[n];
+                for (int r = 0; r < n; r++) {
+                    float scale = scaleFor(w, r * k, k, 127);
+                    s[r] = Half.fromFloat(scale);
+                    float used = Half.toFloat(s[r]);
+                    for (int c = 0; c < k; c++) {
+                        q[r * k + c] = (byte) clamp(Math.round(w[r * k + c] / used), -127, 127);
+                    }
+                }
+                return new QuantizedMatrix(f, n, k, q, s);
+            }
+            case INT4_G128 -> {
+                int groups = k / GROUP;
+                int[] q = new int[n * (k / 8)];
+                short[] s = new short[n * groups];
+                for (int r = 0; r < n; r++) {
+                    for (int g = 0; g < groups; g++) {
+                        int from = r * k + g * GROUP;
+                        s[r * groups + g] = Half.fromFloat(scaleFor(w, from, GROUP, 7));
+                        float used = Half.toFloat(s[r * groups + g]);
+                        for (int c = 0; c < GROUP; c++) {
+                            int u = clamp(Math.round(w[from + c] / used), -8, 7) + 8;
+                            int kk = g * GROUP + c;
+                            q[r * (k / 8) + kk / 8] |= u << (4 * (kk % 8));
+                        }
+                    }
+                }
+                return new QuantizedMatrix(f, n, k, q, s);
+            }
+            default -> throw new IllegalArgumentException("unsupported format " + f);
+        }
+    }
+
+    /** max|w| / qmax as the scale, never zero (an all-zero row still gets a usable scale). */
+    private static float scaleFor(float[] w, int from, int len, int qmax) {
+        float max = 0;
+        for (int i = from; i < from + len; i++) {
+            max = Math.max(max, Math.abs(w[i]));
+        }
+        return max > 0 ? max / qmax : 1f;
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /**
+     * Random codes and random positive scales, straight in the layout: how benchmarks get
+     * gigabytes of non-zero weights without quantizing a float matrix first.
+     */
+    public static QuantizedMatrix random(WeightFormat f, int n, int k, long seed) {
+        checkShape(f, n, k, 1);
+        SplittableRandom r = new SplittableRandom(seed);
+        int elements = weightElements(f, n, k);
+        Object weights = switch (f) {
+            case FP16, BF16 -> {
+                short[] h = new short[elements];
+                for (int i = 0; i < elements; i++) {
+                    h[i] = Half.fromFloat((float) r.nextDouble(-0.05, 0.05));
+                }
+                yield h;
+            }
+            case INT8 -> {
+                byte[] b = new byte[elements];
+                for (int i = 0; i < elements; i++) {
+                    b[i] = (byte) (r.nextInt(255) - 127);
+                }
+                yield b;
+            }
+            case INT4_G128 -> {
+                int[] q = new int[elements];
+                for (int i = 0; i < elements; i++) {
+                    q[i] = r.nextInt();
+                }
+                yield q;
+            }
+        };
+        short[] scales = null;
+        int ns = scaleElements(f, n, k);
+        if (ns > 0) {
+            scales = new short[ns];
+            for (int i = 0; i < ns; i++) {
+                scales[i] = Half.fromFloat((float) r.nextDouble(0.001, 0.01));
+            }
+        }
+        return new QuantizedMatrix(f, n, k, weights, scales);
+    }
+
+    /** Activations: F16 [batch x k], uniform in [-1, 1). */
+    public static short[] randomActivations(int batch, int k, RandomGenerator random) {
+        short[] x = new short[batch * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Half.fromFloat((float) (random.nextDouble() * 2 - 1));
+        }
+        return x;
+    }
+
+    /** W[row][col] exactly as the layout defines it. */
+    public static double weight(QuantizedMatrix m, int row, int col) {
+        return switch (m.format()) {
+            case FP16, BF16 -> Half.toFloat(((short[]) m.weights())[row * m.k() + col]);
+            case INT8 -> ((byte[]) m.weights())[row * m.k() + col] * (double) Half.toFloat(m.scales()[row]);
+            case INT4_G128 -> {
+                int word = ((int[]) m.weights())[row * (m.k() / 8) + col / 8];
+                int u = (word >>> (4 * (col % 8))) & 0xf;
+                yield (u - 8) * (double) Half.toFloat(m.scales()[row * (m.k() / GROUP) + col / GROUP]);
+            }
+        };
+    }
+
+    /** The reference: weights dequantized exactly, products summed in float64. */
+    public static double[] reference(QuantizedMatrix m, short[] x, int batch) {
+        checkShape(m.format(), m.n(), m.k(), batch);
+        double[] y = new double[batch * m.n()];
+        double[] row = new double[m.k()];
+        for (int r = 0; r < m.n(); r++) {
+            for (int c = 0; c < m.k(); c++) {
+                row[c] = weight(m, r, c);
+            }
+            for (int b = 0; b < batch; b++) {
+                double sum = 0;
+                for (int c = 0; c < m.k(); c++) {
+                    sum += row[c] * Half.toFloat(x[b * m.k() + c]);
+                }
+                y[b * m.n() + r] = sum;
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,21 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.cost.WeightFormat;
+
+/**
+ * The weight-only quantized GEMV / small-batch GEMM every backend implements (kernels/qgemv.cu on
+ * CUDA and emu, {@code CpuQGemv} on the CPU), in the layouts {@link QGemv} defines.
+ */
+public interface QGemvKernels {
+
+    /**
+     * y = x · Wᵀ for {@code batch} rows of x.
+     *
+     * @param y       F32 [batch x n]
+     * @param x       F16 [batch x k]
+     * @param weights the format's weight buffer ({@link QGemv#weightType})
+     * @param scales  F16 scales, or null for fp16
+     */
+    void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch);
+}
