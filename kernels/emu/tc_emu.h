@@ -161,6 +161,109 @@ inline T atomicExch(T* address, T value)
 }
 inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
+// ---- vector types (CUDA's sizes and alignments) ----
+#ifndef TC_HAVE_FLOAT4
+#define TC_HAVE_FLOAT4
+struct alignas(16) float4 {
+    float x, y, z, w;
+};
+#endif
+struct alignas(8) float2 {
+    float x, y;
+};
+struct alignas(16) uint4 {
+    unsigned int x, y, z, w;
+};
+struct alignas(8) uint2 {
+    unsigned int x, y;
+};
+struct alignas(16) int4 {
+    int x, y, z, w;
+};
+struct alignas(8) int2 {
+    int x, y;
+};
+inline uint4 make_uint4(unsigned int x, unsigned int y, unsigned int z, unsigned int w) { return uint4{x, y, z, w}; }
+inline float2 make_float2(float x, float y) { return float2{x, y}; }
+
+// ---- loads with cache hints: plain loads on the host ----
+template <typename T>
+inline T __ldg(const T* p) { return *p; }
+template <typename T>
+inline T __ldcs(const T* p) { return *p; }
+template <typename T>
+inline T __ldcg(const T* p) { return *p; }
+template <typename T>
+inline void __stcs(T* p, T v) { *p = v; }
+
+// ---- bit reinterpretation and byte permutation ----
+inline float __uint_as_float(unsigned int u) { float f; std::memcpy(&f, &u, 4); return f; }
+inline unsigned int __float_as_uint(float f) { unsigned int u; std::memcpy(&u, &f, 4); return u; }
+inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
+inline int __float_as_int(float f) { int i; std::memcpy(&i, &f, 4); return i; }
+// Result byte n is byte (s >> 4n) & 7 of the 8-byte value {y, x} (x the low word), as CUDA's.
+inline unsigned int __byte_perm(unsigned int x, unsigned int y, unsigned int s)
+{
+    const uint64_t v = (static_cast<uint64_t>(y) << 32) | x;
+    unsigned int r = 0;
+    for (int n = 0; n < 4; n++) {
+        r |= static_cast<unsigned int>((v >> (8 * ((s >> (4 * n)) & 7u))) & 0xffu) << (8 * n);
+    }
+    return r;
+}
+inline unsigned int __funnelshift_r(unsigned int lo, unsigned int hi, unsigned int shift)
+{
+    const uint64_t v = (static_cast<uint64_t>(hi) << 32) | lo;
+    return static_cast<unsigned int>(v >> (shift & 31u));
+}
+inline unsigned int __funnelshift_l(unsigned int lo, unsigned int hi, unsigned int shift)
+{
+    const uint64_t v = (static_cast<uint64_t>(hi) << 32) | lo;
+    return static_cast<unsigned int>((v << (shift & 31u)) >> 32);
+}
+
+// ---- IEEE binary16 on GCC's _Float16 (bit-exact: conversions round to nearest even) ----
+// Add, sub and mul round the float result to binary16: a float's 24 bits are >= 2*11+2, so that
+// double rounding equals one correct rounding (Figueroa). fma: the product is exact in double, the
+// sum rounds to double and then to half (a double rounding only within 2^-53 of a half midpoint).
+struct alignas(2) __half {
+    _Float16 v;
+};
+struct alignas(4) __half2 {
+    __half x, y;
+};
+static_assert(sizeof(__half) == 2 && sizeof(__half2) == 4, "half layout");
+
+inline __half __float2half(float f) { return __half{static_cast<_Float16>(f)}; }
+inline __half __float2half_rn(float f) { return __float2half(f); }
+inline float __half2float(__half h) { return static_cast<float>(h.v); }
+inline __half2 __halves2half2(__half lo, __half hi) { return __half2{lo, hi}; }
+inline __half2 __floats2half2_rn(float lo, float hi) { return __half2{__float2half(lo), __float2half(hi)}; }
+inline __half2 __float2half2_rn(float f) { return __floats2half2_rn(f, f); }
+inline float2 __half22float2(__half2 h) { return float2{__half2float(h.x), __half2float(h.y)}; }
+inline float __low2float(__half2 h) { return __half2float(h.x); }
+inline float __high2float(__half2 h) { return __half2float(h.y); }
+inline __half __low2half(__half2 h) { return h.x; }
+inline __half __high2half(__half2 h) { return h.y; }
+inline unsigned short __half_as_ushort(__half h) { unsigned short u; std::memcpy(&u, &h, 2); return u; }
+inline __half __ushort_as_half(unsigned short u) { __half h; std::memcpy(&h, &u, 2); return h; }
+
+namespace tc_emu {
+inline __half h_fma(__half a, __half b, __half c)
+{
+    return __half{static_cast<_Float16>(static_cast<double>(a.v) * static_cast<double>(b.v) + static_cast<double>(c.v))};
+}
+}  // namespace tc_emu
+
+inline __half __hadd(__half a, __half b) { return __half{static_cast<_Float16>(static_cast<float>(a.v) + static_cast<float>(b.v))}; }
+inline __half __hsub(__half a, __half b) { return __half{static_cast<_Float16>(static_cast<float>(a.v) - static_cast<float>(b.v))}; }
+inline __half __hmul(__half a, __half b) { return __half{static_cast<_Float16>(static_cast<float>(a.v) * static_cast<float>(b.v))}; }
+inline __half __hfma(__half a, __half b, __half c) { return ::tc_emu::h_fma(a, b, c); }
+inline __half2 __hadd2(__half2 a, __half2 b) { return __half2{__hadd(a.x, b.x), __hadd(a.y, b.y)}; }
+inline __half2 __hsub2(__half2 a, __half2 b) { return __half2{__hsub(a.x, b.x), __hsub(a.y, b.y)}; }
+inline __half2 __hmul2(__half2 a, __half2 b) { return __half2{__hmul(a.x, b.x), __hmul(a.y, b.y)}; }
+inline __half2 __hfma2(__half2 a, __half2 b, __half2 c) { return __half2{__hfma(a.x, b.x, c.x), __hfma(a.y, b.y, c.y)}; }
+
 // Registers `function` of `module` (the .cu's base name) for tc_emu_launch.
 #define TC_EMU_REGISTER(module, function)                                                            \
     static ::tc_emu::Registrar tc_emu_registrar_##function(                                           \

@@ -308,6 +308,8 @@ private:
                     ballot |= 1u << (t - base);
                 }
             }
+            // every result first, then the wake-ups: a lane must still count as live for the lanes
+            // after it that read from it (shfl_up, shfl_xor and shfl from a lower lane)
             for (unsigned int t = base; t < end; ++t) {
                 Fiber& f = fibers_[t];
                 if (f.state != State::WarpBarrier) {
@@ -320,7 +322,11 @@ private:
                     const bool live = f.source_lane >= 0 && src < end && fibers_[src].state == State::WarpBarrier;
                     f.result = live ? fibers_[src].exchange : f.exchange;
                 }
-                f.state = State::Ready;
+            }
+            for (unsigned int t = base; t < end; ++t) {
+                if (fibers_[t].state == State::WarpBarrier) {
+                    fibers_[t].state = State::Ready;
+                }
             }
             released = true;
         }

@@ -1,6 +1,7 @@
 package io.tokencost.backend;
 
 import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.QGemvKernels;
 
 /**
  * One open device: allocates buffers, exposes each kernel family's launcher, and times them.
@@ -19,6 +20,9 @@ public interface Session extends AutoCloseable {
 
     /** Launcher for the memory-bandwidth kernels (memory_stream.cu and its Java twin). */
     MemoryStreamKernels memoryStream();
+
+    /** Launcher for the weight-only quantized GEMV kernels (qgemv.cu and its Java twin QGemv). */
+    QGemvKernels qgemv();
 
     /** Waits until every launched kernel has finished. */
     void synchronize();

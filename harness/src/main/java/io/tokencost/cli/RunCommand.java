@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
             stdout.println("tokencost " + RunIdentity.currentHarnessVersion() + " on " + backend.id() + ":" + device.index() + " (" + device.name() + ")");
             stdout.println("verifying kernels on fresh random inputs...");
             for (CheckResult r : VerifyCommand.verifyAll(session)) {
-                checks.put(r.family() + "/" + r.kernel(), r);
+                checks.put(r.key(), r);
                 if (!r.passed()) {
                     stdout.printf(Locale.ROOT, "  %s/%s FAILED verification (max rel error %.3g): it will not be measured%n", r.family(), r.kernel(), r.maxRelError());
                 }
@@ -127,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT) + "), JMH log: " + dir.resolve("jmh.log"));
             table.measuredHeader();
             for (BenchCase c : cases) {
-                CheckResult check = checks.get(c.family() + "/" + c.kernel());
+                CheckResult check = checks.get(c.check());
                 if (check == null || !check.passed()) {
                     stdout.println(c.label() + ": not measured, the kernel did not pass verification");
                     failures++;

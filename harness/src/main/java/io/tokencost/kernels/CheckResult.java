@@ -7,6 +7,11 @@ package io.tokencost.kernels;
 public record CheckResult(String family, String kernel, String dtype, int cases, double maxRelError, double bound,
                           String failure) {
 
+    /** {@code <family>/<kernel>}: what a {@link io.tokencost.suite.BenchCase} names as its check. */
+    public String key() {
+        return family + "/" + kernel;
+    }
+
     public boolean passed() {
         return failure == null && maxRelError <= bound;
     }

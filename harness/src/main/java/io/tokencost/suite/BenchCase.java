@@ -9,13 +9,13 @@ import java.util.Map;
  * One measured case: which JMH benchmark with which parameters, the shape it runs at (as result
  * columns), and the work it declares. The harness derives every rate from {@link #workload()}.
  *
- * @param family      the kernel family (its .cu name) whose check must pass first
+ * @param check       the kernel check that must have passed first, {@code <family>/<kernel>} as {@link io.tokencost.kernels.CheckResult} names it
  * @param benchmark   JMH benchmark method, e.g. {@code io.tokencost.bench.MemoryBench.measure}
  * @param jmhParams   the @Param values that select this case (backend and device are added by the runner)
  * @param workingSetBytes device memory the case touches (sizes the fork's heap on the CPU)
  * @param l2          {@code cold} when caches cannot help (flushed, or working set >= 4x LLC), else {@code warm}
  */
-public record BenchCase(String suite, String family, String kernel, String dtype, String weightFormat,
+public record BenchCase(String suite, String check, String kernel, String dtype, String weightFormat,
                         Map<Column, Long> shape, Workload workload, long workingSetBytes, String l2,
                         String benchmark, Map<String, String> jmhParams) {
 

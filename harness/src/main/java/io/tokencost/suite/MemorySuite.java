@@ -50,7 +50,7 @@ public final class MemorySuite implements Suite {
             for (MemoryStream.Op op : MemoryStream.Op.values()) {
                 // n per array, a multiple of 1024 so no kernel runs a tail in the timed case
                 long n = Math.max(1024, workingSet / op.arrays() / Float.BYTES / 1024 * 1024);
-                cases.add(new BenchCase(id(), "memory_stream", op.id(), "fp32", "", Map.of(Column.N, n), op.workload(n),
+                cases.add(new BenchCase(id(), "memory_stream/" + op.id(), op.id(), "fp32", "", Map.of(Column.N, n), op.workload(n),
                         n * op.arrays() * Float.BYTES, l2, BENCHMARK,
                         Map.of("op", op.id(), "elements", Long.toString(n))));
             }

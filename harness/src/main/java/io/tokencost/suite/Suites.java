@@ -12,6 +12,7 @@ public final class Suites {
 
     static {
         register(new MemorySuite());
+        register(new QGemvSuite());
     }
 
     private Suites() {

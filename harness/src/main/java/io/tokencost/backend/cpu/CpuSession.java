@@ -7,6 +7,7 @@ import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.NanoTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.QGemvKernels;
 
 /** CPU kernels run synchronously on a pool of one thread per core. */
 final class CpuSession implements Session {
@@ -14,11 +15,13 @@ final class CpuSession implements Session {
     private final DeviceProperties device;
     private final CpuParallel parallel;
     private final CpuMemoryStream memoryStream;
+    private final CpuQGemv qgemv;
 
     CpuSession(DeviceProperties device) {
         this.device = device;
         this.parallel = new CpuParallel(device.computeUnits());
         this.memoryStream = new CpuMemoryStream(parallel);
+        this.qgemv = new CpuQGemv(parallel);
     }
 
     @Override
@@ -34,6 +37,11 @@ final class CpuSession implements Session {
     @Override
     public MemoryStreamKernels memoryStream() {
         return memoryStream;
+    }
+
+    @Override
+    public QGemvKernels qgemv() {
+        return qgemv;
     }
 
     @Override

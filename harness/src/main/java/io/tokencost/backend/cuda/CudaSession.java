@@ -6,6 +6,7 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.QGemvKernels;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
@@ -50,6 +51,7 @@ final class CudaSession implements Session {
     private final Set<CudaTimer> timers = new LinkedHashSet<>();
     private final CudaLauncher launcher = new CudaLauncher(this);
     private final CudaMemoryStream memoryStream;
+    private final CudaQGemv qgemv;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -68,6 +70,7 @@ final class CudaSession implements Session {
         int sms = properties.computeUnits();
         int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
+        this.qgemv = new CudaQGemv(launcher);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -118,6 +121,11 @@ final class CudaSession implements Session {
     @Override
     public MemoryStreamKernels memoryStream() {
         return memoryStream;
+    }
+
+    @Override
+    public QGemvKernels qgemv() {
+        return qgemv;
     }
 
     @Override

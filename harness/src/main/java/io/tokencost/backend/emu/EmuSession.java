@@ -7,8 +7,10 @@ import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.NanoTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.backend.cuda.CudaMemoryStream;
+import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.KernelLauncher;
 import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.QGemvKernels;
 
 import java.util.OptionalDouble;
 
@@ -22,12 +24,14 @@ final class EmuSession implements Session {
     private final DeviceProperties device;
     private final KernelLauncher launcher;
     private final CudaMemoryStream memoryStream;
+    private final CudaQGemv qgemv;
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
         this.lib = lib;
         this.device = device;
         this.launcher = new EmuLauncher(lib);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(device.computeUnits(), THREADS_PER_SM));
+        this.qgemv = new CudaQGemv(launcher);
     }
 
     /** The launcher, for kernels outside the registered families (tests of the emulation itself). */
@@ -48,6 +52,11 @@ final class EmuSession implements Session {
     @Override
     public MemoryStreamKernels memoryStream() {
         return memoryStream;
+    }
+
+    @Override
+    public QGemvKernels qgemv() {
+        return qgemv;
     }
 
     @Override

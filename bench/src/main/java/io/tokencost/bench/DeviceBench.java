@@ -1,0 +1,107 @@
+package io.tokencost.bench;
+
+import io.tokencost.backend.Backends;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.measure.KernelSamples;
+import io.tokencost.measure.Workload;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The measurement recipe every suite shares (nvbench's measure_cold, inside JMH): open the backend,
+ * let the suite prepare its buffers and declare its work, warm up, then per invocation flush the
+ * device caches and time one launch on the device's own clock; per iteration read the SM clock and
+ * time a batch of back-to-back launches (GPUs). Suites implement {@link #prepare()} and
+ * {@link #launch()} only: a benchmark declares its work, the harness derives the rates.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+public abstract class DeviceBench {
+
+    /** Back-to-back launches in one batch sample (GPU only: there the launch queue hides launch cost). */
+    static final int BATCH_LAUNCHES = 10;
+    /** Warm-up launches before JMH's own warm-up, or as many as fit this many nanoseconds. */
+    static final int WARMUP_LAUNCHES = 300;
+    static final long WARMUP_NANOS = 2_000_000_000L;
+
+    @Param("cpu")
+    public String backend;
+
+    @Param("0")
+    public int device;
+
+    protected Session session;
+    private KernelTimer timer;
+
+    /** Allocates and fills the buffers (random, non-zero data); returns the work of one launch. */
+    protected abstract Workload prepare();
+
+    /** One launch of the kernel (asynchronous on GPUs). */
+    protected abstract void launch();
+
+    /** Frees what {@link #prepare()} allocated. */
+    protected abstract void release();
+
+    /**
+     * JMH's time-based warm-up may run a large kernel only a few times, leaving the CPU kernels in
+     * C1 code (where the Vector API is slow) when measurement starts; GPU modules load here too.
+     */
+    protected void warmUp() {
+        long deadline = System.nanoTime() + WARMUP_NANOS;
+        for (int i = 0; i < WARMUP_LAUNCHES && System.nanoTime() < deadline; i++) {
+            launch();
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void openTrial() {
+        KernelSamples.get().reset();
+        session = Backends.byId(backend).open(device);
+        timer = session.newTimer();
+        KernelSamples.get().declareWorkload(prepare());
+        warmUp();
+        session.synchronize();
+    }
+
+    @Setup(Level.Iteration)
+    public void clockBefore() {
+        session.measureClockMhz().ifPresent(KernelSamples.get()::recordClockMhz);
+    }
+
+    /** One cold sample: caches flushed (GPU), then one launch timed on the device's clock. */
+    @Benchmark
+    public void measure() {
+        session.flushCaches();
+        timer.start();
+        launch();
+        KernelSamples.get().recordKernelSeconds(timer.stopSeconds());
+    }
+
+    @TearDown(Level.Iteration)
+    public void batchAndClockAfter() {
+        if (!backend.equals("cpu")) {
+            session.flushCaches();
+            timer.start();
+            for (int i = 0; i < BATCH_LAUNCHES; i++) {
+                launch();
+            }
+            KernelSamples.get().recordBatchSecondsPerLaunch(timer.stopSeconds() / BATCH_LAUNCHES);
+        }
+        session.measureClockMhz().ifPresent(KernelSamples.get()::recordClockMhz);
+    }
+
+    @TearDown(Level.Trial)
+    public void closeTrial() {
+        KernelSamples.get().writeToRequestedFile();
+        release();
+        session.close();
+    }
+}

@@ -1,0 +1,91 @@
+package io.tokencost.bench;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.measure.Workload;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The qgemv suite: y = x · Wᵀ with quantized weights, the decode step's linear layers. Each launch
+ * takes the next of {@code copies} weight sets (the harness sizes the set past 4x the last-level
+ * cache), so weights come from memory as they do when a model's layers run in turn. Defaults:
+ * Llama-3.1-8B's down projection at batch 1, for plain JMH use of the jar.
+ */
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class QGemvBench extends DeviceBench {
+
+    @Param({"fp16", "int8", "int4_g128"})
+    public String format;
+
+    @Param("4096")
+    public int n;
+
+    @Param("14336")
+    public int k;
+
+    @Param("1")
+    public int batch;
+
+    @Param("8")
+    public int copies;
+
+    private WeightFormat weightFormat;
+    private Buffer[] weights;
+    private Buffer[] scales;
+    private Buffer x;
+    private Buffer y;
+    private int next;
+
+    @Override
+    protected Workload prepare() {
+        weightFormat = WeightFormat.of(format);
+        QGemv.checkShape(weightFormat, n, k, batch);
+        // one random matrix uploaded to every copy: distinct addresses are what defeats the cache
+        QGemv.QuantizedMatrix m = QGemv.random(weightFormat, n, k, System.nanoTime());
+        weights = new Buffer[copies];
+        scales = new Buffer[copies];
+        for (int i = 0; i < copies; i++) {
+            weights[i] = session.allocate(m.weightType(), m.weightElements());
+            weights[i].upload(m.weights());
+            if (m.scales() != null) {
+                scales[i] = session.allocate(DataType.F16, m.scales().length);
+                scales[i].upload(m.scales());
+            }
+        }
+        x = session.allocate(DataType.F16, (long) batch * k);
+        x.upload(QGemv.randomActivations(batch, k, new SplittableRandom()));
+        y = session.allocate(DataType.F32, (long) batch * n);
+        return QGemv.workload(weightFormat, n, k, batch);
+    }
+
+    @Override
+    protected void launch() {
+        int i = next;
+        next = (next + 1) % copies;
+        session.qgemv().gemv(weightFormat, y, x, weights[i], scales[i], n, k, batch);
+    }
+
+    @Override
+    protected void release() {
+        for (int i = 0; i < copies; i++) {
+            weights[i].close();
+            if (scales[i] != null) {
+                scales[i].close();
+            }
+        }
+        x.close();
+        y.close();
+    }
+}

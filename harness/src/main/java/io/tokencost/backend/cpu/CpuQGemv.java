@@ -1,0 +1,296 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.Half;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.QGemvKernels;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast CPU twin of kernels/qgemv.cu, in {@link QGemv}'s layouts: rows split over the cores,
+ * each row's weights streamed once, dequantised in registers 16 at a time (512-bit vectors) and
+ * multiplied into fp32 accumulators. Batch 1 fuses dequantisation and the dot product; larger
+ * batches dequantise a row once into a scratch row and take one dot product per batch row.
+ * The fp16 conversion flushes subnormal weights (|w| < 6.1e-5) to zero: the only inexact step.
+ */
+final class CpuQGemv implements QGemvKernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final int L = 16;   // lanes of every species above
+
+    private final CpuParallel parallel;
+
+    CpuQGemv(CpuParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
+        QGemv.checkShape(format, n, k, batch);
+        float[] out = CpuBuffer.floats(y);
+        float[] xf = toFloats(CpuBuffer.halves(x), batch * k);
+        if (out.length < batch * n) {
+            throw new IllegalArgumentException("y holds " + out.length + " floats, needs " + batch * n);
+        }
+        switch (format) {
+            case FP16 -> {
+                short[] w = CpuBuffer.halves(weights);
+                requireLength("weights", w.length, (long) n * k);
+                float[] xs = batch == 1 ? scaledForFp16(xf) : null;
+                rows(n, k, batch, out, xf, (row, scratch) -> batch == 1 ? dotFp16(w, (long) row * k, xs, k) : dequantFp16(w, (long) row * k, scratch, k));
+            }
+            case INT8 -> {
+                byte[] q = CpuBuffer.bytes(weights);
+                short[] s = CpuBuffer.halves(scales);
+                requireLength("weights", q.length, (long) n * k);
+                requireLength("scales", s.length, n);
+                rows(n, k, batch, out, xf, (row, scratch) -> batch == 1
+                        ? Half.toFloat(s[row]) * dotInt8(q, (long) row * k, xf, k)
+                        : dequantInt8(q, (long) row * k, Half.toFloat(s[row]), scratch, k));
+            }
+            case INT4_G128 -> {
+                int[] q = CpuBuffer.ints(weights);
+                short[] s = CpuBuffer.halves(scales);
+                requireLength("weights", q.length, (long) n * (k / 8));
+                requireLength("scales", s.length, (long) n * (k / QGemv.GROUP));
+                Int4Activations planes = new Int4Activations(xf, k, batch);
+                // batch > 1: rows dequantised in plane order meet x in plane order
+                rows(n, k, batch, out, planes.planes, (row, scratch) -> batch == 1
+                        ? dotInt4(q, row, s, planes, k)
+                        : dequantInt4(q, row, s, scratch, k));
+            }
+            default -> throw new IllegalArgumentException("qgemv does not implement " + format);
+        }
+    }
+
+    /** For batch 1 returns the row's dot product; for larger batches fills {@code scratch} with the dequantised row. */
+    @FunctionalInterface
+    private interface RowKernel {
+        float apply(int row, float[] scratch);
+    }
+
+    private void rows(int n, int k, int batch, float[] y, float[] xf, RowKernel kernel) {
+        parallel.forRange(n, (worker, from, to) -> {
+            float[] scratch = batch == 1 ? null : new float[k];
+            for (int row = from; row < to; row++) {
+                float v = kernel.apply(row, scratch);
+                if (batch == 1) {
+                    y[row] = v;
+                } else {
+                    for (int b = 0; b < batch; b++) {
+                        y[b * n + row] = dot(scratch, xf, b * k, k);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void requireLength(String what, int have, long need) {
+        if (have != need) {
+            throw new IllegalArgumentException(what + " hold " + have + " elements, the shape needs " + need);
+        }
+    }
+
+    static float[] toFloats(short[] halves, int count) {
+        if (halves.length < count) {
+            throw new IllegalArgumentException("x holds " + halves.length + " halves, needs " + count);
+        }
+        float[] f = new float[count];
+        for (int i = 0; i < count; i++) {
+            f[i] = Half.toFloat(halves[i]);
+        }
+        return f;
+    }
+
+    // ------------------------------------------------------------------ fp16
+
+    /**
+     * 16 halves → 16 floats scaled by 2^-112, in three integer ops: the sign-extended half shifted
+     * left by 13 puts magnitude and sign in place; the mask clears the three copies of the sign that
+     * land in the exponent. Read as a float that is exactly w x 2^-112 (normal and subnormal halves
+     * alike); callers fold the 2^112 into x ({@link #FP16_X_SCALE}) or multiply it back.
+     */
+    private static FloatVector halvesToScaledFloats(short[] w, int offset) {
+        IntVector h = (IntVector) ShortVector.fromArray(S, w, offset).castShape(I, 0);
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats();
+    }
+
+    /** 2^112: w x 2^-112 times x x 2^112 keeps both factors normal floats for every finite half. */
+    static final float FP16_X_SCALE = 0x1p112f;
+
+    /** x scaled by 2^112 (|x| <= 65504 stays finite), for {@link #dotFp16}. */
+    private static float[] scaledForFp16(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * FP16_X_SCALE;
+        }
+        return out;
+    }
+
+    private static float dotFp16(short[] w, long rowStart, float[] xScaled, int k) {
+        int base = Math.toIntExact(rowStart);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= k - 2 * L; i += 2 * L) {
+            acc0 = halvesToScaledFloats(w, base + i).fma(FloatVector.fromArray(F, xScaled, i), acc0);
+            acc1 = halvesToScaledFloats(w, base + i + L).fma(FloatVector.fromArray(F, xScaled, i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            sum += Half.toFloat(w[base + i]) * (xScaled[i] / FP16_X_SCALE);
+        }
+        return sum;
+    }
+
+    private static float dequantFp16(short[] w, long rowStart, float[] out, int k) {
+        int base = Math.toIntExact(rowStart);
+        int i = 0;
+        for (; i <= k - L; i += L) {
+            halvesToScaledFloats(w, base + i).mul(FP16_X_SCALE).intoArray(out, i);
+        }
+        for (; i < k; i++) {
+            out[i] = Half.toFloat(w[base + i]);
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ int8 (per-row scale)
+
+    private static float dotInt8(byte[] q, long rowStart, float[] x, int k) {
+        int base = Math.toIntExact(rowStart);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= k - 2 * L; i += 2 * L) {
+            FloatVector w0 = (FloatVector) ByteVector.fromArray(B, q, base + i).castShape(F, 0);
+            FloatVector w1 = (FloatVector) ByteVector.fromArray(B, q, base + i + L).castShape(F, 0);
+            acc0 = w0.fma(FloatVector.fromArray(F, x, i), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(F, x, i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            sum += q[base + i] * x[i];
+        }
+        return sum;
+    }
+
+    private static float dequantInt8(byte[] q, long rowStart, float scale, float[] out, int k) {
+        int base = Math.toIntExact(rowStart);
+        int i = 0;
+        for (; i <= k - L; i += L) {
+            ((FloatVector) ByteVector.fromArray(B, q, base + i).castShape(F, 0)).mul(scale).intoArray(out, i);
+        }
+        for (; i < k; i++) {
+            out[i] = q[base + i] * scale;
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ int4, group 128
+
+    /**
+     * x in the int4 layout's order: plane j (at j·K/8) holds x[8i + j], so nibble j of 16
+     * consecutive words meets 16 consecutive floats; and each group's sum of x, which carries the
+     * zero point 8. For batch b the planes start at b·K.
+     */
+    static final class Int4Activations {
+        final float[] planes;
+        final float[] groupSums;
+
+        Int4Activations(float[] x, int k, int batch) {
+            int words = k / 8;
+            int groups = k / QGemv.GROUP;
+            planes = new float[batch * k];
+            groupSums = new float[batch * groups];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < 8; j++) {
+                    for (int i = 0; i < words; i++) {
+                        planes[b * k + j * words + i] = x[b * k + 8 * i + j];
+                    }
+                }
+                for (int c = 0; c < k; c++) {
+                    groupSums[b * groups + c / QGemv.GROUP] += x[b * k + c];
+                }
+            }
+        }
+    }
+
+    /** Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. */
+    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, int k) {
+        int words = k / 8;
+        int groups = k / QGemv.GROUP;
+        int base = row * words;
+        float[] p = x.planes;
+        FloatVector acc = FloatVector.zero(F);
+        float zeroPoint = 0;
+        for (int g = 0; g < groups; g++) {
+            IntVector w = IntVector.fromArray(I, q, base + g * L);
+            int at = g * L;
+            FloatVector grp = nibble(w, 0).mul(FloatVector.fromArray(F, p, at));
+            grp = nibble(w, 1).fma(FloatVector.fromArray(F, p, words + at), grp);
+            grp = nibble(w, 2).fma(FloatVector.fromArray(F, p, 2 * words + at), grp);
+            grp = nibble(w, 3).fma(FloatVector.fromArray(F, p, 3 * words + at), grp);
+            grp = nibble(w, 4).fma(FloatVector.fromArray(F, p, 4 * words + at), grp);
+            grp = nibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + at), grp);
+            grp = nibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
+            grp = topNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
+            float s = Half.toFloat(scales[row * groups + g]);
+            acc = grp.fma(FloatVector.broadcast(F, s), acc);
+            zeroPoint += s * x.groupSums[g];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - 8 * zeroPoint;
+    }
+
+    /** Nibble j (0..6) of 16 words as floats 0..15. */
+    private static FloatVector nibble(IntVector words, int j) {
+        return (FloatVector) words.lanewise(VectorOperators.LSHR, 4 * j).and(0xf).convert(VectorOperators.I2F, 0);
+    }
+
+    /** Nibble 7: the shift alone isolates it. */
+    private static FloatVector topNibble(IntVector words) {
+        return (FloatVector) words.lanewise(VectorOperators.LSHR, 28).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The row's weights (u − 8)·s in plane order, matching {@link Int4Activations#planes}. */
+    private static float dequantInt4(int[] q, int row, short[] scales, float[] out, int k) {
+        int words = k / 8;
+        int groups = k / QGemv.GROUP;
+        FloatVector eight = FloatVector.broadcast(F, 8f);
+        for (int g = 0; g < groups; g++) {
+            IntVector w = IntVector.fromArray(I, q, row * words + g * L);
+            FloatVector s = FloatVector.broadcast(F, Half.toFloat(scales[row * groups + g]));
+            for (int j = 0; j < 7; j++) {
+                nibble(w, j).sub(eight).mul(s).intoArray(out, j * words + g * L);
+            }
+            topNibble(w).sub(eight).mul(s).intoArray(out, 7 * words + g * L);
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private static float dot(float[] a, float[] b, int bOffset, int k) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= k - 2 * L; i += 2 * L) {
+            acc0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, bOffset + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, i + L).fma(FloatVector.fromArray(F, b, bOffset + i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            sum += a[i] * b[bOffset + i];
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,101 @@
+package io.tokencost.backend.cuda;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.QGemvKernels;
+
+/**
+ * Host side of kernels/qgemv.cu: validates the buffers against {@link QGemv}'s layouts, sizes the
+ * launch and passes the arguments in the kernels' order. Knows nothing of the driver: everything
+ * runs through a {@link KernelLauncher}, so the emulation backend reuses this class as is.
+ *
+ * <p>Launch: blocks of {@value #THREADS} threads (8 warps); a warp owns {@link #rowsPerWarp(int)}
+ * consecutive output rows and streams them with 16-byte loads, so the grid is
+ * ceil(n / (8 · rowsPerWarp)) blocks. The kernel strides over row tiles, so any grid is correct;
+ * this one gives every warp exactly one tile.
+ */
+public final class CudaQGemv implements QGemvKernels {
+
+    /** The .cu file. */
+    public static final String MODULE = "qgemv";
+    /** Threads per block; qgemv.cu's TC_QGEMV_THREADS (its __launch_bounds__) must match. */
+    public static final int THREADS = 256;
+    static final int WARPS = THREADS / 32;
+
+    private final KernelLauncher launcher;
+
+    public CudaQGemv(KernelLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    /** The kernel for a format. */
+    public static String function(WeightFormat format) {
+        return switch (format) {
+            case FP16 -> "qgemv_fp16";
+            case INT8 -> "qgemv_int8";
+            case INT4_G128 -> "qgemv_int4g128";
+            case BF16 -> throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
+        };
+    }
+
+    /** The batch tile the kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
+    static int tile(int batch) {
+        return batch <= 1 ? 1 : batch <= 2 ? 2 : batch <= 4 ? 4 : batch <= 8 ? 8 : 16;
+    }
+
+    /** Rows per warp: qgemv.cu's tc_rows_per_warp (2 for tiles up to 4, so x converts once for two rows). */
+    public static int rowsPerWarp(int batch) {
+        return tile(batch) <= 4 ? 2 : 1;
+    }
+
+    /** The launch for n output rows: one row tile per warp. */
+    public static LaunchConfig config(int n, int batch) {
+        if (n < 1 || batch < 1 || batch > QGemv.MAX_BATCH) {
+            throw new IllegalArgumentException("qgemv launch needs n >= 1 and batch 1.." + QGemv.MAX_BATCH + ", got n=" + n + " batch=" + batch);
+        }
+        long rowsPerBlock = (long) WARPS * rowsPerWarp(batch);
+        long blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
+        return new LaunchConfig((int) blocks, THREADS, 0);
+    }
+
+    @Override
+    public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
+        if (format == null) {
+            throw new IllegalArgumentException("qgemv needs a weight format");
+        }
+        QGemv.checkShape(format, n, k, batch);
+        check("y", y, DataType.F32, (long) batch * n);
+        check("x", x, DataType.F16, (long) batch * k);
+        check("weights", weights, QGemv.weightType(format), QGemv.weightElements(format, n, k));
+        int scaleCount = QGemv.scaleElements(format, n, k);
+        if (scaleCount == 0) {
+            if (scales != null) {
+                throw new IllegalArgumentException("qgemv " + format + " takes no scales, got a buffer of " + scales.elements());
+            }
+        } else {
+            check("scales", scales, DataType.F16, scaleCount);
+        }
+        LaunchConfig config = config(n, batch);
+        String function = function(format);
+        if (scaleCount == 0) {
+            launcher.launch(MODULE, function, config, y, x, weights, n, k, batch);
+        } else {
+            launcher.launch(MODULE, function, config, y, x, weights, scales, n, k, batch);
+        }
+    }
+
+    private static void check(String name, Buffer b, DataType type, long minElements) {
+        if (b == null) {
+            throw new IllegalArgumentException("qgemv " + name + " buffer is missing");
+        }
+        if (b.type() != type) {
+            throw new IllegalArgumentException("qgemv " + name + " must be a " + type + " buffer, got " + b.type());
+        }
+        if (b.elements() < minElements) {
+            throw new IllegalArgumentException("qgemv " + name + " needs at least " + minElements + " " + type
+                    + " elements, got " + b.elements());
+        }
+    }
+}

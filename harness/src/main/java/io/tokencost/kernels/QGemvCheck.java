@@ -1,0 +1,81 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.backend.Session;
+import io.tokencost.cost.WeightFormat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * qgemv against {@link QGemv#reference} (weights dequantised exactly, float64 sums): for each
+ * format, odd row counts, odd k where the layout allows it, batches 1..16, a fresh random float
+ * matrix packed by {@link QGemv#pack}, y poisoned with NaN before each launch.
+ */
+public final class QGemvCheck implements KernelCheck {
+
+    @Override
+    public String family() {
+        return "qgemv";
+    }
+
+    /** (n, k, batch) per format: tails of every vector width, one random shape. */
+    static int[][] shapes(WeightFormat f, RandomGenerator random) {
+        if (f == WeightFormat.INT4_G128) {
+            return new int[][] {{1, 128, 1}, {7, 256, 2}, {33, 1024, 5}, {130, 2048, 16},
+                    {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.MAX_BATCH)}};
+        }
+        return new int[][] {{1, 1, 1}, {7, 15, 1}, {33, 100, 3}, {65, 1000, 16}, {130, 2048, 8},
+                {1 + random.nextInt(300), 1 + random.nextInt(3000), 1 + random.nextInt(QGemv.MAX_BATCH)}};
+    }
+
+    @Override
+    public List<CheckResult> check(Session session, RandomGenerator random) {
+        List<CheckResult> out = new ArrayList<>();
+        for (WeightFormat f : QGemv.FORMATS) {
+            int[][] shapes = shapes(f, random);
+            double worst = 0;
+            String failure = null;
+            try {
+                for (int[] s : shapes) {
+                    worst = Math.max(worst, checkOnce(session, f, s[0], s[1], s[2], random));
+                }
+            } catch (RuntimeException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            out.add(new CheckResult(family(), f.id(), "fp16/" + f.id(), shapes.length, worst, Tolerance.FP16, failure));
+        }
+        return out;
+    }
+
+    /** Relative error of one product on a fresh random matrix and activations. */
+    public static double checkOnce(Session session, WeightFormat f, int n, int k, int batch, RandomGenerator random) {
+        float[] w = new float[n * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (random.nextDouble() * 2 - 1) * 0.05f;
+        }
+        return checkOnce(session, QGemv.pack(f, w, n, k), batch, random);
+    }
+
+    public static double checkOnce(Session session, QGemv.QuantizedMatrix m, int batch, RandomGenerator random) {
+        short[] x = QGemv.randomActivations(batch, m.k(), random);
+        float[] y = new float[batch * m.n()];
+        try (Buffer by = session.allocate(DataType.F32, y.length);
+             Buffer bx = session.allocate(DataType.F16, x.length);
+             Buffer bw = session.allocate(m.weightType(), m.weightElements());
+             Buffer bs = m.scales() == null ? null : session.allocate(DataType.F16, m.scales().length)) {
+            bx.upload(x);
+            bw.upload(m.weights());
+            if (bs != null) {
+                bs.upload(m.scales());
+            }
+            by.poison();
+            session.qgemv().gemv(m.format(), by, bx, bw, bs, m.n(), m.k(), batch);
+            session.synchronize();
+            by.download(y);
+        }
+        return Tolerance.relativeError(y, QGemv.reference(m, x, batch));
+    }
+}

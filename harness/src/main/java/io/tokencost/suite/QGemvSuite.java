@@ -1,0 +1,84 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelPresets;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.measure.Workload;
+import io.tokencost.results.Column;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Weight-only quantized GEMV (batch 1) and small-batch GEMM (batch 16) at the shapes of a model's
+ * linear layers, fp16 / int8 / int4_g128. Weights are rotated over enough copies that the set
+ * exceeds 4x the last-level cache: every invocation streams its weights from memory.
+ */
+public final class QGemvSuite implements Suite {
+
+    static final String BENCHMARK = "io.tokencost.bench.QGemvBench.measure";
+    /** The llama.cpp comparison shape of GUIDE §3 (Llama-3.1-8B's down projection). */
+    static final int[] QUICK_SHAPE = {4096, 14336};
+
+    @Override
+    public String id() {
+        return "qgemv";
+    }
+
+    @Override
+    public String description() {
+        return "weight-only quantized GEMV / batch-16 GEMM (fp16, int8, int4_g128) at model linear-layer shapes";
+    }
+
+    /** Each linear layer of a model as (name, n = output features, k = input features); q/k/v and gate/up fused. */
+    static Map<String, int[]> linearLayers(ModelSpec m) {
+        Map<String, int[]> layers = new LinkedHashMap<>();
+        int qkv = (m.heads() + 2 * m.kvHeads()) * m.headDim();
+        layers.put("qkv", new int[] {qkv, m.hidden()});
+        layers.put("o", new int[] {m.hidden(), m.heads() * m.headDim()});
+        int ffn = m.experts() > 0 ? m.moeFfn() : m.ffn();
+        layers.put("gate_up", new int[] {2 * ffn, m.hidden()});
+        layers.put("down", new int[] {m.hidden(), ffn});
+        return layers;
+    }
+
+    @Override
+    public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
+        List<int[]> shapes = new ArrayList<>();
+        List<Integer> batches;
+        if (profile == Profile.QUICK) {
+            shapes.add(QUICK_SHAPE);
+            batches = List.of(1, 16);
+        } else {
+            shapes.addAll(linearLayers(ModelPresets.byName("Llama-3.1-8B")).values());
+            shapes.addAll(linearLayers(ModelPresets.byName("Llama-3.1-70B")).values());
+            batches = List.of(1, 4, 16);
+        }
+        long llc = device.lastLevelCacheBytes();
+        long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);
+        List<BenchCase> cases = new ArrayList<>();
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int k = shape[1];
+            for (WeightFormat f : QGemv.FORMATS) {
+                Workload one = QGemv.workload(f, n, k, 1);
+                long weightBytes = one.bytesRead() - 2L * k;
+                int copies = (int) Math.max(1, Math.min(256, (coldSet + weightBytes - 1) / weightBytes));
+                long workingSet = copies * weightBytes;
+                String l2 = llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc ? "rotated" : "warm";
+                for (int batch : batches) {
+                    cases.add(new BenchCase(id(), "qgemv/" + f.id(), "qgemv", "fp16", f.id(),
+                            Map.of(Column.N, (long) n, Column.K, (long) k, Column.BATCH, (long) batch),
+                            QGemv.workload(f, n, k, batch), workingSet, l2, BENCHMARK,
+                            Map.of("format", f.id(), "n", Integer.toString(n), "k", Integer.toString(k),
+                                    "batch", Integer.toString(batch), "copies", Integer.toString(copies))));
+                }
+            }
+        }
+        return cases;
+    }
+}

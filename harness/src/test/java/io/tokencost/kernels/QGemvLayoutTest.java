@@ -1,0 +1,100 @@
+package io.tokencost.kernels;
+
+import io.tokencost.cost.WeightFormat;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The layouts, the packer and the half conversion, independent of any backend. */
+class QGemvLayoutTest {
+
+    @Test
+    void halfConversionRoundTripsEveryHalfAndRoundsToNearestEven() {
+        for (int h = 0; h < 65536; h++) {
+            float f = Half.toFloat((short) h);
+            if (!Float.isNaN(f)) {
+                assertEquals(h, Half.fromFloat(f) & 0xffff, "half " + Integer.toHexString(h));
+            }
+        }
+        assertEquals(0x3c00, Half.fromFloat(1.0f) & 0xffff);
+        assertEquals(0x3c00, Half.fromFloat(1.00048828125f) & 0xffff);   // halfway: to even
+        assertEquals(0x3c01, Half.fromFloat(1.0005f) & 0xffff);                 // just above halfway
+        assertEquals(0x7c00, Half.fromFloat(65520f) & 0xffff);           // overflow
+        assertEquals(0x0001, Half.fromFloat(5.9604645e-8f) & 0xffff);    // smallest subnormal
+        assertEquals(0, Half.fromFloat(2.9802322e-8f) & 0xffff);         // half of it: ties to even (0)
+    }
+
+    @Test
+    void int4NibblesFollowTheDocumentedOrderAndZeroPoint() {
+        // row 0: k = 0..127 with codes u = k % 16; one group, scale 0.5
+        int k = 128;
+        int[] words = new int[k / 8];
+        for (int c = 0; c < k; c++) {
+            words[c / 8] |= (c % 16) << (4 * (c % 8));
+        }
+        QGemv.QuantizedMatrix m = new QGemv.QuantizedMatrix(WeightFormat.INT4_G128, 1, k, words, new short[] {Half.fromFloat(0.5f)});
+        for (int c = 0; c < k; c++) {
+            assertEquals(((c % 16) - 8) * 0.5, QGemv.weight(m, 0, c), "k=" + c);
+        }
+    }
+
+    @RepeatedTest(10)
+    void packingQuantizesWithinHalfAStepAndTheReferenceUsesThePackedValues(RepetitionInfo info) {
+        SplittableRandom r = new SplittableRandom(info.getCurrentRepetition());
+        int n = 1 + r.nextInt(20);
+        int k = 128 * (1 + r.nextInt(8));
+        float[] w = new float[n * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextDouble(-1, 1);
+        }
+        for (WeightFormat f : QGemv.FORMATS) {
+            QGemv.QuantizedMatrix m = QGemv.pack(f, w, n, k);
+            assertEquals(QGemv.weightElements(f, n, k), java.lang.reflect.Array.getLength(m.weights()));
+            for (int row = 0; row < n; row++) {
+                for (int c = 0; c < k; c++) {
+                    double step = switch (f) {
+                        case FP16, BF16 -> Math.abs(w[row * k + c]) * 0x1p-10;   // a half's ulp is at most |w| x 2^-10
+                        case INT8 -> Half.toFloat(m.scales()[row]);
+                        case INT4_G128 -> Half.toFloat(m.scales()[row * (k / 128) + c / 128]);
+                    };
+                    assertTrue(Math.abs(QGemv.weight(m, row, c) - w[row * k + c]) <= step / 2 + 1e-7,
+                            f + " row " + row + " k " + c + ": " + QGemv.weight(m, row, c) + " vs " + w[row * k + c]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void referenceIsADotProductOfTheDequantisedRows() {
+        short[] w = Half.fromFloats(new float[] {1, 2, 3, -1, 0.5f, 0.25f});     // 2 x 3
+        QGemv.QuantizedMatrix m = new QGemv.QuantizedMatrix(WeightFormat.FP16, 2, 3, w, null);
+        short[] x = Half.fromFloats(new float[] {1, 1, 1, 2, 0, -1});            // batch 2
+        assertArrayEquals(new double[] {6, -0.25, -1, -2.25}, QGemv.reference(m, x, 2), 1e-12);
+    }
+
+    @Test
+    void workloadCountsWeightsScalesActivationsAndOutput() {
+        int n = 4096;
+        int k = 14336;
+        assertEquals(2L * n * k + 2L * k, QGemv.workload(WeightFormat.FP16, n, k, 1).bytesRead());
+        assertEquals((long) n * k + 2L * n + 2L * k, QGemv.workload(WeightFormat.INT8, n, k, 1).bytesRead());
+        assertEquals((long) n * k / 2 + 2L * n * (k / 128) + 2L * 16 * k, QGemv.workload(WeightFormat.INT4_G128, n, k, 16).bytesRead());
+        assertEquals(4L * 16 * n, QGemv.workload(WeightFormat.INT4_G128, n, k, 16).bytesWritten());
+        assertEquals(2L * 16 * n * k, QGemv.workload(WeightFormat.INT8, n, k, 16).flops());
+    }
+
+    @Test
+    void shapesTheLayoutsDoNotDefineAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT4_G128, 8, 100, 1));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 128, 17));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.BF16, 8, 128, 1));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT8, 0, 128, 1));
+    }
+}
