@@ -8,18 +8,22 @@
 //                  nibble i of word j (bits 4i..4i+3) is k = 8j + i
 // Bytes moved: weights + scales + x read once, y written (QGemv.workload); FLOPs 2*batch*n*k.
 //
-// Launch shape (CudaQGemv.config): blocks of 256 threads = 8 warps; a warp owns R consecutive
-// rows (R = 2 for batch <= 4, R = 1 above: tc_rows_per_warp), the grid is ceil(n / (8 R)) blocks.
-// Why: batch 1 is a pure stream of the weights, so every lane streams its rows with 16-byte
-// loads (uint4, evict-first: each weight byte is read once), U = 4 / R such loads per row in
-// flight per lane before any arithmetic (64 bytes per lane, ~128 KB per SM at full occupancy);
-// consecutive lanes read consecutive 16 bytes of a row (coalesced 512 B per warp-load), and at
-// least 2 blocks stay resident per SM (TC_QGEMV_MIN_BLOCKS). A row
-// per warp needs no shared memory and no __syncthreads: the lanes' fp32 partial sums meet in
-// one xor-shuffle reduction at the end. Two rows per warp convert each x value (fp16 -> fp32,
-// read through the read-only cache with __ldg; small, L1/L2 resident) once for both rows, which
-// halves the per-weight conversion work that bounds int4 at batch 1. Any grid is correct: warps
-// stride over row tiles, and rows past n are clamped for loading and never stored.
+// Launch shape (CudaQGemv.config): blocks of 256 threads = 8 warps; a BLOCK owns R consecutive
+// rows (R = 2 for batch <= 4, R = 1 above: tc_rows_per_block) and its 8 warps split the row's k
+// range (warp w takes the 16-byte vectors c with c / 32 = w mod 8), so the grid is ceil(n / R)
+// blocks. Why: batch 1 is a pure stream of the weights and latency-bound unless many loads are in
+// flight; a warp per row gave an 4096-row matrix only 16 warps per SM (H200: fp16 2.85 TB/s,
+// int4 1.3 TB/s), a block per row gives thousands of blocks and full occupancy. Every lane keeps
+// U = 4 / R 16-byte loads per row in flight (evict-first: each weight byte is read once);
+// consecutive lanes read consecutive 16 bytes (coalesced 512 B per warp-load). The warps' fp32
+// partial sums meet in an xor-shuffle reduction and then in shared memory. Two rows per block
+// convert each x value (fp16 -> fp32, read through the read-only cache with __ldg; small, L1/L2
+// resident) once for both rows. Any grid is correct: blocks stride over row tiles, and rows past
+// n are clamped for loading and never stored.
+//
+// Entry points: qgemv_<format> runs batch 1..4 (tiles 1, 2, 4), qgemv_<format>_wide batch 5..16
+// (tiles 8, 16): a kernel's register count is the maximum over its tiles, and the wide tiles
+// need twice the registers of the narrow ones, which would halve batch 1's occupancy.
 //
 // Batch: one implementation per compile-time tile B in {1, 2, 4, 8, 16}; batch (1..16) picks
 // the smallest tile >= batch at run time (a uniform branch) and the b >= batch lanes of the tile
@@ -39,10 +43,11 @@
 #include "tc_compat.h"
 
 #define TC_QGEMV_THREADS 256
-// At least 2 resident blocks (16 warps) per SM: registers <= 128 per thread. The register count
-// of a kernel is the maximum over its batch tiles (the 16-tile needs ~128); tighter caps (3, 4)
-// spill. At batch 1: 16 warps x 32 lanes x 4 loads x 16 B = 32 KB in flight per SM.
-#define TC_QGEMV_MIN_BLOCKS 2
+#define TC_QGEMV_WARPS (TC_QGEMV_THREADS / 32)
+// Resident blocks per SM the register budget must allow: narrow tiles (batch <= 4) at 3 blocks
+// (24 warps, <= 80 registers; 4 blocks spill int4's tile 4), wide tiles at 2 (<= 128 registers).
+#define TC_QGEMV_MIN_BLOCKS_NARROW 3
+#define TC_QGEMV_MIN_BLOCKS_WIDE 2
 
 enum : int { TC_Q_FP16 = 0, TC_Q_INT8 = 1, TC_Q_INT4G128 = 2 };
 
@@ -53,8 +58,8 @@ TC_HOST_DEVICE constexpr int tc_q_per_vec()
     return S == TC_Q_FP16 ? 8 : (S == TC_Q_INT8 ? 16 : 32);
 }
 
-// Rows per warp for a batch tile; CudaQGemv.rowsPerWarp must agree (it sizes the grid).
-TC_HOST_DEVICE constexpr int tc_rows_per_warp(int tile)
+// Rows per block for a batch tile; CudaQGemv.rowsPerBlock must agree (it sizes the grid).
+TC_HOST_DEVICE constexpr int tc_rows_per_block(int tile)
 {
     return tile <= 4 ? 2 : 1;
 }
@@ -134,11 +139,12 @@ TC_DEVICE float tc_weight_at(const void* __restrict__ w, const __half* __restric
     }
 }
 
-// Rows [row0, row0 + R) (clamped to n - 1 for reading) of one warp, batch tile B.
+// One warp's share of rows [row0, row0 + R) (clamped to n - 1 for reading), batch tile B: the
+// vectors c with (c / 32) % warps == warp (scalar path: k values likewise), summed into acc.
 template <int S, int B, int R>
-TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+TC_DEVICE void tc_qgemv_rows(float (&acc)[R][B], const __half* __restrict__ x, const void* __restrict__ w,
                              const __half* __restrict__ scales, int n, int k, int batch, long long row0,
-                             unsigned int lane, bool vec)
+                             unsigned int lane, unsigned int warp, unsigned int warps, bool vec)
 {
     constexpr int V = tc_q_per_vec<S>();
     constexpr int U = 4 / R;   // vectors per row in flight per lane
@@ -150,14 +156,8 @@ TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x
     for (int r = 0; r < R; r++) {
         rows[r] = row0 + r < n ? row0 + r : static_cast<long long>(n) - 1;
     }
-    float acc[R][B];
-    TC_UNROLL
-    for (int r = 0; r < R; r++) {
-        TC_UNROLL
-        for (int b = 0; b < B; b++) {
-            acc[r][b] = 0.0f;
-        }
-    }
+    const long long first = lane + 32LL * warp;
+    const long long stride = 32LL * warps;   // between one warp's consecutive vectors
 
     if (vec) {
         const long long vecs = kl / V;   // 16-byte vectors per row
@@ -167,11 +167,11 @@ TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x
         for (int r = 0; r < R; r++) {
             wr[r] = reinterpret_cast<const uint4*>(static_cast<const char*>(w) + rows[r] * row_bytes);
         }
-        for (long long c0 = lane; c0 < vecs; c0 += 32LL * U) {
+        for (long long c0 = first; c0 < vecs; c0 += stride * U) {
             uint4 wv[U][R];
             TC_UNROLL
             for (int u = 0; u < U; u++) {
-                const long long c = c0 + 32LL * u;
+                const long long c = c0 + stride * u;
                 TC_UNROLL
                 for (int r = 0; r < R; r++) {
                     wv[u][r] = c < vecs ? __ldcs(wr[r] + c) : make_uint4(0u, 0u, 0u, 0u);
@@ -179,7 +179,7 @@ TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x
             }
             TC_UNROLL
             for (int u = 0; u < U; u++) {
-                const long long c = c0 + 32LL * u;
+                const long long c = c0 + stride * u;
                 if (c >= vecs) {
                     break;
                 }
@@ -241,7 +241,7 @@ TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x
             }
         }
     } else {
-        for (long long kk = lane; kk < kl; kk += 32) {
+        for (long long kk = first; kk < kl; kk += stride) {
             TC_UNROLL
             for (int r = 0; r < R; r++) {
                 const float wk = tc_weight_at<S>(w, scales, rows[r], kk, kl);
@@ -255,77 +255,129 @@ TC_DEVICE void tc_qgemv_rows(float* __restrict__ y, const __half* __restrict__ x
         }
     }
 
-    // every lane ends with every sum; lane r*B + b stores (row0 + r, b)
-    TC_UNROLL
-    for (int r = 0; r < R; r++) {
-        float row_scale = 1.0f;
-        if constexpr (S == TC_Q_INT8) {
-            row_scale = __half2float(__ldg(scales + rows[r]));
-        }
-        TC_UNROLL
-        for (int b = 0; b < B; b++) {
-            float v = acc[r][b];
-            TC_UNROLL
-            for (int offset = 16; offset > 0; offset >>= 1) {
-                v += __shfl_xor_sync(TC_FULL_MASK, v, offset);
-            }
-            if (lane == static_cast<unsigned int>(r * B + b) && b < batch && row0 + r < n) {
-                y[static_cast<long long>(b) * n + row0 + r] = v * row_scale;
-            }
-        }
-    }
 }
 
 template <int S, int B>
 TC_DEVICE void tc_qgemv_tile(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
                              const __half* __restrict__ scales, int n, int k, int batch)
 {
-    constexpr int R = tc_rows_per_warp(B);
+    constexpr int R = tc_rows_per_block(B);
     constexpr int V = tc_q_per_vec<S>();
+    __shared__ float partials[TC_QGEMV_WARPS][R * B];
     const unsigned int lane = threadIdx.x & 31u;
-    const long long warp = static_cast<long long>(blockIdx.x) * (blockDim.x / 32u) + (threadIdx.x >> 5);
-    const long long warps = static_cast<long long>(gridDim.x) * (blockDim.x / 32u);
+    const unsigned int warp = threadIdx.x >> 5;
+    const unsigned int warps = blockDim.x >> 5;
     // uniform: vectors when every row of x and w starts 16-byte aligned
     const bool aligned = ((reinterpret_cast<unsigned long long>(x) | reinterpret_cast<unsigned long long>(w)) & 15ull) == 0ull;
     const bool vec = aligned && (S == TC_Q_INT4G128 || k % (S == TC_Q_FP16 ? 8 : V) == 0);
-    for (long long row0 = warp * R; row0 < n; row0 += warps * R) {
-        tc_qgemv_rows<S, B, R>(y, x, w, scales, n, k, batch, row0, lane, vec);
+    for (long long row0 = static_cast<long long>(blockIdx.x) * R; row0 < n; row0 += static_cast<long long>(gridDim.x) * R) {
+        float acc[R][B];
+        TC_UNROLL
+        for (int r = 0; r < R; r++) {
+            TC_UNROLL
+            for (int b = 0; b < B; b++) {
+                acc[r][b] = 0.0f;
+            }
+        }
+        tc_qgemv_rows<S, B, R>(acc, x, w, scales, n, k, batch, row0, lane, warp, warps, vec);
+        // each warp's sums (every lane ends with every sum); lane r*B + b publishes (r, b)
+        TC_UNROLL
+        for (int r = 0; r < R; r++) {
+            TC_UNROLL
+            for (int b = 0; b < B; b++) {
+                float v = acc[r][b];
+                TC_UNROLL
+                for (int offset = 16; offset > 0; offset >>= 1) {
+                    v += __shfl_xor_sync(TC_FULL_MASK, v, offset);
+                }
+                if (lane == static_cast<unsigned int>(r * B + b)) {
+                    partials[warp][r * B + b] = v;
+                }
+            }
+        }
+        __syncthreads();
+        // the first warp adds the warps' sums: thread t < R*B owns (row0 + t / B, t % B)
+        if (warp == 0u && lane < static_cast<unsigned int>(R * B)) {
+            const int r = static_cast<int>(lane) / B;
+            const int b = static_cast<int>(lane) % B;
+            float v = 0.0f;
+            for (unsigned int i = 0; i < warps; i++) {
+                v += partials[i][lane];
+            }
+            const long long row = row0 + r;
+            if (b < batch && row < n) {
+                if constexpr (S == TC_Q_INT8) {
+                    v *= __half2float(__ldg(scales + row));
+                }
+                y[static_cast<long long>(b) * n + row] = v;
+            }
+        }
+        __syncthreads();   // partials are reused by the next row tile
     }
 }
 
 template <int S>
-TC_DEVICE void tc_qgemv(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                        const __half* __restrict__ scales, int n, int k, int batch)
+TC_DEVICE void tc_qgemv_narrow(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+                               const __half* __restrict__ scales, int n, int k, int batch)
 {
     if (batch <= 1) {
         tc_qgemv_tile<S, 1>(y, x, w, scales, n, k, batch);
     } else if (batch <= 2) {
         tc_qgemv_tile<S, 2>(y, x, w, scales, n, k, batch);
-    } else if (batch <= 4) {
+    } else {
         tc_qgemv_tile<S, 4>(y, x, w, scales, n, k, batch);
-    } else if (batch <= 8) {
+    }
+}
+
+template <int S>
+TC_DEVICE void tc_qgemv_wide(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+                             const __half* __restrict__ scales, int n, int k, int batch)
+{
+    if (batch <= 8) {
         tc_qgemv_tile<S, 8>(y, x, w, scales, n, k, batch);
     } else {
         tc_qgemv_tile<S, 16>(y, x, w, scales, n, k, batch);
     }
 }
 
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS)
+// Batch 1..4.
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
 qgemv_fp16(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, int batch)
 {
-    tc_qgemv<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);
+    tc_qgemv_narrow<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);
 }
 
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS)
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
 qgemv_int8(float* __restrict__ y, const __half* __restrict__ x, const signed char* __restrict__ q,
            const __half* __restrict__ scales, int n, int k, int batch)
 {
-    tc_qgemv<TC_Q_INT8>(y, x, q, scales, n, k, batch);
+    tc_qgemv_narrow<TC_Q_INT8>(y, x, q, scales, n, k, batch);
 }
 
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS)
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
 qgemv_int4g128(float* __restrict__ y, const __half* __restrict__ x, const unsigned int* __restrict__ q,
                const __half* __restrict__ scales, int n, int k, int batch)
 {
-    tc_qgemv<TC_Q_INT4G128>(y, x, q, scales, n, k, batch);
+    tc_qgemv_narrow<TC_Q_INT4G128>(y, x, q, scales, n, k, batch);
+}
+
+// Batch 5..16.
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
+qgemv_fp16_wide(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, int batch)
+{
+    tc_qgemv_wide<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
+qgemv_int8_wide(float* __restrict__ y, const __half* __restrict__ x, const signed char* __restrict__ q,
+                const __half* __restrict__ scales, int n, int k, int batch)
+{
+    tc_qgemv_wide<TC_Q_INT8>(y, x, q, scales, n, k, batch);
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
+qgemv_int4g128_wide(float* __restrict__ y, const __half* __restrict__ x, const unsigned int* __restrict__ q,
+                    const __half* __restrict__ scales, int n, int k, int batch)
+{
+    tc_qgemv_wide<TC_Q_INT4G128>(y, x, q, scales, n, k, batch);
 }

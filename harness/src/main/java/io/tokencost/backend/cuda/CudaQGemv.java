@@ -11,10 +11,11 @@ import io.tokencost.kernels.QGemvKernels;
  * launch and passes the arguments in the kernels' order. Knows nothing of the driver: everything
  * runs through a {@link KernelLauncher}, so the emulation backend reuses this class as is.
  *
- * <p>Launch: blocks of {@value #THREADS} threads (8 warps); a warp owns {@link #rowsPerWarp(int)}
- * consecutive output rows and streams them with 16-byte loads, so the grid is
- * ceil(n / (8 · rowsPerWarp)) blocks. The kernel strides over row tiles, so any grid is correct;
- * this one gives every warp exactly one tile.
+ * <p>Launch: blocks of {@value #THREADS} threads (8 warps); a block owns {@link #rowsPerBlock(int)}
+ * consecutive output rows, its warps split the row's k range and stream it with 16-byte loads, so
+ * the grid is ceil(n / rowsPerBlock) blocks. Batch 1..4 runs {@code qgemv_<format>}, batch 5..16
+ * {@code qgemv_<format>_wide} (more registers, fewer resident blocks). The kernel strides over
+ * row tiles, so any grid is correct; this one gives every block exactly one tile.
  */
 public final class CudaQGemv implements QGemvKernels {
 
@@ -22,7 +23,6 @@ public final class CudaQGemv implements QGemvKernels {
     public static final String MODULE = "qgemv";
     /** Threads per block; qgemv.cu's TC_QGEMV_THREADS (its __launch_bounds__) must match. */
     public static final int THREADS = 256;
-    static final int WARPS = THREADS / 32;
 
     private final KernelLauncher launcher;
 
@@ -30,14 +30,18 @@ public final class CudaQGemv implements QGemvKernels {
         this.launcher = launcher;
     }
 
-    /** The kernel for a format. */
-    public static String function(WeightFormat format) {
-        return switch (format) {
+    /** Largest batch the narrow kernels take; wider batches run the {@code _wide} entry points. */
+    static final int NARROW_MAX_BATCH = 4;
+
+    /** The kernel for a format and batch. */
+    public static String function(WeightFormat format, int batch) {
+        String base = switch (format) {
             case FP16 -> "qgemv_fp16";
             case INT8 -> "qgemv_int8";
             case INT4_G128 -> "qgemv_int4g128";
             case BF16 -> throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
         };
+        return batch <= NARROW_MAX_BATCH ? base : base + "_wide";
     }
 
     /** The batch tile the kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
@@ -45,17 +49,17 @@ public final class CudaQGemv implements QGemvKernels {
         return batch <= 1 ? 1 : batch <= 2 ? 2 : batch <= 4 ? 4 : batch <= 8 ? 8 : 16;
     }
 
-    /** Rows per warp: qgemv.cu's tc_rows_per_warp (2 for tiles up to 4, so x converts once for two rows). */
-    public static int rowsPerWarp(int batch) {
+    /** Rows per block: qgemv.cu's tc_rows_per_block (2 for tiles up to 4, so x converts once for two rows). */
+    public static int rowsPerBlock(int batch) {
         return tile(batch) <= 4 ? 2 : 1;
     }
 
-    /** The launch for n output rows: one row tile per warp. */
+    /** The launch for n output rows: one row tile per block. */
     public static LaunchConfig config(int n, int batch) {
         if (n < 1 || batch < 1 || batch > QGemv.MAX_BATCH) {
             throw new IllegalArgumentException("qgemv launch needs n >= 1 and batch 1.." + QGemv.MAX_BATCH + ", got n=" + n + " batch=" + batch);
         }
-        long rowsPerBlock = (long) WARPS * rowsPerWarp(batch);
+        long rowsPerBlock = rowsPerBlock(batch);
         long blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
         return new LaunchConfig((int) blocks, THREADS, 0);
     }
@@ -78,7 +82,7 @@ public final class CudaQGemv implements QGemvKernels {
             check("scales", scales, DataType.F16, scaleCount);
         }
         LaunchConfig config = config(n, batch);
-        String function = function(format);
+        String function = function(format, batch);
         if (scaleCount == 0) {
             launcher.launch(MODULE, function, config, y, x, weights, n, k, batch);
         } else {

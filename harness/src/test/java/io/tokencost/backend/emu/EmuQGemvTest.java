@@ -203,14 +203,16 @@ class EmuQGemvTest {
     @Test
     void launchConfigurationForALlamaShape() {
         // Llama-3 8B gate/up projection: n = 14336 rows of k = 4096
-        assertEquals(new LaunchConfig(896, 256, 0), CudaQGemv.config(14336, 1));   // 8 warps x 2 rows per block
-        assertEquals(new LaunchConfig(896, 256, 0), CudaQGemv.config(14336, 4));
-        assertEquals(new LaunchConfig(1792, 256, 0), CudaQGemv.config(14336, 5));  // tile 8: 1 row per warp
-        assertEquals(new LaunchConfig(1792, 256, 0), CudaQGemv.config(14336, 16));
+        assertEquals(new LaunchConfig(7168, 256, 0), CudaQGemv.config(14336, 1));   // 2 rows per block
+        assertEquals(new LaunchConfig(7168, 256, 0), CudaQGemv.config(14336, 4));
+        assertEquals(new LaunchConfig(14336, 256, 0), CudaQGemv.config(14336, 5));  // tile 8: 1 row per block
+        assertEquals(new LaunchConfig(14336, 256, 0), CudaQGemv.config(14336, 16));
         assertEquals(new LaunchConfig(1, 256, 0), CudaQGemv.config(1, 1));
-        assertEquals(new LaunchConfig(2, 256, 0), CudaQGemv.config(17, 1));
-        assertEquals(2, CudaQGemv.rowsPerWarp(3));
-        assertEquals(1, CudaQGemv.rowsPerWarp(9));
+        assertEquals(new LaunchConfig(9, 256, 0), CudaQGemv.config(17, 1));
+        assertEquals(2, CudaQGemv.rowsPerBlock(3));
+        assertEquals(1, CudaQGemv.rowsPerBlock(9));
+        assertEquals("qgemv_int8", CudaQGemv.function(WeightFormat.INT8, 4));
+        assertEquals("qgemv_int8_wide", CudaQGemv.function(WeightFormat.INT8, 5));
         assertThrows(IllegalArgumentException.class, () -> CudaQGemv.config(0, 1));
         assertThrows(IllegalArgumentException.class, () -> CudaQGemv.config(8, 17));
         // argument order as the kernel declares it
@@ -222,7 +224,7 @@ class EmuQGemvTest {
             Object[] call = calls.get(0);
             assertEquals("qgemv", call[0]);
             assertEquals("qgemv_int4g128", call[1]);
-            assertEquals(new LaunchConfig(896, 256, 0), call[2]);
+            assertEquals(new LaunchConfig(7168, 256, 0), call[2]);
             Object[] args = (Object[]) call[3];
             assertEquals(7, args.length);
             assertTrue(args[0] == y && args[1] == x && args[2] == w && args[3] == s);
