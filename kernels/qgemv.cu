@@ -21,9 +21,9 @@
 // resident) once for both rows. Any grid is correct: blocks stride over row tiles, and rows past
 // n are clamped for loading and never stored.
 //
-// Entry points: qgemv_<format> runs batch 1..4 (tiles 1, 2, 4), qgemv_<format>_wide batch 5..16
-// (tiles 8, 16): a kernel's register count is the maximum over its tiles, and the wide tiles
-// need twice the registers of the narrow ones, which would halve batch 1's occupancy.
+// Entry points: qgemv_<format> runs batch 1, qgemv_<format>_b4 batch 2..4 (tiles 2, 4),
+// qgemv_<format>_b16 batch 5..16 (tiles 8, 16): a kernel's register count is the maximum over its
+// tiles, and the wider tiles need more registers, which would cut batch 1's occupancy.
 //
 // Batch: one implementation per compile-time tile B in {1, 2, 4, 8, 16}; batch (1..16) picks
 // the smallest tile >= batch at run time (a uniform branch) and the b >= batch lanes of the tile
@@ -44,9 +44,12 @@
 
 #define TC_QGEMV_THREADS 256
 #define TC_QGEMV_WARPS (TC_QGEMV_THREADS / 32)
-// Resident blocks per SM the register budget must allow: narrow tiles (batch <= 4) at 3 blocks
-// (24 warps, <= 80 registers; 4 blocks spill int4's tile 4), wide tiles at 2 (<= 128 registers).
-#define TC_QGEMV_MIN_BLOCKS_NARROW 3
+// Resident blocks per SM each entry point's register budget must allow (the highest that does not
+// spill): batch 1 at ONE, batches 2..4 at SMALL, 5..16 at WIDE. Occupancy is what hides the
+// weights' load latency at batch 1 (ncu on an H200: 3 blocks = 37.5 % occupancy left the issue
+// slots 55 % busy and DRAM at 23-65 % of peak).
+#define TC_QGEMV_MIN_BLOCKS_ONE 5
+#define TC_QGEMV_MIN_BLOCKS_SMALL 3
 #define TC_QGEMV_MIN_BLOCKS_WIDE 2
 
 enum : int { TC_Q_FP16 = 0, TC_Q_INT8 = 1, TC_Q_INT4G128 = 2 };
@@ -317,12 +320,10 @@ TC_DEVICE void tc_qgemv_tile(float* __restrict__ y, const __half* __restrict__ x
 }
 
 template <int S>
-TC_DEVICE void tc_qgemv_narrow(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                               const __half* __restrict__ scales, int n, int k, int batch)
+TC_DEVICE void tc_qgemv_small(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+                              const __half* __restrict__ scales, int n, int k, int batch)
 {
-    if (batch <= 1) {
-        tc_qgemv_tile<S, 1>(y, x, w, scales, n, k, batch);
-    } else if (batch <= 2) {
+    if (batch <= 2) {
         tc_qgemv_tile<S, 2>(y, x, w, scales, n, k, batch);
     } else {
         tc_qgemv_tile<S, 4>(y, x, w, scales, n, k, batch);
@@ -340,44 +341,37 @@ TC_DEVICE void tc_qgemv_wide(float* __restrict__ y, const __half* __restrict__ x
     }
 }
 
-// Batch 1..4.
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
-qgemv_fp16(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, int batch)
+template <int S>
+TC_DEVICE void tc_qgemv_one(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+                            const __half* __restrict__ scales, int n, int k, int batch)
 {
-    tc_qgemv_narrow<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);
+    tc_qgemv_tile<S, 1>(y, x, w, scales, n, k, batch);
 }
 
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
-qgemv_int8(float* __restrict__ y, const __half* __restrict__ x, const signed char* __restrict__ q,
-           const __half* __restrict__ scales, int n, int k, int batch)
-{
-    tc_qgemv_narrow<TC_Q_INT8>(y, x, q, scales, n, k, batch);
-}
+// One entry point per format and batch range, so each gets the registers (and so the occupancy)
+// of its own tiles: qgemv_<f> batch 1, qgemv_<f>_b4 batch 2..4, qgemv_<f>_b16 batch 5..16.
+// fp16 takes no scales.
+#define TC_QGEMV_FP16_ENTRY(NAME, DISPATCH, MIN_BLOCKS)                                                  \
+    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
+    NAME(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, \
+         int batch)                                                                                       \
+    {                                                                                                     \
+        DISPATCH<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);                                               \
+    }
+#define TC_QGEMV_SCALED_ENTRY(NAME, SCHEME, WTYPE, DISPATCH, MIN_BLOCKS)                                 \
+    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
+    NAME(float* __restrict__ y, const __half* __restrict__ x, const WTYPE* __restrict__ w,               \
+         const __half* __restrict__ scales, int n, int k, int batch)                                      \
+    {                                                                                                     \
+        DISPATCH<SCHEME>(y, x, w, scales, n, k, batch);                                                   \
+    }
 
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_NARROW)
-qgemv_int4g128(float* __restrict__ y, const __half* __restrict__ x, const unsigned int* __restrict__ q,
-               const __half* __restrict__ scales, int n, int k, int batch)
-{
-    tc_qgemv_narrow<TC_Q_INT4G128>(y, x, q, scales, n, k, batch);
-}
-
-// Batch 5..16.
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
-qgemv_fp16_wide(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, int batch)
-{
-    tc_qgemv_wide<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);
-}
-
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
-qgemv_int8_wide(float* __restrict__ y, const __half* __restrict__ x, const signed char* __restrict__ q,
-                const __half* __restrict__ scales, int n, int k, int batch)
-{
-    tc_qgemv_wide<TC_Q_INT8>(y, x, q, scales, n, k, batch);
-}
-
-extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, TC_QGEMV_MIN_BLOCKS_WIDE)
-qgemv_int4g128_wide(float* __restrict__ y, const __half* __restrict__ x, const unsigned int* __restrict__ q,
-                    const __half* __restrict__ scales, int n, int k, int batch)
-{
-    tc_qgemv_wide<TC_Q_INT4G128>(y, x, q, scales, n, k, batch);
-}
+TC_QGEMV_FP16_ENTRY(qgemv_fp16, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_FP16_ENTRY(qgemv_fp16_b4, tc_qgemv_small, TC_QGEMV_MIN_BLOCKS_SMALL)
+TC_QGEMV_FP16_ENTRY(qgemv_fp16_b16, tc_qgemv_wide, TC_QGEMV_MIN_BLOCKS_WIDE)
+TC_QGEMV_SCALED_ENTRY(qgemv_int8, TC_Q_INT8, signed char, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_SCALED_ENTRY(qgemv_int8_b4, TC_Q_INT8, signed char, tc_qgemv_small, TC_QGEMV_MIN_BLOCKS_SMALL)
+TC_QGEMV_SCALED_ENTRY(qgemv_int8_b16, TC_Q_INT8, signed char, tc_qgemv_wide, TC_QGEMV_MIN_BLOCKS_WIDE)
+TC_QGEMV_SCALED_ENTRY(qgemv_int4g128, TC_Q_INT4G128, unsigned int, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b4, TC_Q_INT4G128, unsigned int, tc_qgemv_small, TC_QGEMV_MIN_BLOCKS_SMALL)
+TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b16, TC_Q_INT4G128, unsigned int, tc_qgemv_wide, TC_QGEMV_MIN_BLOCKS_WIDE)

@@ -25,8 +25,9 @@ fi
 units=("$here/tc_emu_runtime.cpp")
 for src in "${sources[@]}"; do
     name=$(basename "$src" .cu)
-    # extern "C" __global__ void [TC_LAUNCH_BOUNDS(...) | TC_LAUNCH_BOUNDS_MIN(...)] name(
-    functions=$(perl -0777 -ne 'while (/extern\s+"C"\s+__global__\s+void\s+(?:TC_LAUNCH_BOUNDS(?:_MIN)?\s*\([^)]*\)\s*)?(\w+)\s*\(/g) { print "$1\n" }' "$src")
+    # the kernels: extern "C" __global__ void NAME( in the preprocessed source (macros expanded)
+    functions=$("$cxx" -std=c++20 -E -P -DTC_EMU_SCAN -I "$here" -I "$kernels/include" -include "$here/tc_emu.h" -x c++ "$src" \
+        | perl -0777 -ne 'while (/extern\s+"C"\s+__global__\s+void\s+(\w+)\s*\(/g) { print "$1\n" }')
     if [[ -z "$functions" ]]; then
         echo "ERROR: $src declares no extern \"C\" __global__ kernel" >&2
         exit 1

@@ -12,7 +12,10 @@
 #include <type_traits>
 #include <utility>
 
+// build-emu.sh preprocesses each .cu with TC_EMU_SCAN set and finds the kernels by this keyword
+#ifndef TC_EMU_SCAN
 #define __global__
+#endif
 #define __device__
 #define __host__
 #define __forceinline__ inline

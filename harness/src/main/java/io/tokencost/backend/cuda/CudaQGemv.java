@@ -13,8 +13,9 @@ import io.tokencost.kernels.QGemvKernels;
  *
  * <p>Launch: blocks of {@value #THREADS} threads (8 warps); a block owns {@link #rowsPerBlock(int)}
  * consecutive output rows, its warps split the row's k range and stream it with 16-byte loads, so
- * the grid is ceil(n / rowsPerBlock) blocks. Batch 1..4 runs {@code qgemv_<format>}, batch 5..16
- * {@code qgemv_<format>_wide} (more registers, fewer resident blocks). The kernel strides over
+ * the grid is ceil(n / rowsPerBlock) blocks. Batch 1 runs {@code qgemv_<format>}, batch 2..4
+ * {@code qgemv_<format>_b4}, batch 5..16 {@code qgemv_<format>_b16}: each entry point has the
+ * registers, and so the occupancy, of its own batch tiles. The kernel strides over
  * row tiles, so any grid is correct; this one gives every block exactly one tile.
  */
 public final class CudaQGemv implements QGemvKernels {
@@ -30,9 +31,6 @@ public final class CudaQGemv implements QGemvKernels {
         this.launcher = launcher;
     }
 
-    /** Largest batch the narrow kernels take; wider batches run the {@code _wide} entry points. */
-    static final int NARROW_MAX_BATCH = 4;
-
     /** The kernel for a format and batch. */
     public static String function(WeightFormat format, int batch) {
         String base = switch (format) {
@@ -41,7 +39,7 @@ public final class CudaQGemv implements QGemvKernels {
             case INT4_G128 -> "qgemv_int4g128";
             case BF16 -> throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
         };
-        return batch <= NARROW_MAX_BATCH ? base : base + "_wide";
+        return batch == 1 ? base : batch <= 4 ? base + "_b4" : base + "_b16";
     }
 
     /** The batch tile the kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
