@@ -65,14 +65,17 @@ final class CpuQGemv implements QGemvKernels {
                 Int4Activations planes = new Int4Activations(xf, k, batch);
                 // batch > 1: rows dequantised in plane order meet x in plane order
                 rows(n, k, batch, out, planes.planes, (row, scratch) -> batch == 1
-                        ? dotInt4(q, row, s, planes, k)
+                        ? dotInt4(q, row, s, planes, scratch, k)
                         : dequantInt4(q, row, s, scratch, k));
             }
             default -> throw new IllegalArgumentException("qgemv does not implement " + format);
         }
     }
 
-    /** For batch 1 returns the row's dot product; for larger batches fills {@code scratch} with the dequantised row. */
+    /**
+     * For batch 1 returns the row's dot product; for larger batches fills {@code scratch} with the
+     * dequantised row. {@code scratch} (k floats per thread) is the kernel's to use either way.
+     */
     @FunctionalInterface
     private interface RowKernel {
         float apply(int row, float[] scratch);
@@ -80,7 +83,7 @@ final class CpuQGemv implements QGemvKernels {
 
     private void rows(int n, int k, int batch, float[] y, float[] xf, RowKernel kernel) {
         parallel.forRange(n, (worker, from, to) -> {
-            float[] scratch = batch == 1 ? null : new float[k];
+            float[] scratch = new float[k];
             for (int row = from; row < to; row++) {
                 float v = kernel.apply(row, scratch);
                 if (batch == 1) {
@@ -124,6 +127,18 @@ final class CpuQGemv implements QGemvKernels {
         return h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats();
     }
 
+    /** {@code count} halves from {@code offset} as floats into {@code out}: vector body, scalar tail. */
+    private static float[] halvesToFloats(short[] h, int offset, int count, float[] out) {
+        int i = 0;
+        for (; i <= count - L; i += L) {
+            halvesToScaledFloats(h, offset + i).mul(FP16_X_SCALE).intoArray(out, i);
+        }
+        for (; i < count; i++) {
+            out[i] = Half.toFloat(h[offset + i]);
+        }
+        return out;
+    }
+
     /** 2^112: w x 2^-112 times x x 2^112 keeps both factors normal floats for every finite half. */
     static final float FP16_X_SCALE = 0x1p112f;
 
@@ -153,14 +168,7 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     private static float dequantFp16(short[] w, long rowStart, float[] out, int k) {
-        int base = Math.toIntExact(rowStart);
-        int i = 0;
-        for (; i <= k - L; i += L) {
-            halvesToScaledFloats(w, base + i).mul(FP16_X_SCALE).intoArray(out, i);
-        }
-        for (; i < k; i++) {
-            out[i] = Half.toFloat(w[base + i]);
-        }
+        halvesToFloats(w, Math.toIntExact(rowStart), k, out);
         return 0;
     }
 
@@ -225,11 +233,15 @@ final class CpuQGemv implements QGemvKernels {
         }
     }
 
-    /** Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. */
-    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, int k) {
+    /**
+     * Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. The row's
+     * scales are converted first, 16 at a time, into {@code scratch} (k / 128 <= k floats).
+     */
+    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, float[] scratch, int k) {
         int words = k / 8;
         int groups = k / QGemv.GROUP;
         int base = row * words;
+        float[] rowScales = halvesToFloats(scales, row * groups, groups, scratch);
         float[] p = x.planes;
         FloatVector acc = FloatVector.zero(F);
         float zeroPoint = 0;
@@ -244,7 +256,7 @@ final class CpuQGemv implements QGemvKernels {
             grp = nibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + at), grp);
             grp = nibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
             grp = topNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
-            float s = Half.toFloat(scales[row * groups + g]);
+            float s = rowScales[g];
             acc = grp.fma(FloatVector.broadcast(F, s), acc);
             zeroPoint += s * x.groupSums[g];
         }
