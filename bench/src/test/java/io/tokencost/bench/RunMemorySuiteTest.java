@@ -64,4 +64,25 @@ class RunMemorySuiteTest {
         assertTrue(rows.stream().allMatch(r -> r.number(Column.BYTES_PER_S) > 0));
         assertTrue(Files.readString(out.resolve("jmh.log")).contains("# Fork: 1 of 1"), "JMH did not fork");
     }
+
+    @Test
+    void quickQGemvSuiteWritesEveryFormatAtBatch1And16() throws Exception {
+        Path out = dir.resolve("qgemv");
+        int code = Main.execute("run", "--backend", "cpu", "--suite", "qgemv", "--quick", "--working-set", "1MiB",
+                "--forks", "0", "--out", out.toString());
+        assertEquals(0, code);
+        List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
+        assertEquals(6, rows.size());
+        assertEquals(Set.of("fp16/1", "fp16/16", "int8/1", "int8/16", "int4_g128/1", "int4_g128/16"),
+                rows.stream().map(r -> r.get(Column.WEIGHT_FORMAT) + "/" + r.get(Column.BATCH)).collect(Collectors.toSet()));
+        for (ResultRow r : rows) {
+            assertEquals("true", r.get(Column.VERIFIED));
+            assertEquals("4096", r.get(Column.N));
+            assertEquals("14336", r.get(Column.K));
+            // FLOPs from the shape: 2 * batch * n * k
+            assertEquals(2L * Long.parseLong(r.get(Column.BATCH)) * 4096 * 14336, Long.parseLong(r.get(Column.FLOPS)));
+            assertTrue(r.number(Column.BYTES_PER_S) > 0 && r.number(Column.FLOPS_PER_S) > 0, r.toString());
+            assertEquals("warm", r.get(Column.L2), "a 1 MiB weight set is cache-resident: never labelled cold");
+        }
+    }
 }
