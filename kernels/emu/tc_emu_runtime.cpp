@@ -30,7 +30,8 @@ namespace {
 
 constexpr std::size_t kFiberStack = 128 * 1024;
 constexpr std::size_t kAlign = 256;  // cuMemAlloc aligns to at least 256 bytes
-constexpr unsigned char kCanary = 0xA5;
+// 0xFF: NaN as F32 and F16, so an out-of-bounds READ of the slack poisons the result too
+constexpr unsigned char kCanary = 0xFF;
 
 // ---------------------------------------------------------------- kernel registry
 struct Kernel {
@@ -86,17 +87,20 @@ std::string check_canaries()
 {
     std::lock_guard<std::mutex> lock(alloc_mutex);
     for (const auto& [start, a] : allocations) {
-        for (const char* p = a.usable_begin; p < a.start; ++p) {
+        // a damaged canary is reported once and restored: later launches are judged on their own
+        for (char* p = a.usable_begin; p < a.start; ++p) {
             if (static_cast<unsigned char>(*p) != kCanary) {
                 char msg[256];
                 std::snprintf(msg, sizeof msg, "out-of-bounds write %zu bytes before the start of a %zu-byte buffer", static_cast<std::size_t>(a.start - p), a.bytes);
+                std::memset(a.usable_begin, kCanary, static_cast<std::size_t>(a.start - a.usable_begin));
                 return msg;
             }
         }
-        for (const char* p = a.start + a.bytes; p < a.usable_end; ++p) {
+        for (char* p = a.start + a.bytes; p < a.usable_end; ++p) {
             if (static_cast<unsigned char>(*p) != kCanary) {
                 char msg[256];
                 std::snprintf(msg, sizeof msg, "out-of-bounds write %zu bytes past the end of a %zu-byte buffer", static_cast<std::size_t>(p - (a.start + a.bytes)), a.bytes);
+                std::memset(a.start + a.bytes, kCanary, static_cast<std::size_t>(a.usable_end - (a.start + a.bytes)));
                 return msg;
             }
         }
@@ -105,7 +109,65 @@ std::string check_canaries()
 }
 
 // ---------------------------------------------------------------- faults inside kernels
-thread_local bool in_kernel = false;
+// Fiber stacks come from one reserved address range, so the signal handler decides "a kernel
+// faulted" from the interrupted stack pointer alone: it must not touch thread_local storage first
+// (it runs for every SIGSEGV of every JVM thread, and general-dynamic TLS of a dlopen'd library
+// may allocate on first touch; initial-exec TLS does not fit glibc's reserve next to the JVM).
+// The TLS below is touched only on threads that run kernels, which touched it before.
+constexpr std::size_t kStackRegion = std::size_t(8) << 30;   // 65536 fiber stacks, reserved, not committed
+char* stack_region = nullptr;
+std::atomic<std::size_t> stack_region_used{0};
+std::mutex stack_mutex;
+std::vector<char*> free_stacks;
+
+char* take_stack()
+{
+    std::lock_guard<std::mutex> lock(stack_mutex);
+    if (!free_stacks.empty()) {
+        char* s = free_stacks.back();
+        free_stacks.pop_back();
+        return s;
+    }
+    if (stack_region == nullptr) {
+        void* r = mmap(nullptr, kStackRegion, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (r == MAP_FAILED) {
+            std::perror("tc_emu: fiber stack region");
+            std::abort();
+        }
+        stack_region = static_cast<char*>(r);
+    }
+    const std::size_t at = stack_region_used.fetch_add(kFiberStack);
+    if (at + kFiberStack > kStackRegion) {
+        std::fprintf(stderr, "tc_emu: out of fiber stacks\n");
+        std::abort();
+    }
+    char* s = stack_region + at;
+    if (mprotect(s, kFiberStack, PROT_READ | PROT_WRITE) != 0) {
+        std::perror("tc_emu: fiber stack");
+        std::abort();
+    }
+    return s;
+}
+
+void give_back_stack(char* s)
+{
+    std::lock_guard<std::mutex> lock(stack_mutex);
+    free_stacks.push_back(s);
+}
+
+bool on_fiber_stack(const void* uc)
+{
+#if defined(__x86_64__)
+    const auto sp = static_cast<uintptr_t>(static_cast<const ucontext_t*>(uc)->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+    const auto sp = static_cast<uintptr_t>(static_cast<const ucontext_t*>(uc)->uc_mcontext.sp);
+#else
+#error "tc_emu: no stack pointer in ucontext for this architecture"
+#endif
+    const auto lo = reinterpret_cast<uintptr_t>(stack_region);
+    return stack_region != nullptr && sp >= lo && sp < lo + stack_region_used.load();
+}
+
 thread_local sigjmp_buf fault_jump;
 thread_local const char* fault_address = nullptr;
 struct sigaction previous_segv;
@@ -126,8 +188,7 @@ void forward(int sig, siginfo_t* info, void* uc, const struct sigaction& previou
 
 void on_fault(int sig, siginfo_t* info, void* uc)
 {
-    if (in_kernel) {
-        in_kernel = false;
+    if (on_fiber_stack(uc)) {
         fault_address = static_cast<const char*>(info->si_addr);
         siglongjmp(fault_jump, 1);
     }
@@ -186,7 +247,7 @@ public:
     {
         for (Fiber& f : fibers_) {
             if (f.stack != nullptr) {
-                munmap(f.stack, kFiberStack);
+                give_back_stack(f.stack);
             }
         }
     }
@@ -264,12 +325,7 @@ private:
         }
         for (unsigned int t = 0; t < threads; ++t) {
             if (fibers_[t].stack == nullptr) {
-                void* s = mmap(nullptr, kFiberStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-                if (s == MAP_FAILED) {
-                    std::perror("tc_emu: fiber stack");
-                    std::abort();
-                }
-                fibers_[t].stack = static_cast<char*>(s);
+                fibers_[t].stack = take_stack();
             }
         }
     }
@@ -382,9 +438,7 @@ void run_blocks(Launch& launch)
         idx.x = static_cast<unsigned int>(b % launch.grid.x);
         idx.y = static_cast<unsigned int>((b / launch.grid.x) % launch.grid.y);
         idx.z = static_cast<unsigned int>(b / (1ull * launch.grid.x * launch.grid.y));
-        in_kernel = true;
         std::string error = runner.run(launch, idx);
-        in_kernel = false;
         if (!error.empty()) {
             launch.fail(error);
             return;

@@ -100,7 +100,7 @@ public abstract class DeviceBench {
 
     @TearDown(Level.Trial)
     public void closeTrial() {
-        KernelSamples.get().writeToRequestedFile();
+        KernelSamples.get().writeToRequestedDir();
         release();
         session.close();
     }

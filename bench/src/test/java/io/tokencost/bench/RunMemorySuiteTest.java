@@ -55,14 +55,19 @@ class RunMemorySuiteTest {
     }
 
     @Test
-    void forkedJvmsMeasureToo() throws Exception {
+    void forkedJvmsMeasureTooAndEveryForkCounts() throws Exception {
         Path out = dir.resolve("forked");
-        int code = Main.execute("run", "--backend", "cpu", "--working-set", "1MiB", "--forks", "1", "--out", out.toString());
+        int code = Main.execute("run", "--backend", "cpu", "--working-set", "1MiB", "--forks", "2", "--out", out.toString());
         assertEquals(0, code);
         List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
         assertEquals(4, rows.size());
         assertTrue(rows.stream().allMatch(r -> r.number(Column.BYTES_PER_S) > 0));
-        assertTrue(Files.readString(out.resolve("jmh.log")).contains("# Fork: 1 of 1"), "JMH did not fork");
+        assertTrue(Files.readString(out.resolve("jmh.log")).contains("# Fork: 2 of 2"), "JMH did not fork twice");
+        // the row's sample count is both forks' samples: what the JSON holds for it
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(RunOutput.JSON).toFile());
+        for (var c : json.get("cases")) {
+            assertEquals(c.get("samples").asInt(), c.get("raw").get("kernel_s").size());
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.tokencost.results.RunIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.UncheckedIOException;
 
 /**
  * {@code tokencost}: measure what an LLM token costs on this machine.
@@ -52,7 +51,7 @@ public final class Main {
         if (ex instanceof BackendUnavailableException) {
             return EXIT_UNAVAILABLE;
         }
-        if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException || ex instanceof ResultFormatException) {
+        if (ex instanceof IllegalArgumentException || ex instanceof ResultFormatException) {
             return EXIT_BAD_INPUT;
         }
         return EXIT_FAILED;

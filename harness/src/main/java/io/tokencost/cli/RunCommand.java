@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         int failures = 0;
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), physicalMemory());
+            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), io.tokencost.backend.cpu.CpuInfo.physicalMemory());
             stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT) + "), JMH log: " + dir.resolve("jmh.log"));
             table.measuredHeader();
             for (BenchCase c : cases) {
@@ -135,7 +135,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 try {
                     KernelSamples.Raw raw = runner.run(c, backend.id(), device.index());
-                    ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, Double.NaN);
+                    // memory rows are the ceiling; every other row is judged against the best cold read so far
+                    double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
+                    ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, ceiling);
                     output.append(row, raw.asJson());
                     rows.add(row);
                     table.measured(row);
@@ -158,9 +160,7 @@ final class RunCommand implements Callable<Integer> {
     private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
                              TablePrinter table, DeviceProperties device) {
         // the decode ceiling streams weights from DRAM: judge it by the measured cold read bandwidth
-        double readBw = rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read")
-                        && r.get(Column.L2).equals("cold"))
-                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max().orElse(Double.NaN);
+        double readBw = coldReadBandwidth(rows);
         if (Double.isNaN(readBw)) {
             table.note("no cost summary: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
@@ -176,10 +176,10 @@ final class RunCommand implements Callable<Integer> {
                 + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);
     }
 
-    private static long physicalMemory() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getTotalMemorySize();
-        }
-        return 0;
+    /** The best cold memory/read bandwidth among the rows measured so far, or NaN. */
+    private static double coldReadBandwidth(List<ResultRow> rows) {
+        return rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read")
+                        && r.get(Column.L2).equals("cold"))
+                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max().orElse(Double.NaN);
     }
 }

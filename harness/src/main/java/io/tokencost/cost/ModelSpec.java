@@ -17,6 +17,24 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
         }
     }
 
+    /**
+     * A linear layer as the kernels run it: {@code rows} (output features) x {@code cols} (input
+     * features), {@code perToken} times per layer per token (MoE: the experts a token touches).
+     */
+    public record Linear(String name, int rows, int cols, int perToken) {
+    }
+
+    /** The linear layers of one transformer layer, q/k/v and gate/up fused as serving engines run them. */
+    public java.util.List<Linear> linearLayers() {
+        int width = (int) expertWidth();
+        int active = experts > 0 ? expertsPerToken : 1;
+        return java.util.List.of(
+                new Linear("qkv", (heads + 2 * kvHeads) * headDim, hidden, 1),
+                new Linear("o", hidden, heads * headDim, 1),
+                new Linear("gate_up", 2 * width, hidden, active),
+                new Linear("down", hidden, width, active));
+    }
+
     private long attentionParams() {
         long q = (long) heads * headDim * hidden;
         long kv = 2L * kvHeads * headDim * hidden;
@@ -60,14 +78,13 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
      * row is read), unless it is tied to the LM head, which is streamed anyway.
      */
     public double decodeWeightBytesPerToken(WeightFormat format) {
-        double attention = format.matrixBytes((long) heads * headDim, hidden)
-                + 2 * format.matrixBytes((long) kvHeads * headDim, hidden)
-                + format.matrixBytes(hidden, (long) heads * headDim);
-        int active = experts > 0 ? expertsPerToken : 1;
-        double mlp = active * (2 * format.matrixBytes(expertWidth(), hidden) + format.matrixBytes(hidden, expertWidth()));
+        double linear = 0;
+        for (Linear l : linearLayers()) {
+            linear += l.perToken() * format.matrixBytes(l.rows(), l.cols());
+        }
         double router = routerParams() * 2.0;
         double norms = 2.0 * (2L * hidden);
-        double perLayer = attention + mlp + router + norms;
+        double perLayer = linear + router + norms;
         double lmHead = embeddingParams() * 2.0;
         return layers * perLayer + lmHead + hidden * 2.0;
     }

@@ -1,5 +1,6 @@
 package io.tokencost.kernels;
 
+import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.measure.Workload;
@@ -90,12 +91,53 @@ public final class QGemv {
         }
     }
 
+    /** Bytes of the weights in the format, scales included: the cost model's {@link WeightFormat#matrixBytes}. */
+    public static long weightBytes(WeightFormat f, int n, int k) {
+        return (long) f.matrixBytes(n, k);
+    }
+
     /** Bytes and FLOPs of one product: the weights (scales included) and x read once, y written. */
     public static Workload workload(WeightFormat f, int n, int k, int batch) {
-        long weights = (long) weightElements(f, n, k) * weightType(f).bytes() + 2L * scaleElements(f, n, k);
+        long weights = weightBytes(f, n, k);
         long x = 2L * batch * k;
         long y = 4L * batch * n;
         return new Workload(weights + x, y, 2L * batch * n * k);
+    }
+
+    /**
+     * Checks a product's buffers against the layouts: types, and sizes at least what the shape
+     * needs (larger buffers are fine: only the shape's elements are read); fp16 takes no scales.
+     * Every backend calls this.
+     */
+    public static void checkBuffers(WeightFormat f, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
+        if (f == null) {
+            throw new IllegalArgumentException("qgemv needs a weight format");
+        }
+        checkShape(f, n, k, batch);
+        checkBuffer("y", y, DataType.F32, (long) batch * n);
+        checkBuffer("x", x, DataType.F16, (long) batch * k);
+        checkBuffer("weights", weights, weightType(f), weightElements(f, n, k));
+        int scaleCount = scaleElements(f, n, k);
+        if (scaleCount == 0) {
+            if (scales != null) {
+                throw new IllegalArgumentException("qgemv " + f.id() + " takes no scales, got a buffer of " + scales.elements());
+            }
+        } else {
+            checkBuffer("scales", scales, DataType.F16, scaleCount);
+        }
+    }
+
+    private static void checkBuffer(String name, Buffer b, DataType type, long elements) {
+        if (b == null) {
+            throw new IllegalArgumentException("qgemv " + name + " buffer is missing");
+        }
+        if (b.type() != type) {
+            throw new IllegalArgumentException("qgemv " + name + " must be a " + type + " buffer, got " + b.type());
+        }
+        if (b.elements() < elements) {
+            throw new IllegalArgumentException("qgemv " + name + " needs at least " + elements + " " + type
+                    + " elements, got " + b.elements());
+        }
     }
 
     /** Quantizes a float matrix [n x k] row-major into the format (round to nearest, symmetric). */

@@ -21,14 +21,21 @@ public final class QGemvCheck implements KernelCheck {
         return "qgemv";
     }
 
-    /** (n, k, batch) per format: tails of every vector width, one random shape. */
+    /**
+     * (n, k, batch) per format: tails of every vector width, one random shape, and the paths the
+     * suite times: a long aligned k (the measured shapes' 14336) at batch 1, 3 and 16, so each
+     * entry point's vector path and its k loop's later trips are checked before they are timed.
+     */
     static int[][] shapes(WeightFormat f, RandomGenerator random) {
-        if (f == WeightFormat.INT4_G128) {
-            return new int[][] {{1, 128, 1}, {7, 256, 2}, {33, 1024, 5}, {130, 2048, 16},
-                    {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.MAX_BATCH)}};
-        }
-        return new int[][] {{1, 1, 1}, {7, 15, 1}, {33, 100, 3}, {65, 1000, 16}, {130, 2048, 8},
-                {1 + random.nextInt(300), 1 + random.nextInt(3000), 1 + random.nextInt(QGemv.MAX_BATCH)}};
+        int[][] timedPaths = {{33, 14336, 1}, {18, 14336, 3}, {9, 14336, 16}};
+        int[][] edges = f == WeightFormat.INT4_G128
+                ? new int[][] {{1, 128, 1}, {7, 256, 2}, {33, 1024, 5}, {130, 2048, 16},
+                        {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.MAX_BATCH)}}
+                : new int[][] {{1, 1, 1}, {7, 15, 1}, {33, 100, 3}, {65, 1000, 16}, {130, 2048, 8}, {5, 4096, 1},
+                        {1 + random.nextInt(300), 1 + random.nextInt(3000), 1 + random.nextInt(QGemv.MAX_BATCH)}};
+        int[][] all = java.util.Arrays.copyOf(edges, edges.length + timedPaths.length);
+        System.arraycopy(timedPaths, 0, all, edges.length, timedPaths.length);
+        return all;
     }
 
     @Override

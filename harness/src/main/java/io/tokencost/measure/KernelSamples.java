@@ -21,8 +21,8 @@ import java.util.Map;
  */
 public final class KernelSamples {
 
-    /** Set by the parent (-D) to the file the trial's raw samples go to. */
-    public static final String FILE_PROPERTY = "tokencost.samples.file";
+    /** Set by the parent (-D) to the folder each trial (each fork) writes its raw samples into. */
+    public static final String DIR_PROPERTY = "tokencost.samples.dir";
 
     /** Keeps memory bounded for microsecond kernels: later samples past this are not stored. */
     static final int MAX_SAMPLES = 1_000_000;
@@ -116,12 +116,35 @@ public final class KernelSamples {
         return List.copyOf(measured);
     }
 
-    /** Writes the raw samples as JSON, atomically, where the parent asked (if it asked). */
-    public synchronized void writeToRequestedFile() {
-        String file = System.getProperty(FILE_PROPERTY);
-        if (file != null && !file.isEmpty()) {
-            writeTo(Path.of(file));
+    private static final java.util.concurrent.atomic.AtomicInteger TRIALS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Writes this trial's raw samples as JSON, atomically, into the folder the parent named (if it
+     * named one), under a name of their own: every fork of a case contributes its samples.
+     */
+    public synchronized void writeToRequestedDir() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir != null && !dir.isEmpty()) {
+            writeTo(Path.of(dir, "samples-" + ProcessHandle.current().pid() + "-" + TRIALS.incrementAndGet() + ".json"));
         }
+    }
+
+    /** Every trial's samples in a folder, concatenated (empty lists when the folder holds none). */
+    public static Raw readAll(Path dir) {
+        List<Double> kernel = new ArrayList<>();
+        List<Double> batch = new ArrayList<>();
+        List<Double> clocks = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("samples-.*\\.json")).sorted().toList()) {
+                Raw r = readFrom(f);
+                kernel.addAll(r.kernelSeconds());
+                batch.addAll(r.batchSecondsPerLaunch());
+                clocks.addAll(r.clockMhz());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list samples in " + dir, e);
+        }
+        return new Raw(kernel, batch, clocks);
     }
 
     public synchronized void writeTo(Path file) {

@@ -30,16 +30,19 @@ public final class RunOutput implements AutoCloseable {
     private final List<Map<String, Object>> cases = new ArrayList<>();
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Creates the folder (and parents); fails with a one-line message when it cannot be written. */
+    /**
+     * Creates the folder (and parents). A folder that cannot be created or written is the user's
+     * {@code --out}: an IllegalArgumentException (bad input) with a one-line message.
+     */
     public RunOutput(Path dir, RunIdentity identity) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage(), e);
         }
         if (!Files.isWritable(dir)) {
-            throw new UncheckedIOException(new IOException("output folder " + dir + " is not writable"));
+            throw new IllegalArgumentException("output folder " + dir + " is not writable");
         }
         this.csv = new CsvResultWriter(dir.resolve(CSV + PARTIAL));
         json.put("schema_version", Column.SCHEMA_VERSION_V1);

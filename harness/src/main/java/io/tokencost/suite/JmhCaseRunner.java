@@ -22,8 +22,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Runs one {@link BenchCase} through JMH (programmatically, in a forked JVM unless forks = 0) and
- * returns the raw kernel-time samples the benchmark recorded. JMH's own log is appended to a file.
+ * Runs one {@link BenchCase} through JMH (programmatically, in forked JVMs unless forks = 0) and
+ * returns the raw kernel-time samples the benchmark recorded, every fork's. JMH's own log is
+ * appended to a file.
  */
 public final class JmhCaseRunner {
 
@@ -40,7 +41,7 @@ public final class JmhCaseRunner {
     }
 
     public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex) throws RunnerException, IOException {
-        Path samplesFile = Files.createTempFile("tokencost-samples", ".json");
+        Path samplesDir = Files.createTempDirectory("tokencost-samples");
         try {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include("^" + Pattern.quote(c.benchmark()) + "$")
@@ -54,10 +55,10 @@ public final class JmhCaseRunner {
                     .addProfiler(KernelTimeProfiler.class)
                     .shouldFailOnError(true)
                     .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx" + heapMiB(c) + "m",
-                            "-D" + KernelSamples.FILE_PROPERTY + "=" + samplesFile);
+                            "-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
             c.jmhParams().forEach(opts::param);
             if (forks == 0) {
-                System.setProperty(KernelSamples.FILE_PROPERTY, samplesFile.toString());
+                System.setProperty(KernelSamples.DIR_PROPERTY, samplesDir.toString());
             }
             Collection<RunResult> results;
             try (PrintStream log = new PrintStream(new FileOutputStream(jmhLog.toFile(), true), true, StandardCharsets.UTF_8)) {
@@ -65,17 +66,23 @@ public final class JmhCaseRunner {
                 results = new Runner(opts.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
             } finally {
                 if (forks == 0) {
-                    System.clearProperty(KernelSamples.FILE_PROPERTY);
+                    System.clearProperty(KernelSamples.DIR_PROPERTY);
                 }
             }
-            if (results.isEmpty() || Files.size(samplesFile) == 0) {
+            KernelSamples.Raw raw = KernelSamples.readAll(samplesDir);
+            if (results.isEmpty() || raw.kernelSeconds().isEmpty()) {
                 throw new RunnerException("JMH produced no result for " + c.label() + " (see " + jmhLog + ")");
             }
-            return KernelSamples.readFrom(samplesFile);
+            return raw;
         } catch (RunnerException e) {
             throw new RunnerException(Objects.toString(e.getMessage(), "JMH failed") + " (details in " + jmhLog + ")", e);
         } finally {
-            Files.deleteIfExists(samplesFile);
+            try (var files = Files.list(samplesDir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(samplesDir);
         }
     }
 

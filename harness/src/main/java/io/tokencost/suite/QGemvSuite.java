@@ -5,11 +5,9 @@ import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.QGemv;
-import io.tokencost.measure.Workload;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,18 +32,6 @@ public final class QGemvSuite implements Suite {
         return "weight-only quantized GEMV / batch-16 GEMM (fp16, int8, int4_g128) at model linear-layer shapes";
     }
 
-    /** Each linear layer of a model as (name, n = output features, k = input features); q/k/v and gate/up fused. */
-    static Map<String, int[]> linearLayers(ModelSpec m) {
-        Map<String, int[]> layers = new LinkedHashMap<>();
-        int qkv = (m.heads() + 2 * m.kvHeads()) * m.headDim();
-        layers.put("qkv", new int[] {qkv, m.hidden()});
-        layers.put("o", new int[] {m.hidden(), m.heads() * m.headDim()});
-        int ffn = m.experts() > 0 ? m.moeFfn() : m.ffn();
-        layers.put("gate_up", new int[] {2 * ffn, m.hidden()});
-        layers.put("down", new int[] {m.hidden(), ffn});
-        return layers;
-    }
-
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
         List<int[]> shapes = new ArrayList<>();
@@ -54,8 +40,11 @@ public final class QGemvSuite implements Suite {
             shapes.add(QUICK_SHAPE);
             batches = List.of(1, 16);
         } else {
-            shapes.addAll(linearLayers(ModelPresets.byName("Llama-3.1-8B")).values());
-            shapes.addAll(linearLayers(ModelPresets.byName("Llama-3.1-70B")).values());
+            for (String model : List.of("Llama-3.1-8B", "Llama-3.1-70B")) {
+                for (ModelSpec.Linear layer : ModelPresets.byName(model).linearLayers()) {
+                    shapes.add(new int[] {layer.rows(), layer.cols()});
+                }
+            }
             batches = List.of(1, 4, 16);
         }
         long llc = device.lastLevelCacheBytes();
@@ -65,8 +54,7 @@ public final class QGemvSuite implements Suite {
             int n = shape[0];
             int k = shape[1];
             for (WeightFormat f : QGemv.FORMATS) {
-                Workload one = QGemv.workload(f, n, k, 1);
-                long weightBytes = one.bytesRead() - 2L * k;
+                long weightBytes = QGemv.weightBytes(f, n, k);
                 int copies = (int) Math.max(1, Math.min(256, (coldSet + weightBytes - 1) / weightBytes));
                 long workingSet = copies * weightBytes;
                 String l2 = llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc ? "rotated" : "warm";

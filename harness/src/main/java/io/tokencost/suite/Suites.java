@@ -26,7 +26,10 @@ public final class Suites {
         return List.copyOf(ALL.values());
     }
 
-    /** Parses a comma-separated list; unknown names are an IllegalArgumentException naming the known ones. */
+    /**
+     * Parses a comma-separated list into registry order (memory first: the other suites' rows are
+     * judged against its measured ceiling); unknown names are an IllegalArgumentException naming the known ones.
+     */
     public static List<Suite> parse(String list) {
         List<Suite> out = new ArrayList<>();
         for (String raw : list.split(",")) {
@@ -45,6 +48,8 @@ public final class Suites {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no suite named (known: " + String.join(", ", ALL.keySet()) + ")");
         }
+        List<Suite> registryOrder = new ArrayList<>(ALL.values());
+        out.sort(java.util.Comparator.comparingInt(registryOrder::indexOf));
         return out;
     }
 }

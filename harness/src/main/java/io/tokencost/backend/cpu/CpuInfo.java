@@ -15,7 +15,8 @@ import java.util.Optional;
 /** Reads the CPU's properties from the machine itself: /proc/cpuinfo, /sys caches, the JVM. */
 public final class CpuInfo {
 
-    private static final Path CACHE_DIR = Path.of("/sys/devices/system/cpu/cpu0/cache");
+    private static final Path CPUS = Path.of("/sys/devices/system/cpu");
+    private static final Path CACHE_DIR = CPUS.resolve("cpu0/cache");
 
     private CpuInfo() {
     }
@@ -24,10 +25,14 @@ public final class CpuInfo {
         Map<String, String> details = new LinkedHashMap<>();
         int cores = Runtime.getRuntime().availableProcessors();
         details.put("cores", Integer.toString(cores));
-        long llc = 0;
+        String llcName = null;
         for (Map.Entry<String, Long> cache : caches().entrySet()) {
             details.put(cache.getKey(), mib(cache.getValue()));
-            llc = cache.getValue();
+            llcName = cache.getKey();
+        }
+        long llc = totalLastLevelCache(llcName);
+        if (llc > 0) {
+            details.put("last_level_cache_total", mib(llc) + " (every instance the cores share)");
         }
         details.put("vector_width_bits", vectorBits());
         details.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -55,6 +60,38 @@ public final class CpuInfo {
             // caches unknown: the caller sizes working sets from a conservative default
         }
         return out;
+    }
+
+    /**
+     * The last-level cache summed over its distinct instances (one per CCD on AMD, one per socket
+     * on two-socket machines): the threads span all cores, so all of it can hold a working set.
+     */
+    static long totalLastLevelCache(String llcName) {
+        if (llcName == null) {
+            return 0;
+        }
+        String level = llcName.substring(1).replaceAll("\\D", "");
+        Map<String, Long> instances = new LinkedHashMap<>();
+        try (var cpus = Files.list(CPUS)) {
+            for (Path cpu : cpus.filter(p -> p.getFileName().toString().matches("cpu\\d+")).toList()) {
+                Path cacheDir = cpu.resolve("cache");
+                if (!Files.isDirectory(cacheDir)) {
+                    continue;
+                }
+                try (var indices = Files.list(cacheDir)) {
+                    for (Path index : indices.filter(p -> p.getFileName().toString().startsWith("index")).toList()) {
+                        if (Files.readString(index.resolve("level")).trim().equals(level)
+                                && !Files.readString(index.resolve("type")).trim().equals("Instruction")) {
+                            instances.put(Files.readString(index.resolve("shared_cpu_list")).trim(),
+                                    parseSize(Files.readString(index.resolve("size")).trim()));
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return caches().getOrDefault(llcName, 0L);
+        }
+        return instances.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** "266240K" → bytes. */
@@ -85,7 +122,8 @@ public final class CpuInfo {
         return System.getProperty("os.arch") + " CPU";
     }
 
-    private static long physicalMemory() {
+    /** Physical memory of this machine in bytes, or 0 where the JVM cannot tell. */
+    public static long physicalMemory() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }

@@ -38,14 +38,22 @@ public final class CpuParallel implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} over {@code [0, n)} split into {@link #threads()} chunks aligned to 64 elements. */
+    /** Runs {@code task} over {@code [0, n)} elements in chunks of whole 64-element (cache-line-sized) blocks. */
     public void forRange(int n, RangeTask task) {
-        int chunk = (int) Math.min(Integer.MAX_VALUE, ((long) n + threads - 1) / threads);
-        chunk = (chunk + 63) & ~63;
+        forRange(n, 64, task);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split into {@link #threads()} contiguous chunks, each a
+     * multiple of {@code align} items (64 for streamed floats; 1 for rows, so every core gets work).
+     */
+    public void forRange(int n, int align, RangeTask task) {
+        long chunk = ((long) n + threads - 1) / threads;
+        chunk = (chunk + align - 1) / align * align;
         List<Future<?>> parts = new ArrayList<>(threads);
         for (int w = 0; w < threads; w++) {
-            int from = (int) Math.min(n, (long) w * chunk);
-            int to = (int) Math.min(n, (long) from + chunk);
+            int from = (int) Math.min(n, w * chunk);
+            int to = (int) Math.min(n, from + chunk);
             int worker = w;
             parts.add(pool.submit(() -> task.run(worker, from, to)));
         }

@@ -35,24 +35,18 @@ final class CpuQGemv implements QGemvKernels {
 
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
-        QGemv.checkShape(format, n, k, batch);
+        QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
         float[] out = CpuBuffer.floats(y);
         float[] xf = toFloats(CpuBuffer.halves(x), batch * k);
-        if (out.length < batch * n) {
-            throw new IllegalArgumentException("y holds " + out.length + " floats, needs " + batch * n);
-        }
         switch (format) {
             case FP16 -> {
                 short[] w = CpuBuffer.halves(weights);
-                requireLength("weights", w.length, (long) n * k);
                 float[] xs = batch == 1 ? scaledForFp16(xf) : null;
                 rows(n, k, batch, out, xf, (row, scratch) -> batch == 1 ? dotFp16(w, (long) row * k, xs, k) : dequantFp16(w, (long) row * k, scratch, k));
             }
             case INT8 -> {
                 byte[] q = CpuBuffer.bytes(weights);
                 short[] s = CpuBuffer.halves(scales);
-                requireLength("weights", q.length, (long) n * k);
-                requireLength("scales", s.length, n);
                 rows(n, k, batch, out, xf, (row, scratch) -> batch == 1
                         ? Half.toFloat(s[row]) * dotInt8(q, (long) row * k, xf, k)
                         : dequantInt8(q, (long) row * k, Half.toFloat(s[row]), scratch, k));
@@ -60,8 +54,6 @@ final class CpuQGemv implements QGemvKernels {
             case INT4_G128 -> {
                 int[] q = CpuBuffer.ints(weights);
                 short[] s = CpuBuffer.halves(scales);
-                requireLength("weights", q.length, (long) n * (k / 8));
-                requireLength("scales", s.length, (long) n * (k / QGemv.GROUP));
                 Int4Activations planes = new Int4Activations(xf, k, batch);
                 // batch > 1: rows dequantised in plane order meet x in plane order
                 rows(n, k, batch, out, planes.planes, (row, scratch) -> batch == 1
@@ -82,7 +74,7 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     private void rows(int n, int k, int batch, float[] y, float[] xf, RowKernel kernel) {
-        parallel.forRange(n, (worker, from, to) -> {
+        parallel.forRange(n, 1, (worker, from, to) -> {
             float[] scratch = new float[k];
             for (int row = from; row < to; row++) {
                 float v = kernel.apply(row, scratch);
@@ -97,16 +89,7 @@ final class CpuQGemv implements QGemvKernels {
         });
     }
 
-    private static void requireLength(String what, int have, long need) {
-        if (have != need) {
-            throw new IllegalArgumentException(what + " hold " + have + " elements, the shape needs " + need);
-        }
-    }
-
     static float[] toFloats(short[] halves, int count) {
-        if (halves.length < count) {
-            throw new IllegalArgumentException("x holds " + halves.length + " halves, needs " + count);
-        }
         float[] f = new float[count];
         for (int i = 0; i < count; i++) {
             f[i] = Half.toFloat(halves[i]);

@@ -1,7 +1,6 @@
 package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Buffer;
-import io.tokencost.backend.DataType;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.QGemvKernels;
@@ -64,40 +63,13 @@ public final class CudaQGemv implements QGemvKernels {
 
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
-        if (format == null) {
-            throw new IllegalArgumentException("qgemv needs a weight format");
-        }
-        QGemv.checkShape(format, n, k, batch);
-        check("y", y, DataType.F32, (long) batch * n);
-        check("x", x, DataType.F16, (long) batch * k);
-        check("weights", weights, QGemv.weightType(format), QGemv.weightElements(format, n, k));
-        int scaleCount = QGemv.scaleElements(format, n, k);
-        if (scaleCount == 0) {
-            if (scales != null) {
-                throw new IllegalArgumentException("qgemv " + format + " takes no scales, got a buffer of " + scales.elements());
-            }
-        } else {
-            check("scales", scales, DataType.F16, scaleCount);
-        }
+        QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
         LaunchConfig config = config(n, batch);
         String function = function(format, batch);
-        if (scaleCount == 0) {
+        if (scales == null) {
             launcher.launch(MODULE, function, config, y, x, weights, n, k, batch);
         } else {
             launcher.launch(MODULE, function, config, y, x, weights, scales, n, k, batch);
-        }
-    }
-
-    private static void check(String name, Buffer b, DataType type, long minElements) {
-        if (b == null) {
-            throw new IllegalArgumentException("qgemv " + name + " buffer is missing");
-        }
-        if (b.type() != type) {
-            throw new IllegalArgumentException("qgemv " + name + " must be a " + type + " buffer, got " + b.type());
-        }
-        if (b.elements() < minElements) {
-            throw new IllegalArgumentException("qgemv " + name + " needs at least " + minElements + " " + type
-                    + " elements, got " + b.elements());
         }
     }
 }

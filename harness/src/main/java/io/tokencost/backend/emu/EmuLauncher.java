@@ -30,6 +30,9 @@ final class EmuLauncher implements KernelLauncher {
             params.setPointer((long) i * Native.POINTER_SIZE, values[i]);
         }
         int rc = lib.tc_emu_launch(module, function, config.gridX(), 1, 1, config.blockX(), 1, 1, config.sharedBytes(), params);
+        // the kernel read the values through params until the call returned: keep them from the Cleaner till here
+        java.lang.ref.Reference.reachabilityFence(values);
+        java.lang.ref.Reference.reachabilityFence(params);
         if (rc != 0) {
             throw new EmuKernelException(module + "/" + function + " failed in emulation: " + lib.tc_emu_last_error());
         }

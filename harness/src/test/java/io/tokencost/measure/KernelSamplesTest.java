@@ -1,0 +1,40 @@
+package io.tokencost.measure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class KernelSamplesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void warmUpIsDroppedAndEveryTrialsFileIsRead() {
+        KernelSamples s = KernelSamples.get();
+        s.reset();
+        s.beginIteration(true);
+        s.recordKernelSeconds(9.0);
+        s.recordClockMhz(100);
+        assertEquals(List.of(), s.endIteration());
+        s.beginIteration(false);
+        s.recordKernelSeconds(1.0);
+        s.recordKernelSeconds(2.0);
+        s.recordClockMhz(1980);
+        assertEquals(List.of(1.0, 2.0), s.endIteration());
+        s.writeTo(dir.resolve("samples-1-1.json"));
+        s.reset();
+        s.beginIteration(false);
+        s.recordKernelSeconds(3.0);
+        s.endIteration();
+        s.writeTo(dir.resolve("samples-2-1.json"));
+        KernelSamples.Raw all = KernelSamples.readAll(dir);
+        assertEquals(List.of(1.0, 2.0, 3.0), all.kernelSeconds());
+        assertEquals(List.of(1980.0), all.clockMhz());
+        s.reset();
+    }
+}
