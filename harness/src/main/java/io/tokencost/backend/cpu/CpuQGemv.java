@@ -10,22 +10,33 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast CPU twin of kernels/qgemv.cu, in {@link QGemv}'s layouts: rows split over the cores,
- * each row's weights streamed once, dequantised in registers 16 at a time (512-bit vectors) and
+ * each row's weights streamed once, dequantised in registers a vector at a time (16 lanes on
+ * AVX-512, 8 on AVX2) and
  * multiplied into fp32 accumulators. Batch 1 fuses dequantisation and the dot product; larger
  * batches dequantise a row once into a scratch row and take one dot product per batch row.
  * The fp16 conversion flushes subnormal weights (|w| < 6.1e-5) to zero: the only inexact step.
  */
 final class CpuQGemv implements QGemvKernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
-    private static final int L = 16;   // lanes of every species above
+    /**
+     * The platform's preferred vector width, 256 or 512 bits (below 256 the byte species would be
+     * narrower than the Vector API allows; such machines run the 256-bit code, correctly but slower).
+     */
+    static final int BITS = Math.max(256, Math.min(512, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
+            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(BITS / 2));
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(BITS / 4));
+    /** Lanes of every species above: 16 at 512 bits, 8 at 256. */
+    private static final int L = F.length();
+    /** Words of one int4 group (128 weights): a multiple of L. */
+    private static final int GROUP_WORDS = QGemv.GROUP / 8;
 
     private final CpuParallel parallel;
 
@@ -100,7 +111,7 @@ final class CpuQGemv implements QGemvKernels {
     // ------------------------------------------------------------------ fp16
 
     /**
-     * 16 halves → 16 floats scaled by 2^-112, in three integer ops: the sign-extended half shifted
+     * A vector of halves → floats scaled by 2^-112, in three integer ops: the sign-extended half shifted
      * left by 13 puts magnitude and sign in place; the mask clears the three copies of the sign that
      * land in the exponent. Read as a float that is exactly w x 2^-112 (normal and subnormal halves
      * alike); callers fold the 2^112 into x ({@link #FP16_X_SCALE}) or multiply it back.
@@ -218,7 +229,7 @@ final class CpuQGemv implements QGemvKernels {
 
     /**
      * Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. The row's
-     * scales are converted first, 16 at a time, into {@code scratch} (k / 128 <= k floats).
+     * scales are converted first, a vector at a time, into {@code scratch} (k / 128 <= k floats).
      */
     private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, float[] scratch, int k) {
         int words = k / 8;
@@ -229,16 +240,19 @@ final class CpuQGemv implements QGemvKernels {
         FloatVector acc = FloatVector.zero(F);
         float zeroPoint = 0;
         for (int g = 0; g < groups; g++) {
-            IntVector w = IntVector.fromArray(I, q, base + g * L);
-            int at = g * L;
-            FloatVector grp = nibble(w, 0).mul(FloatVector.fromArray(F, p, at));
-            grp = nibble(w, 1).fma(FloatVector.fromArray(F, p, words + at), grp);
-            grp = nibble(w, 2).fma(FloatVector.fromArray(F, p, 2 * words + at), grp);
-            grp = nibble(w, 3).fma(FloatVector.fromArray(F, p, 3 * words + at), grp);
-            grp = nibble(w, 4).fma(FloatVector.fromArray(F, p, 4 * words + at), grp);
-            grp = nibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + at), grp);
-            grp = nibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
-            grp = topNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
+            FloatVector grp = FloatVector.zero(F);
+            for (int sub = 0; sub < GROUP_WORDS; sub += L) {
+                int at = g * GROUP_WORDS + sub;
+                IntVector w = IntVector.fromArray(I, q, base + at);
+                grp = nibble(w, 0).fma(FloatVector.fromArray(F, p, at), grp);
+                grp = nibble(w, 1).fma(FloatVector.fromArray(F, p, words + at), grp);
+                grp = nibble(w, 2).fma(FloatVector.fromArray(F, p, 2 * words + at), grp);
+                grp = nibble(w, 3).fma(FloatVector.fromArray(F, p, 3 * words + at), grp);
+                grp = nibble(w, 4).fma(FloatVector.fromArray(F, p, 4 * words + at), grp);
+                grp = nibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + at), grp);
+                grp = nibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
+                grp = topNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
+            }
             float s = rowScales[g];
             acc = grp.fma(FloatVector.broadcast(F, s), acc);
             zeroPoint += s * x.groupSums[g];
@@ -246,7 +260,7 @@ final class CpuQGemv implements QGemvKernels {
         return acc.reduceLanes(VectorOperators.ADD) - 8 * zeroPoint;
     }
 
-    /** Nibble j (0..6) of 16 words as floats 0..15. */
+    /** Nibble j (0..6) of a vector of words as floats 0..15. */
     private static FloatVector nibble(IntVector words, int j) {
         return (FloatVector) words.lanewise(VectorOperators.LSHR, 4 * j).and(0xf).convert(VectorOperators.I2F, 0);
     }
@@ -262,12 +276,15 @@ final class CpuQGemv implements QGemvKernels {
         int groups = k / QGemv.GROUP;
         FloatVector eight = FloatVector.broadcast(F, 8f);
         for (int g = 0; g < groups; g++) {
-            IntVector w = IntVector.fromArray(I, q, row * words + g * L);
             FloatVector s = FloatVector.broadcast(F, Half.toFloat(scales[row * groups + g]));
-            for (int j = 0; j < 7; j++) {
-                nibble(w, j).sub(eight).mul(s).intoArray(out, j * words + g * L);
+            for (int sub = 0; sub < GROUP_WORDS; sub += L) {
+                int at = g * GROUP_WORDS + sub;
+                IntVector w = IntVector.fromArray(I, q, row * words + at);
+                for (int j = 0; j < 7; j++) {
+                    nibble(w, j).sub(eight).mul(s).intoArray(out, j * words + at);
+                }
+                topNibble(w).sub(eight).mul(s).intoArray(out, 7 * words + at);
             }
-            topNibble(w).sub(eight).mul(s).intoArray(out, 7 * words + g * L);
         }
         return 0;
     }
