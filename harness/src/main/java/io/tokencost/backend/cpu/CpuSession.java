@@ -3,14 +3,12 @@ package io.tokencost.backend.cpu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
-import io.tokencost.backend.KernelTimer;
-import io.tokencost.backend.NanoTimer;
-import io.tokencost.backend.Session;
+import io.tokencost.backend.HostSession;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 
 /** CPU kernels run synchronously on a pool of one thread per core. */
-final class CpuSession implements Session {
+final class CpuSession extends HostSession {
 
     private final DeviceProperties device;
     private final CpuParallel parallel;
@@ -42,26 +40,6 @@ final class CpuSession implements Session {
     @Override
     public QGemvKernels qgemv() {
         return qgemv;
-    }
-
-    @Override
-    public void synchronize() {
-        // CPU kernels return when done
-    }
-
-    @Override
-    public void flushCaches() {
-        // CPU working sets are sized at >= 4x the last-level cache instead
-    }
-
-    @Override
-    public java.util.OptionalDouble measureClockMhz() {
-        return java.util.OptionalDouble.empty();
-    }
-
-    @Override
-    public KernelTimer newTimer() {
-        return new NanoTimer();
     }
 
     @Override

@@ -3,19 +3,16 @@ package io.tokencost.backend.emu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
-import io.tokencost.backend.KernelTimer;
-import io.tokencost.backend.NanoTimer;
-import io.tokencost.backend.Session;
+import io.tokencost.backend.HostSession;
 import io.tokencost.backend.cuda.CudaMemoryStream;
 import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.KernelLauncher;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 
-import java.util.OptionalDouble;
 
 /** The CUDA kernels and the CUDA backend's host code, run on the CPU. Launches are synchronous. */
-final class EmuSession implements Session {
+final class EmuSession extends HostSession {
 
     /** An emulated SM holds 2048 threads, as Ampere and Hopper SMs do. */
     static final int THREADS_PER_SM = 2048;
@@ -57,26 +54,6 @@ final class EmuSession implements Session {
     @Override
     public QGemvKernels qgemv() {
         return qgemv;
-    }
-
-    @Override
-    public void synchronize() {
-        // emulated launches return when done
-    }
-
-    @Override
-    public void flushCaches() {
-        // no device cache to flush
-    }
-
-    @Override
-    public OptionalDouble measureClockMhz() {
-        return OptionalDouble.empty();
-    }
-
-    @Override
-    public KernelTimer newTimer() {
-        return new NanoTimer();
     }
 
     @Override

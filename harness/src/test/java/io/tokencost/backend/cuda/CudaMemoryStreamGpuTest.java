@@ -1,6 +1,5 @@
 package io.tokencost.backend.cuda;
 
-import io.tokencost.backend.Availability;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
@@ -17,7 +16,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs every memory_stream kernel on the GPU against MemoryStream's reference; skipped without a GPU. */
 class CudaMemoryStreamGpuTest {
@@ -29,13 +27,7 @@ class CudaMemoryStreamGpuTest {
 
     @BeforeAll
     static void open() {
-        Availability a = new CudaBackend().availability();
-        if (!a.available()) {
-            // surefire's console shows no skip reasons: print it so CI logs say why
-            System.out.println("[SKIPPED] CudaMemoryStreamGpuTest needs a GPU: " + a.reason());
-        }
-        assumeTrue(a.available(), "no usable CUDA GPU: " + a.reason());
-        session = new CudaBackend().open(0);
+        session = GpuTests.openOrSkip(CudaMemoryStreamGpuTest.class);
     }
 
     @AfterAll

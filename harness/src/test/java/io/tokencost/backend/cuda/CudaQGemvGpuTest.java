@@ -1,6 +1,5 @@
 package io.tokencost.backend.cuda;
 
-import io.tokencost.backend.Availability;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.Session;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs every qgemv kernel on the GPU against QGemv.reference (odd and Llama shapes); skipped without a GPU. */
 class CudaQGemvGpuTest {
@@ -23,12 +21,7 @@ class CudaQGemvGpuTest {
 
     @BeforeAll
     static void open() {
-        Availability a = new CudaBackend().availability();
-        if (!a.available()) {
-            System.out.println("[SKIPPED] CudaQGemvGpuTest needs a GPU: " + a.reason());
-        }
-        assumeTrue(a.available(), "no usable CUDA GPU: " + a.reason());
-        session = new CudaBackend().open(0);
+        session = GpuTests.openOrSkip(CudaQGemvGpuTest.class);
     }
 
     @AfterAll
