@@ -3,6 +3,7 @@ package io.tokencost.cli;
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.Session;
+import io.tokencost.backend.cpu.CpuInfo;
 import io.tokencost.cost.DecodeCeilingSummary;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
@@ -90,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
         if (forks < 0 || forks > 10) {
             throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
         }
+        long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
         Backend backend = backendOptions.resolve();
         PrintWriter stdout = spec.commandLine().getOut();
         TablePrinter table = new TablePrinter(stdout);
@@ -109,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
+        // the upper bound needs the device's memory
         if (workingSet != null && (override < 4096 || (device.memoryBytes() > 0 && override > device.memoryBytes() / 2))) {
             throw new IllegalArgumentException("--working-set must be between 4KiB and half the device memory (" + (device.memoryBytes() >> 20) + " MiB), got " + workingSet);
         }
@@ -123,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
         int failures = 0;
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), io.tokencost.backend.cpu.CpuInfo.physicalMemory());
+            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
             stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT) + "), JMH log: " + dir.resolve("jmh.log"));
             table.measuredHeader();
             for (BenchCase c : cases) {
