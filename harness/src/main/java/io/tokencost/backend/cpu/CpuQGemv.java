@@ -92,7 +92,11 @@ final class CpuQGemv implements QGemvKernels {
                 if (batch == 1) {
                     y[row] = v;
                 } else {
-                    for (int b = 0; b < batch; b++) {
+                    int b = 0;
+                    for (; b + 4 <= batch; b += 4) {
+                        dot4(scratch, xf, b * k, k, y, b * n + row, n);
+                    }
+                    for (; b < batch; b++) {
                         y[b * n + row] = dot(scratch, xf, b * k, k);
                     }
                 }
@@ -290,6 +294,39 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     // ------------------------------------------------------------------ shared
+
+    /**
+     * Four dot products of {@code a} with four consecutive rows of {@code x} (from {@code xOffset},
+     * k apart), each vector of {@code a} loaded once for all four; results go to y[yAt + i·n].
+     */
+    private static void dot4(float[] a, float[] x, int xOffset, int k, float[] y, int yAt, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= k - L; i += L) {
+            FloatVector w = FloatVector.fromArray(F, a, i);
+            acc0 = w.fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+            acc1 = w.fma(FloatVector.fromArray(F, x, xOffset + k + i), acc1);
+            acc2 = w.fma(FloatVector.fromArray(F, x, xOffset + 2 * k + i), acc2);
+            acc3 = w.fma(FloatVector.fromArray(F, x, xOffset + 3 * k + i), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            s0 += a[i] * x[xOffset + i];
+            s1 += a[i] * x[xOffset + k + i];
+            s2 += a[i] * x[xOffset + 2 * k + i];
+            s3 += a[i] * x[xOffset + 3 * k + i];
+        }
+        y[yAt] = s0;
+        y[yAt + n] = s1;
+        y[yAt + 2 * n] = s2;
+        y[yAt + 3 * n] = s3;
+    }
 
     private static float dot(float[] a, float[] b, int bOffset, int k) {
         FloatVector acc0 = FloatVector.zero(F);
