@@ -46,6 +46,9 @@ void sync_block();
 uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int mask);
 // Every live lane's predicate as a bit mask (for votes).
 unsigned int warp_ballot(bool predicate, unsigned int mask);
+// Publishes `bytes` of this lane, waits for every live lane of the warp, and copies all 32 lanes'
+// bytes (lane order; zeros for lanes not taking part) to `all`: the basis of warp-wide matrix ops.
+void warp_gather(const void* mine, std::size_t bytes, void* all);
 
 template <typename T>
 inline T shfl_with(T value, int src_lane, unsigned int mask)
@@ -266,6 +269,62 @@ inline __half2 __hadd2(__half2 a, __half2 b) { return __half2{__hadd(a.x, b.x), 
 inline __half2 __hsub2(__half2 a, __half2 b) { return __half2{__hsub(a.x, b.x), __hsub(a.y, b.y)}; }
 inline __half2 __hmul2(__half2 a, __half2 b) { return __half2{__hmul(a.x, b.x), __hmul(a.y, b.y)}; }
 inline __half2 __hfma2(__half2 a, __half2 b, __half2 c) { return __half2{__hfma(a.x, b.x, c.x), __hfma(a.y, b.y, c.y)}; }
+
+namespace tc_emu {
+
+inline float half_bits_to_float(unsigned int bits16)
+{
+    const uint16_t h = static_cast<uint16_t>(bits16 & 0xffffu);
+    _Float16 f;
+    std::memcpy(&f, &h, sizeof f);
+    return static_cast<float>(f);
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 with the fragment layouts of the PTX ISA
+// ("Matrix Fragments for mma.m16n8k16 with floating point type"): group = lane >> 2, t = lane % 4;
+//   A 16x16 (row): a[r] holds elements 2r (low half), 2r+1; element i at row group + 8*((i>>1)&1),
+//                  col 2t + (i&1) + 8*(i>>2)
+//   B 16x8 (col):  b[r] holds elements 2r, 2r+1; element i at k = 2t + (i&1) + 8*(i>>1), n = group
+//   C, D 16x8:     element i at row group + 8*(i>>1), col 2t + (i&1)
+// Each lane gathers the warp's fragments and computes its own four outputs in fp32.
+inline void mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2], const float (&c)[4])
+{
+    struct Fragment {
+        unsigned int a[4];
+        unsigned int b[2];
+    };
+    Fragment mine{{a[0], a[1], a[2], a[3]}, {b[0], b[1]}};
+    Fragment all[32];
+    warp_gather(&mine, sizeof mine, all);
+    float A[16][16];
+    float B[16][8];
+    for (int l = 0; l < 32; ++l) {
+        const int g = l >> 2;
+        const int t = l & 3;
+        for (int i = 0; i < 8; ++i) {
+            const float v = half_bits_to_float(all[l].a[i >> 1] >> (16 * (i & 1)));
+            A[g + 8 * ((i >> 1) & 1)][2 * t + (i & 1) + 8 * (i >> 2)] = v;
+        }
+        for (int i = 0; i < 4; ++i) {
+            const float v = half_bits_to_float(all[l].b[i >> 1] >> (16 * (i & 1)));
+            B[2 * t + (i & 1) + 8 * (i >> 1)][g] = v;
+        }
+    }
+    const int lane = static_cast<int>(tc_current->lane);
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    for (int i = 0; i < 4; ++i) {
+        const int row = g + 8 * (i >> 1);
+        const int col = 2 * t + (i & 1);
+        float acc = c[i];
+        for (int k = 0; k < 16; ++k) {
+            acc = std::fma(A[row][k], B[k][col], acc);
+        }
+        d[i] = acc;
+    }
+}
+
+}  // namespace tc_emu
 
 // Registers `function` of `module` (the .cu's base name) for tc_emu_launch.
 #define TC_EMU_REGISTER(module, function)                                                            \

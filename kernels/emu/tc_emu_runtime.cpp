@@ -217,6 +217,10 @@ struct Fiber {
     int source_lane = 0;
     bool predicate = false;
     bool is_ballot = false;
+    // warp gather: this lane's bytes to publish, and where every lane's bytes go (lane order)
+    const void* gather_src = nullptr;
+    void* gather_dst = nullptr;
+    std::size_t gather_bytes = 0;
     uint64_t result = 0;
     char* stack = nullptr;
 };
@@ -371,7 +375,20 @@ private:
                 if (f.state != State::WarpBarrier) {
                     continue;
                 }
-                if (f.is_ballot) {
+                if (f.gather_dst != nullptr) {
+                    // every lane's published bytes, lane by lane; a lane not at this gather gives zeros
+                    char* dst = static_cast<char*>(f.gather_dst);
+                    for (unsigned int l = 0; l < 32; ++l) {
+                        const unsigned int src = base + l;
+                        const bool live = src < end && fibers_[src].state == State::WarpBarrier && fibers_[src].gather_dst != nullptr
+                                && fibers_[src].gather_bytes == f.gather_bytes;
+                        if (live) {
+                            std::memcpy(dst + l * f.gather_bytes, fibers_[src].gather_src, f.gather_bytes);
+                        } else {
+                            std::memset(dst + l * f.gather_bytes, 0, f.gather_bytes);
+                        }
+                    }
+                } else if (f.is_ballot) {
                     f.result = ballot;
                 } else {
                     const unsigned int src = base + static_cast<unsigned int>(f.source_lane);
@@ -468,6 +485,19 @@ uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int /*mask: every l
     f.state = State::WarpBarrier;
     r.yield();
     return f.result;
+}
+
+void warp_gather(const void* mine, std::size_t bytes, void* all)
+{
+    BlockRunner& r = BlockRunner::current();
+    Fiber& f = r.running();
+    f.gather_src = mine;
+    f.gather_dst = all;
+    f.gather_bytes = bytes;
+    f.is_ballot = false;
+    f.state = State::WarpBarrier;
+    r.yield();
+    f.gather_dst = nullptr;
 }
 
 unsigned int warp_ballot(bool predicate, unsigned int /*mask*/)

@@ -60,4 +60,28 @@ TC_DEVICE unsigned int tc_lop3(unsigned int a, unsigned int b, unsigned int c)
 #endif
 }
 
+// D = A·B + C on tensor cores for one 16x8x16 tile: fp16 A (16x16, row) and B (16x8, col), fp32
+// C and D, in the PTX ISA's fragment layouts (tc_emu.h documents them). sm_80 and newer; the
+// emulation reproduces it from the same layouts.
+TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
+                                      const float (&c)[4])
+{
+#if defined(__CUDA_ARCH__)
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+                 "{%10, %11, %12, %13};"
+                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
+                   "f"(c[3]));
+#elif defined(TC_EMU_H)
+    ::tc_emu::mma_m16n8k16_f16f32(d, a, b, c);
+#else
+    // nvcc's host pass: device code only
+    for (int i = 0; i < 4; ++i) {
+        d[i] = c[i];
+    }
+    (void) a;
+    (void) b;
+#endif
+}
+
 #endif  // TC_COMPAT_H

@@ -1,0 +1,45 @@
+// mma_probe.cu: test-only. One warp computes D = A·B + C for a 16x8x16 tile with
+// tc_mma_m16n8k16_f16f32, loading and storing the fragments by the PTX ISA's layouts, so the
+// emulation's tensor-core op is checked against a plain reference (EmuMmaTest).
+#include "tc_compat.h"
+
+// a: fp16 bits [16 x 16] row-major; b: fp16 bits [8 x 16] (B column-major: b[n*16 + k]);
+// c, d: float [16 x 8] row-major. Launch 1 block of 32 threads.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(32)
+mma_probe(float* __restrict__ d, const unsigned short* __restrict__ a, const unsigned short* __restrict__ b,
+          const float* __restrict__ c)
+{
+    const int lane = static_cast<int>(threadIdx.x & 31u);
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    unsigned int af[4];
+    unsigned int bf[2];
+    float cf[4];
+    float df[4];
+    for (int r = 0; r < 4; ++r) {
+        unsigned int word = 0;
+        for (int h = 0; h < 2; ++h) {
+            const int i = 2 * r + h;
+            const int row = g + 8 * ((i >> 1) & 1);
+            const int col = 2 * t + (i & 1) + 8 * (i >> 2);
+            word |= static_cast<unsigned int>(a[row * 16 + col]) << (16 * h);
+        }
+        af[r] = word;
+    }
+    for (int r = 0; r < 2; ++r) {
+        unsigned int word = 0;
+        for (int h = 0; h < 2; ++h) {
+            const int i = 2 * r + h;
+            const int k = 2 * t + (i & 1) + 8 * (i >> 1);
+            word |= static_cast<unsigned int>(b[g * 16 + k]) << (16 * h);
+        }
+        bf[r] = word;
+    }
+    for (int i = 0; i < 4; ++i) {
+        cf[i] = c[(g + 8 * (i >> 1)) * 8 + 2 * t + (i & 1)];
+    }
+    tc_mma_m16n8k16_f16f32(df, af, bf, cf);
+    for (int i = 0; i < 4; ++i) {
+        d[(g + 8 * (i >> 1)) * 8 + 2 * t + (i & 1)] = df[i];
+    }
+}
