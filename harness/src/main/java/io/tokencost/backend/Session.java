@@ -24,6 +24,14 @@ public interface Session extends AutoCloseable {
     /** Launcher for the weight-only quantized GEMV kernels (qgemv.cu and its Java twin QGemv). */
     QGemvKernels qgemv();
 
+    /**
+     * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels
+     * outside the families above (probes); empty on the CPU backend.
+     */
+    default java.util.Optional<io.tokencost.backend.cuda.KernelLauncher> kernelLauncher() {
+        return java.util.Optional.empty();
+    }
+
     /** Waits until every launched kernel has finished. */
     void synchronize();
 

@@ -92,11 +92,13 @@ class BadInputTest {
 
     @Test
     void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
+        // memory_stream x4 and qgemv x3 everywhere; the tensor-core probe where the .cu kernels run
+        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 7, "emu", 8);
         for (String backend : new String[] {"cpu", "emu"}) {
             Outcome v = run("verify", "--backend", backend);
             assertEquals(0, v.code(), v.out() + v.err());
             assertTrue(v.out().contains("all kernels verified"));
-            assertEquals(7, v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
+            assertEquals((long) expected.get(backend), v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
         }
         assertEquals(0, run("--version").code());
         for (String cmd : new String[] {"run", "verify", "devices"}) {

@@ -119,6 +119,11 @@ final class CudaSession implements Session {
     }
 
     @Override
+    public java.util.Optional<KernelLauncher> kernelLauncher() {
+        return java.util.Optional.of(launcher);
+    }
+
+    @Override
     public MemoryStreamKernels memoryStream() {
         return memoryStream;
     }

@@ -37,6 +37,11 @@ final class EmuSession extends HostSession {
     }
 
     @Override
+    public java.util.Optional<KernelLauncher> kernelLauncher() {
+        return java.util.Optional.of(launcher);
+    }
+
+    @Override
     public DeviceProperties device() {
         return device;
     }

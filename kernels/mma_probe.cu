@@ -1,6 +1,7 @@
-// mma_probe.cu: test-only. One warp computes D = A·B + C for a 16x8x16 tile with
-// tc_mma_m16n8k16_f16f32, loading and storing the fragments by the PTX ISA's layouts, so the
-// emulation's tensor-core op is checked against a plain reference (EmuMmaTest).
+// mma_probe.cu: one warp computes D = A·B + C for a 16x8x16 tile with tc_mma_m16n8k16_f16f32,
+// loading and storing the fragments by the PTX ISA's layouts. `verify` runs it against a plain
+// matrix product (io.tokencost.kernels.MmaProbe) on cuda and emu: on a GPU it confirms the
+// fragment layouts every tensor-core kernel relies on; on emu it checks the emulation of them.
 #include "tc_compat.h"
 
 // a: fp16 bits [16 x 16] row-major; b: fp16 bits [8 x 16] (B column-major: b[n*16 + k]);
