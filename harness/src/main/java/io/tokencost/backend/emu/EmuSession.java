@@ -31,11 +31,6 @@ final class EmuSession extends HostSession {
         this.qgemv = new CudaQGemv(launcher);
     }
 
-    /** The launcher, for kernels outside the registered families (tests of the emulation itself). */
-    public KernelLauncher launcher() {
-        return launcher;
-    }
-
     @Override
     public java.util.Optional<KernelLauncher> kernelLauncher() {
         return java.util.Optional.of(launcher);
