@@ -270,6 +270,35 @@ inline __half2 __hsub2(__half2 a, __half2 b) { return __half2{__hsub(a.x, b.x), 
 inline __half2 __hmul2(__half2 a, __half2 b) { return __half2{__hmul(a.x, b.x), __hmul(a.y, b.y)}; }
 inline __half2 __hfma2(__half2 a, __half2 b, __half2 c) { return __half2{__hfma(a.x, b.x, c.x), __hfma(a.y, b.y, c.y)}; }
 
+// ---- bfloat16 (cuda_bf16.h names): the top 16 bits of a float, rounded to nearest even ----
+struct alignas(2) __nv_bfloat16 {
+    uint16_t bits;
+};
+struct alignas(4) __nv_bfloat162 {
+    __nv_bfloat16 x, y;
+};
+static_assert(sizeof(__nv_bfloat16) == 2 && sizeof(__nv_bfloat162) == 4, "bfloat16 layout");
+
+inline float __bfloat162float(__nv_bfloat16 h)
+{
+    const uint32_t u = static_cast<uint32_t>(h.bits) << 16;
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
+inline __nv_bfloat16 __float2bfloat16_rn(float f)
+{
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u) {
+        return __nv_bfloat16{static_cast<uint16_t>((u >> 16) | 0x40u)};   // NaN stays a (quiet) NaN
+    }
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return __nv_bfloat16{static_cast<uint16_t>(u >> 16)};
+}
+inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
+inline __nv_bfloat162 __floats2bfloat162_rn(float lo, float hi) { return __nv_bfloat162{__float2bfloat16_rn(lo), __float2bfloat16_rn(hi)}; }
+
 namespace tc_emu {
 
 inline float half_bits_to_float(unsigned int bits16)
@@ -280,14 +309,25 @@ inline float half_bits_to_float(unsigned int bits16)
     return static_cast<float>(f);
 }
 
-// mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 with the fragment layouts of the PTX ISA
-// ("Matrix Fragments for mma.m16n8k16 with floating point type"): group = lane >> 2, t = lane % 4;
+inline float bf16_bits_to_float(unsigned int bits16)
+{
+    const uint32_t u = (bits16 & 0xffffu) << 16;
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+// mma.sync.aligned.m16n8k16.row.col.f32.{f16,bf16}.{f16,bf16}.f32 with the fragment layouts of
+// the PTX ISA ("Matrix Fragments for mma.m16n8k16 with floating point type"): group = lane >> 2,
+// t = lane % 4;
 //   A 16x16 (row): a[r] holds elements 2r (low half), 2r+1; element i at row group + 8*((i>>1)&1),
 //                  col 2t + (i&1) + 8*(i>>2)
 //   B 16x8 (col):  b[r] holds elements 2r, 2r+1; element i at k = 2t + (i&1) + 8*(i>>1), n = group
 //   C, D 16x8:     element i at row group + 8*(i>>1), col 2t + (i&1)
-// Each lane gathers the warp's fragments and computes its own four outputs in fp32.
-inline void mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2], const float (&c)[4])
+// Each lane gathers the warp's fragments and computes its own four outputs in fp32; `element`
+// decodes one 16-bit input (fp16 or bf16: every one is exact in fp32).
+inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2], const float (&c)[4],
+                             float (*element)(unsigned int))
 {
     struct Fragment {
         unsigned int a[4];
@@ -302,11 +342,11 @@ inline void mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const
         const int g = l >> 2;
         const int t = l & 3;
         for (int i = 0; i < 8; ++i) {
-            const float v = half_bits_to_float(all[l].a[i >> 1] >> (16 * (i & 1)));
+            const float v = element(all[l].a[i >> 1] >> (16 * (i & 1)));
             A[g + 8 * ((i >> 1) & 1)][2 * t + (i & 1) + 8 * (i >> 2)] = v;
         }
         for (int i = 0; i < 4; ++i) {
-            const float v = half_bits_to_float(all[l].b[i >> 1] >> (16 * (i & 1)));
+            const float v = element(all[l].b[i >> 1] >> (16 * (i & 1)));
             B[2 * t + (i & 1) + 8 * (i >> 1)][g] = v;
         }
     }
@@ -321,6 +361,18 @@ inline void mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const
             acc = std::fma(A[row][k], B[k][col], acc);
         }
         d[i] = acc;
+    }
+}
+
+// ldmatrix .x4 (tc_compat.h documents it): lane l receives row l / 4 of matrix i, elements
+// 2 (l % 4), 2 (l % 4) + 1, from the row address lane 8 i + l / 4 gave.
+inline void ldmatrix_x4(unsigned int (&r)[4], const void* row)
+{
+    const void* rows[32];
+    warp_gather(&row, sizeof row, rows);
+    const unsigned int lane = tc_current->lane;
+    for (unsigned int i = 0; i < 4; ++i) {
+        std::memcpy(&r[i], static_cast<const unsigned char*>(rows[8 * i + lane / 4]) + 4 * (lane % 4), 4);
     }
 }
 

@@ -3,14 +3,18 @@
 //
 // Core set, used bare (an emulation harness must provide them): __global__, __shared__,
 // threadIdx, blockIdx, blockDim, gridDim, __syncthreads(), __shfl_*_sync(). Also bare, provided
-// on the host by emu/tc_emu.h: __half/__half2 and their intrinsics (cuda_fp16.h names), uint4,
-// uint2, int4, float2, __ldg, __ldcs, __byte_perm, __uint_as_float. Everything else goes
+// on the host by emu/tc_emu.h: __half/__half2 and __nv_bfloat16/__nv_bfloat162 and their
+// intrinsics (cuda_fp16.h / cuda_bf16.h names), uint4, uint2, int4, float2, __ldg, __ldcs,
+// __byte_perm, __uint_as_float. Everything else goes
 // through a TC_ macro or function defined here; inline PTX only here, under __CUDA_ARCH__, with
 // a plain C++ equivalent beside it.
 #ifndef TC_COMPAT_H
 #define TC_COMPAT_H
 
+#include <cstring>
+
 #if defined(__CUDACC__)
+#  include <cuda_bf16.h>
 #  include <cuda_fp16.h>
 #  define TC_DEVICE __device__ __forceinline__
 #  define TC_HOST_DEVICE __host__ __device__
@@ -21,9 +25,10 @@
 #  define TC_PRAGMA(x) _Pragma(#x)
 // unroll by a constant expression (template-dependent allowed); the host compiler decides alone
 #  define TC_UNROLL_N(n) TC_PRAGMA(unroll n)
+// the launch's dynamic shared memory (cuLaunchKernel's sharedMemBytes) as an array of T
+#  define TC_DYNAMIC_SHARED(T, name) extern __shared__ __align__(16) T name[]
 #else
 #  include <cmath>
-#  include <cstring>
 #  define TC_DEVICE inline
 #  define TC_HOST_DEVICE
 #  define TC_LAUNCH_BOUNDS(threads)
@@ -31,6 +36,7 @@
 #  define TC_FULL_MASK 0xffffffffu
 #  define TC_UNROLL _Pragma("GCC unroll 16")
 #  define TC_UNROLL_N(n) static_assert((n) > 0, "unroll count");
+#  define TC_DYNAMIC_SHARED(T, name) T* const name = static_cast<T*>(::tc_emu::dynamic_shared())
 // CUDA's vector type, with the same size and alignment (16 bytes).
 #  ifndef TC_HAVE_FLOAT4
 #    define TC_HAVE_FLOAT4
@@ -73,7 +79,7 @@ TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4],
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
                    "f"(c[3]));
 #elif defined(TC_EMU_H)
-    ::tc_emu::mma_m16n8k16_f16f32(d, a, b, c);
+    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, ::tc_emu::half_bits_to_float);
 #else
     // nvcc's host pass: device code only
     for (int i = 0; i < 4; ++i) {
@@ -81,6 +87,80 @@ TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4],
     }
     (void) a;
     (void) b;
+#endif
+}
+
+// The same for bf16 A and B (bf16.bf16.f32): identical fragment layouts.
+TC_DEVICE void tc_mma_m16n8k16_bf16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
+                                       const float (&c)[4])
+{
+#if defined(__CUDA_ARCH__)
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+                 "{%10, %11, %12, %13};"
+                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
+                   "f"(c[3]));
+#elif defined(TC_EMU_H)
+    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, ::tc_emu::bf16_bits_to_float);
+#else
+    for (int i = 0; i < 4; ++i) {
+        d[i] = c[i];
+    }
+    (void) a;
+    (void) b;
+#endif
+}
+
+// ldmatrix.sync.aligned.m8n8.x4.shared.b16: four 8x8 matrices of 16-bit elements from shared
+// memory; lane l gives the address of row l % 8 of matrix l / 8 (16 contiguous bytes, 16-byte
+// aligned) and receives in r[i] row l / 4 of matrix i, elements 2 (l % 4) and 2 (l % 4) + 1 (low
+// half first): exactly an mma A or B fragment when the rows are chosen for it.
+TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
+{
+#if defined(__CUDA_ARCH__)
+    const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(row));
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s));
+#elif defined(TC_EMU_H)
+    ::tc_emu::ldmatrix_x4(r, row);
+#else
+    for (int i = 0; i < 4; ++i) {
+        r[i] = 0u;
+    }
+    (void) row;
+#endif
+}
+
+// cp.async.cg.shared.global: 16 bytes from global to shared memory without passing through
+// registers (and L1); the first src_bytes (0..16) are copied and the rest zero-filled, so a tile
+// past a matrix's edge loads as zeros (src must still be a valid address). Asynchronous on the
+// GPU until tc_cp_async_wait; the emulation copies at once, which satisfies every wait.
+TC_DEVICE void tc_cp_async_16(void* smem, const void* gmem, int src_bytes)
+{
+#if defined(__CUDA_ARCH__)
+    const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(smem));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(s), "l"(gmem), "r"(src_bytes));
+#else
+    std::memcpy(smem, gmem, static_cast<std::size_t>(src_bytes));
+    std::memset(static_cast<char*>(smem) + src_bytes, 0, static_cast<std::size_t>(16 - src_bytes));
+#endif
+}
+
+// Closes the group of cp.async issued by this thread since the last commit.
+TC_DEVICE void tc_cp_async_commit()
+{
+#if defined(__CUDA_ARCH__)
+    asm volatile("cp.async.commit_group;" ::);
+#endif
+}
+
+// Waits until at most N of this thread's committed cp.async groups are still in flight.
+template <int N>
+TC_DEVICE void tc_cp_async_wait()
+{
+#if defined(__CUDA_ARCH__)
+    asm volatile("cp.async.wait_group %0;" ::"n"(N));
 #endif
 }
 

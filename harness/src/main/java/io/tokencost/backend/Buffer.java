@@ -23,7 +23,7 @@ public interface Buffer extends AutoCloseable {
     /** Copies the device's values into a host array of this buffer's type and length. */
     void download(Object hostArray);
 
-    /** Overwrites every element with NaN (F32, F16) or all-ones bits (integers), so a skipped output is caught. */
+    /** Overwrites every element with NaN (F32, F16, BF16) or all-ones bits (integers), so a skipped output is caught. */
     void poison();
 
     @Override
@@ -46,6 +46,7 @@ public interface Buffer extends AutoCloseable {
         return switch (type) {
             case F32 -> 0x7fc00000L;
             case F16 -> 0x7e00L;
+            case BF16 -> 0x7fc0L;
             case I8 -> 0xffL;
             case U32 -> 0xffffffffL;
         };

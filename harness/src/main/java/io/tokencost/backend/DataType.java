@@ -1,12 +1,14 @@
 package io.tokencost.backend;
 
 /**
- * Element types of device buffers. F16 elements are IEEE binary16 bit patterns (Java {@code short});
+ * Element types of device buffers. F16 elements are IEEE binary16 bit patterns (Java {@code short}),
+ * BF16 elements bfloat16 bit patterns (the top half of a float);
  * U32 holds packed quantized weights (Java {@code int}).
  */
 public enum DataType {
     F32(4, float[].class),
     F16(2, short[].class),
+    BF16(2, short[].class),
     I8(1, byte[].class),
     U32(4, int[].class);
 
@@ -31,7 +33,7 @@ public enum DataType {
     public Object newHostArray(int n) {
         return switch (this) {
             case F32 -> new float[n];
-            case F16 -> new short[n];
+            case F16, BF16 -> new short[n];
             case I8 -> new byte[n];
             case U32 -> new int[n];
         };

@@ -1,5 +1,6 @@
 package io.tokencost.backend;
 
+import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 
@@ -23,6 +24,9 @@ public interface Session extends AutoCloseable {
 
     /** Launcher for the weight-only quantized GEMV kernels (qgemv.cu and its Java twin QGemv). */
     QGemvKernels qgemv();
+
+    /** Launcher for the dense matrix products (gemm.cu and its Java twin Gemm). */
+    GemmKernels gemm();
 
     /**
      * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels

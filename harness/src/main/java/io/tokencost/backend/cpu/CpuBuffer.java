@@ -42,6 +42,11 @@ final class CpuBuffer implements Buffer {
         return (short[]) of(b, DataType.F16).array;
     }
 
+    /** The host array of a buffer of {@code type}: float[], short[] (F16, BF16), byte[] or int[]. */
+    static Object array(Buffer b, DataType type) {
+        return of(b, type).array;
+    }
+
     static byte[] bytes(Buffer b) {
         return (byte[]) of(b, DataType.I8).array;
     }
@@ -77,7 +82,7 @@ final class CpuBuffer implements Buffer {
         long bits = Buffer.poisonBits(type);
         switch (type) {
             case F32 -> Arrays.fill((float[]) array, Float.intBitsToFloat((int) bits));
-            case F16 -> Arrays.fill((short[]) array, (short) bits);
+            case F16, BF16 -> Arrays.fill((short[]) array, (short) bits);
             case I8 -> Arrays.fill((byte[]) array, (byte) bits);
             case U32 -> Arrays.fill((int[]) array, (int) bits);
         }

@@ -8,9 +8,7 @@ import io.tokencost.kernels.QGemvKernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,18 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class CpuQGemv implements QGemvKernels {
 
-    /**
-     * The platform's preferred vector width, 256 or 512 bits (below 256 the byte species would be
-     * narrower than the Vector API allows; such machines run the 256-bit code, correctly but slower).
-     */
-    static final int BITS = Math.max(256, Math.min(512, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
-            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(BITS / 2));
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(BITS / 4));
-    /** Lanes of every species above: 16 at 512 bits, 8 at 256. */
-    private static final int L = F.length();
+    static final int BITS = CpuVectors.BITS;
+    private static final VectorSpecies<Float> F = CpuVectors.F;
+    private static final VectorSpecies<Integer> I = CpuVectors.I;
+    private static final VectorSpecies<Byte> B = CpuVectors.B;
+    private static final int L = CpuVectors.L;
+    private static final float FP16_X_SCALE = CpuVectors.FP16_X_SCALE;
     /** Words of one int4 group (128 weights): a multiple of L. */
     private static final int GROUP_WORDS = QGemv.GROUP / 8;
 
@@ -114,32 +106,6 @@ final class CpuQGemv implements QGemvKernels {
 
     // ------------------------------------------------------------------ fp16
 
-    /**
-     * A vector of halves → floats scaled by 2^-112, in three integer ops: the sign-extended half shifted
-     * left by 13 puts magnitude and sign in place; the mask clears the three copies of the sign that
-     * land in the exponent. Read as a float that is exactly w x 2^-112 (normal and subnormal halves
-     * alike); callers fold the 2^112 into x ({@link #FP16_X_SCALE}) or multiply it back.
-     */
-    private static FloatVector halvesToScaledFloats(short[] w, int offset) {
-        IntVector h = (IntVector) ShortVector.fromArray(S, w, offset).castShape(I, 0);
-        return h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats();
-    }
-
-    /** {@code count} halves from {@code offset} as floats into {@code out}: vector body, scalar tail. */
-    private static float[] halvesToFloats(short[] h, int offset, int count, float[] out) {
-        int i = 0;
-        for (; i <= count - L; i += L) {
-            halvesToScaledFloats(h, offset + i).mul(FP16_X_SCALE).intoArray(out, i);
-        }
-        for (; i < count; i++) {
-            out[i] = Half.toFloat(h[offset + i]);
-        }
-        return out;
-    }
-
-    /** 2^112: w x 2^-112 times x x 2^112 keeps both factors normal floats for every finite half. */
-    static final float FP16_X_SCALE = 0x1p112f;
-
     /** x scaled by 2^112 (|x| <= 65504 stays finite), for {@link #dotFp16}. */
     private static float[] scaledForFp16(float[] x) {
         float[] out = new float[x.length];
@@ -155,8 +121,8 @@ final class CpuQGemv implements QGemvKernels {
         FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i <= k - 2 * L; i += 2 * L) {
-            acc0 = halvesToScaledFloats(w, base + i).fma(FloatVector.fromArray(F, xScaled, i), acc0);
-            acc1 = halvesToScaledFloats(w, base + i + L).fma(FloatVector.fromArray(F, xScaled, i + L), acc1);
+            acc0 = CpuVectors.halvesToScaledFloats(w, base + i).fma(FloatVector.fromArray(F, xScaled, i), acc0);
+            acc1 = CpuVectors.halvesToScaledFloats(w, base + i + L).fma(FloatVector.fromArray(F, xScaled, i + L), acc1);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < k; i++) {
@@ -166,7 +132,7 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     private static float dequantFp16(short[] w, long rowStart, float[] out, int k) {
-        halvesToFloats(w, Math.toIntExact(rowStart), k, out);
+        CpuVectors.halvesToFloats(w, Math.toIntExact(rowStart), k, out);
         return 0;
     }
 
@@ -239,7 +205,7 @@ final class CpuQGemv implements QGemvKernels {
         int words = k / 8;
         int groups = k / QGemv.GROUP;
         int base = row * words;
-        float[] rowScales = halvesToFloats(scales, row * groups, groups, scratch);
+        float[] rowScales = CpuVectors.halvesToFloats(scales, row * groups, groups, scratch);
         float[] p = x.planes;
         FloatVector acc = FloatVector.zero(F);
         float zeroPoint = 0;

@@ -4,6 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
+import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 
@@ -14,12 +15,14 @@ final class CpuSession extends HostSession {
     private final CpuParallel parallel;
     private final CpuMemoryStream memoryStream;
     private final CpuQGemv qgemv;
+    private final CpuGemm gemm;
 
     CpuSession(DeviceProperties device) {
         this.device = device;
         this.parallel = new CpuParallel(device.computeUnits());
         this.memoryStream = new CpuMemoryStream(parallel);
         this.qgemv = new CpuQGemv(parallel);
+        this.gemm = new CpuGemm(parallel);
     }
 
     @Override
@@ -40,6 +43,11 @@ final class CpuSession extends HostSession {
     @Override
     public QGemvKernels qgemv() {
         return qgemv;
+    }
+
+    @Override
+    public GemmKernels gemm() {
+        return gemm;
     }
 
     @Override

@@ -77,7 +77,7 @@ final class CudaBuffer implements Buffer {
     private Pointer host(Object array) {
         return switch (type) {
             case F32 -> Pointer.to((float[]) array);
-            case F16 -> Pointer.to((short[]) array);
+            case F16, BF16 -> Pointer.to((short[]) array);
             case I8 -> Pointer.to((byte[]) array);
             case U32 -> Pointer.to((int[]) array);
         };

@@ -19,7 +19,7 @@ final class CudaLauncher implements KernelLauncher {
     @Override
     public void launch(String module, String function, LaunchConfig config, Object... args) {
         session.bind();
-        CUfunction f = session.function(module, function);
+        CUfunction f = session.function(module, function, config.sharedBytes());
         NativePointerObject[] params = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = marshal(args[i], module, function, i);

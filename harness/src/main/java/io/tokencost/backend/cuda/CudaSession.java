@@ -5,6 +5,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
+import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 import jcuda.CudaException;
@@ -13,6 +14,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
@@ -38,6 +40,9 @@ final class CudaSession implements Session {
     /** The flush buffer is at least this big even when L2 is smaller. */
     static final long MIN_FLUSH_BYTES = 64L << 20;
 
+    /** Shared memory per block every kernel may use without opting in. */
+    private static final int DEFAULT_SHARED_BYTES = 48 * 1024;
+
     private final CUdevice device;
     private final CUcontext context = new CUcontext();
     private final DeviceProperties properties;
@@ -47,11 +52,14 @@ final class CudaSession implements Session {
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, String> moduleBinaries = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Dynamic shared memory each kernel has been allowed past the default 48 KiB. */
+    private final Map<String, Integer> sharedLimits = new HashMap<>();
     private final Set<CudaBuffer> buffers = new LinkedHashSet<>();
     private final Set<CudaTimer> timers = new LinkedHashSet<>();
     private final CudaLauncher launcher = new CudaLauncher(this);
     private final CudaMemoryStream memoryStream;
     private final CudaQGemv qgemv;
+    private final CudaGemm gemm;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -71,6 +79,7 @@ final class CudaSession implements Session {
         int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
         this.qgemv = new CudaQGemv(launcher);
+        this.gemm = new CudaGemm(launcher);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -96,6 +105,20 @@ final class CudaSession implements Session {
             f = new CUfunction();
             JCudaDriver.cuModuleGetFunction(f, m, name);
             functions.put(key, f);
+        }
+        return f;
+    }
+
+    /**
+     * A kernel allowed {@code sharedBytes} of dynamic shared memory: past 48 KiB the driver needs an
+     * opt-in per kernel (cuFuncSetAttribute), set once here so timed launches do not pay for it.
+     */
+    CUfunction function(String module, String name, int sharedBytes) {
+        CUfunction f = function(module, name);
+        String key = module + "/" + name;
+        if (sharedBytes > DEFAULT_SHARED_BYTES && sharedLimits.getOrDefault(key, DEFAULT_SHARED_BYTES) < sharedBytes) {
+            JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes);
+            sharedLimits.put(key, sharedBytes);
         }
         return f;
     }
@@ -131,6 +154,11 @@ final class CudaSession implements Session {
     @Override
     public QGemvKernels qgemv() {
         return qgemv;
+    }
+
+    @Override
+    public GemmKernels gemm() {
+        return gemm;
     }
 
     @Override
@@ -236,6 +264,7 @@ final class CudaSession implements Session {
             }
             modules.clear();
             functions.clear();
+            sharedLimits.clear();
         } finally {
             closed = true;
             CudaDriver.forgetCurrent();

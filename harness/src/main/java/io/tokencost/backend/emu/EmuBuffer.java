@@ -56,7 +56,7 @@ final class EmuBuffer implements Buffer {
         int n = (int) elements;
         switch (type) {
             case F32 -> p.write(0, (float[]) hostArray, 0, n);
-            case F16 -> p.write(0, (short[]) hostArray, 0, n);
+            case F16, BF16 -> p.write(0, (short[]) hostArray, 0, n);
             case I8 -> p.write(0, (byte[]) hostArray, 0, n);
             case U32 -> p.write(0, (int[]) hostArray, 0, n);
         }
@@ -69,7 +69,7 @@ final class EmuBuffer implements Buffer {
         int n = (int) elements;
         switch (type) {
             case F32 -> p.read(0, (float[]) hostArray, 0, n);
-            case F16 -> p.read(0, (short[]) hostArray, 0, n);
+            case F16, BF16 -> p.read(0, (short[]) hostArray, 0, n);
             case I8 -> p.read(0, (byte[]) hostArray, 0, n);
             case U32 -> p.read(0, (int[]) hostArray, 0, n);
         }

@@ -4,9 +4,11 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
+import io.tokencost.backend.cuda.CudaGemm;
 import io.tokencost.backend.cuda.CudaMemoryStream;
 import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.KernelLauncher;
+import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 
@@ -22,6 +24,7 @@ final class EmuSession extends HostSession {
     private final KernelLauncher launcher;
     private final CudaMemoryStream memoryStream;
     private final CudaQGemv qgemv;
+    private final CudaGemm gemm;
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
         this.lib = lib;
@@ -29,6 +32,7 @@ final class EmuSession extends HostSession {
         this.launcher = new EmuLauncher(lib);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(device.computeUnits(), THREADS_PER_SM));
         this.qgemv = new CudaQGemv(launcher);
+        this.gemm = new CudaGemm(launcher);
     }
 
     @Override
@@ -54,6 +58,11 @@ final class EmuSession extends HostSession {
     @Override
     public QGemvKernels qgemv() {
         return qgemv;
+    }
+
+    @Override
+    public GemmKernels gemm() {
+        return gemm;
     }
 
     @Override

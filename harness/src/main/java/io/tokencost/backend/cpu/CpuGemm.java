@@ -1,0 +1,185 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.kernels.BFloat16;
+import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.GemmKernels;
+import io.tokencost.kernels.Half;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast CPU twin of kernels/gemm.cu, in {@link Gemm}'s layout, the BLIS way: A is packed once
+ * into fp32 strips of {@value #MR} rows stored k-major (so a micro-kernel step broadcasts MR
+ * consecutive floats); the columns of C are split over the cores in blocks of {@link #NC}; each
+ * block walks K in slices of {@value #KC}, packing B's slice transposed into fp32 (KC x NC, L2
+ * resident) and running an MR x 2-vector micro-kernel (12 fp32 vector accumulators, 2 loads and
+ * 6 broadcasts per 12 FMAs) over every strip. Sums are fp32, as the GPU kernels'; fp16 and bf16
+ * inputs convert to fp32 exactly as they are packed, and C is rounded once to the type.
+ */
+final class CpuGemm implements GemmKernels {
+
+    private static final VectorSpecies<Float> F = CpuVectors.F;
+    private static final int L = CpuVectors.L;
+    /** Rows of the micro-tile. */
+    static final int MR = 6;
+    /** Columns of the micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Columns of C per task: 256 on AVX-512, 128 on AVX2. */
+    static final int NC = 8 * NR;
+    /** K per packed B slice: KC x NC floats = 256 KiB (AVX-512), in L2 while every strip uses it. */
+    static final int KC = 256;
+
+    private final CpuParallel parallel;
+
+    CpuGemm(CpuParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void gemm(DataType type, Buffer c, Buffer a, Buffer b, int m, int n, int k) {
+        Gemm.checkBuffers(type, c, a, b, m, n, k);
+        Object aa = CpuBuffer.array(a, type);
+        Object bb = CpuBuffer.array(b, type);
+        Object cc = CpuBuffer.array(c, type);
+        int strips = (m + MR - 1) / MR;
+        float[] ap = packA(type, aa, m, k, strips);
+        int blocks = (n + NC - 1) / NC;
+        parallel.forRange(blocks, 1, (worker, from, to) -> {
+            float[] bp = new float[KC * NC];
+            float[] acc = new float[strips * MR * NC];
+            float[] row = new float[KC];
+            for (int block = from; block < to; block++) {
+                multiplyBlock(type, ap, bb, cc, m, n, k, strips, block * NC, bp, acc, row);
+            }
+        });
+    }
+
+    /** A as fp32 strips: ap[(s * k + p) * MR + r] = A[s * MR + r][p], zero for rows past m. */
+    private float[] packA(DataType type, Object a, int m, int k, int strips) {
+        float[] ap = new float[Math.multiplyExact(strips * MR, k)];
+        parallel.forRange(strips, 1, (worker, from, to) -> {
+            float[] row = new float[k];
+            for (int s = from; s < to; s++) {
+                for (int r = 0; r < MR && s * MR + r < m; r++) {
+                    toFloats(type, a, (s * MR + r) * k, k, row);
+                    int base = s * k * MR + r;
+                    for (int p = 0; p < k; p++) {
+                        ap[base + p * MR] = row[p];
+                    }
+                }
+            }
+        });
+        return ap;
+    }
+
+    /** Columns j0 .. j0 + NC of C. */
+    private static void multiplyBlock(DataType type, float[] ap, Object b, Object c, int m, int n, int k, int strips, int j0,
+                                      float[] bp, float[] acc, float[] row) {
+        int nb = Math.min(NC, n - j0);
+        java.util.Arrays.fill(acc, 0f);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            // B's slice transposed: bp[p * NC + j] = B[j0 + j][p0 + p], zero past n
+            for (int j = 0; j < NC; j++) {
+                if (j < nb) {
+                    toFloats(type, b, (j0 + j) * k + p0, kc, row);
+                    for (int p = 0; p < kc; p++) {
+                        bp[p * NC + j] = row[p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        bp[p * NC + j] = 0f;
+                    }
+                }
+            }
+            for (int jv = 0; jv < nb; jv += NR) {
+                for (int s = 0; s < strips; s++) {
+                    microKernel(ap, (s * k + p0) * MR, kc, bp, jv, acc, s * MR * NC + jv);
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int out = i * n + j0;
+            int in = i * NC;
+            switch (type) {
+                case F32 -> System.arraycopy(acc, in, (float[]) c, out, nb);
+                case F16 -> {
+                    short[] h = (short[]) c;
+                    for (int j = 0; j < nb; j++) {
+                        h[out + j] = Half.fromFloat(acc[in + j]);
+                    }
+                }
+                case BF16 -> {
+                    short[] h = (short[]) c;
+                    for (int j = 0; j < nb; j++) {
+                        h[out + j] = BFloat16.fromFloat(acc[in + j]);
+                    }
+                }
+                default -> throw new IllegalArgumentException("gemm does not implement " + type);
+            }
+        }
+    }
+
+    /** acc[MR rows x 2 vectors at cOff, row stride NC] += Ap strip slice (kc x MR) x Bp columns jv..jv+NR. */
+    private static void microKernel(float[] ap, int aOff, int kc, float[] bp, int jv, float[] acc, int cOff) {
+        FloatVector c00 = FloatVector.fromArray(F, acc, cOff);
+        FloatVector c01 = FloatVector.fromArray(F, acc, cOff + L);
+        FloatVector c10 = FloatVector.fromArray(F, acc, cOff + NC);
+        FloatVector c11 = FloatVector.fromArray(F, acc, cOff + NC + L);
+        FloatVector c20 = FloatVector.fromArray(F, acc, cOff + 2 * NC);
+        FloatVector c21 = FloatVector.fromArray(F, acc, cOff + 2 * NC + L);
+        FloatVector c30 = FloatVector.fromArray(F, acc, cOff + 3 * NC);
+        FloatVector c31 = FloatVector.fromArray(F, acc, cOff + 3 * NC + L);
+        FloatVector c40 = FloatVector.fromArray(F, acc, cOff + 4 * NC);
+        FloatVector c41 = FloatVector.fromArray(F, acc, cOff + 4 * NC + L);
+        FloatVector c50 = FloatVector.fromArray(F, acc, cOff + 5 * NC);
+        FloatVector c51 = FloatVector.fromArray(F, acc, cOff + 5 * NC + L);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, p * NC + jv);
+            FloatVector b1 = FloatVector.fromArray(F, bp, p * NC + jv + L);
+            int ai = aOff + p * MR;
+            FloatVector a = FloatVector.broadcast(F, ap[ai]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        c00.intoArray(acc, cOff);
+        c01.intoArray(acc, cOff + L);
+        c10.intoArray(acc, cOff + NC);
+        c11.intoArray(acc, cOff + NC + L);
+        c20.intoArray(acc, cOff + 2 * NC);
+        c21.intoArray(acc, cOff + 2 * NC + L);
+        c30.intoArray(acc, cOff + 3 * NC);
+        c31.intoArray(acc, cOff + 3 * NC + L);
+        c40.intoArray(acc, cOff + 4 * NC);
+        c41.intoArray(acc, cOff + 4 * NC + L);
+        c50.intoArray(acc, cOff + 5 * NC);
+        c51.intoArray(acc, cOff + 5 * NC + L);
+    }
+
+    /** {@code count} elements of a host array of the type from {@code offset}, as floats (exact). */
+    private static void toFloats(DataType type, Object array, int offset, int count, float[] out) {
+        switch (type) {
+            case F32 -> System.arraycopy(array, offset, out, 0, count);
+            case F16 -> CpuVectors.halvesToFloats((short[]) array, offset, count, out);
+            case BF16 -> CpuVectors.bfloat16sToFloats((short[]) array, offset, count, out);
+            default -> throw new IllegalArgumentException("gemm does not implement " + type);
+        }
+    }
+}

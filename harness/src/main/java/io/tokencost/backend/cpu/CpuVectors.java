@@ -1,0 +1,69 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.kernels.Half;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The vector species the CPU kernels share, and their 16-bit float to float conversions. */
+final class CpuVectors {
+
+    /**
+     * The platform's preferred vector width, 256 or 512 bits (below 256 the byte species would be
+     * narrower than the Vector API allows; such machines run the 256-bit code, correctly but slower).
+     */
+    static final int BITS = Math.max(256, Math.min(512, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
+            ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Half-width lanes: one short per float lane. */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(BITS / 2));
+    /** Quarter-width lanes: one byte per float lane. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(BITS / 4));
+    /** Lanes of every species above: 16 at 512 bits, 8 at 256. */
+    static final int L = F.length();
+    /** 2^112: w x 2^-112 times x x 2^112 keeps both factors normal floats for every finite half. */
+    static final float FP16_X_SCALE = 0x1p112f;
+
+    private CpuVectors() {
+    }
+
+    /**
+     * A vector of halves → floats scaled by 2^-112, in three integer ops: the sign-extended half shifted
+     * left by 13 puts magnitude and sign in place; the mask clears the three copies of the sign that
+     * land in the exponent. Read as a float that is exactly w x 2^-112 (normal and subnormal halves
+     * alike); callers fold the 2^112 into x ({@link #FP16_X_SCALE}) or multiply it back.
+     */
+    static FloatVector halvesToScaledFloats(short[] w, int offset) {
+        IntVector h = (IntVector) ShortVector.fromArray(S, w, offset).castShape(I, 0);
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats();
+    }
+
+    /** {@code count} halves from {@code offset} as floats into {@code out}: vector body, scalar tail. */
+    static float[] halvesToFloats(short[] h, int offset, int count, float[] out) {
+        int i = 0;
+        for (; i <= count - L; i += L) {
+            halvesToScaledFloats(h, offset + i).mul(FP16_X_SCALE).intoArray(out, i);
+        }
+        for (; i < count; i++) {
+            out[i] = Half.toFloat(h[offset + i]);
+        }
+        return out;
+    }
+
+    /** {@code count} bfloat16s from {@code offset} as floats into {@code out}: a bfloat16 is a float's top half. */
+    static float[] bfloat16sToFloats(short[] h, int offset, int count, float[] out) {
+        int i = 0;
+        for (; i <= count - L; i += L) {
+            IntVector v = (IntVector) ShortVector.fromArray(S, h, offset + i).castShape(I, 0);
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, i);
+        }
+        for (; i < count; i++) {
+            out[i] = Float.intBitsToFloat((h[offset + i] & 0xffff) << 16);
+        }
+        return out;
+    }
+}

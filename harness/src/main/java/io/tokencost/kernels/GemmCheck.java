@@ -1,0 +1,67 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.backend.Session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * gemm against {@link Gemm#reference} (float64 sums of the inputs as stored): for each type, shapes
+ * that are not multiples of any tile (odd K takes the kernels' scalar loaders), one exact tile, one
+ * random shape, and a long K that walks the tensor-core kernels' stage ring many times round, as
+ * the timed shapes do; fresh random inputs each time, C poisoned with NaN before each launch.
+ */
+public final class GemmCheck implements KernelCheck {
+
+    @Override
+    public String family() {
+        return "gemm";
+    }
+
+    /** (m, n, k): edges, one tile, a random shape, and the timed path (aligned K, many k tiles). */
+    static int[][] shapes(RandomGenerator random) {
+        return new int[][] {{1, 1, 1}, {17, 9, 5}, {33, 70, 100}, {130, 200, 72}, {128, 128, 32}, {70, 257, 136},
+                {1 + random.nextInt(300), 1 + random.nextInt(300), 1 + random.nextInt(600)}, {192, 160, 2048}};
+    }
+
+    @Override
+    public List<CheckResult> check(Session session, RandomGenerator random) {
+        List<CheckResult> out = new ArrayList<>();
+        int[][] shapes = shapes(random);
+        for (DataType type : Gemm.TYPES) {
+            double worst = 0;
+            String failure = null;
+            try {
+                for (int[] s : shapes) {
+                    worst = Math.max(worst, checkOnce(session, type, s[0], s[1], s[2], random));
+                }
+            } catch (RuntimeException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            out.add(new CheckResult(family(), Gemm.id(type), Gemm.id(type), shapes.length, worst, Gemm.tolerance(type), failure));
+        }
+        return out;
+    }
+
+    /** Relative error of one product on fresh random A and B. */
+    public static double checkOnce(Session session, DataType type, int m, int n, int k, RandomGenerator random) {
+        Gemm.checkShape(type, m, n, k);
+        Object a = Gemm.random(type, m * k, random);
+        Object b = Gemm.random(type, n * k, random);
+        Object c = type.newHostArray(m * n);
+        try (Buffer bc = session.allocate(type, (long) m * n);
+             Buffer ba = session.allocate(type, (long) m * k);
+             Buffer bb = session.allocate(type, (long) n * k)) {
+            ba.upload(a);
+            bb.upload(b);
+            bc.poison();
+            session.gemm().gemm(type, bc, ba, bb, m, n, k);
+            session.synchronize();
+            bc.download(c);
+        }
+        return Tolerance.relativeError(Gemm.toFloats(type, c, m * n), Gemm.reference(type, a, b, m, n, k));
+    }
+}
