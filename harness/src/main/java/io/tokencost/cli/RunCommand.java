@@ -19,6 +19,7 @@ import io.tokencost.results.TablePrinter;
 import io.tokencost.suite.BenchCase;
 import io.tokencost.suite.CaseRows;
 import io.tokencost.suite.JmhCaseRunner;
+import io.tokencost.suite.MemorySuite;
 import io.tokencost.suite.Profile;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
@@ -116,6 +117,10 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--working-set must be between 4KiB and half the device memory (" + (device.memoryBytes() >> 20) + " MiB), got " + workingSet);
         }
         List<BenchCase> cases = new ArrayList<>();
+        if (chosen.stream().noneMatch(s -> s instanceof MemorySuite)) {
+            // the other suites' rows are judged against the measured read bandwidth: measure it first
+            cases.addAll(new MemorySuite().ceilingCases(device, override));
+        }
         for (Suite s : chosen) {
             cases.addAll(s.cases(profile, device, override));
         }

@@ -13,6 +13,7 @@ public final class Suites {
     static {
         register(new MemorySuite());
         register(new QGemvSuite());
+        register(new GemmSuite());
     }
 
     private Suites() {

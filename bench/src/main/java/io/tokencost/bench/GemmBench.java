@@ -1,0 +1,68 @@
+package io.tokencost.bench;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.kernels.Gemm;
+import io.tokencost.measure.Workload;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gemm suite: C = A · Bᵀ, the prefill step's linear layers (M = tokens) and squares, on
+ * random inputs uniform in [-1, 1). Defaults: Llama-3.1-8B's o projection over a 512-token
+ * prompt in fp16, for plain JMH use of the jar.
+ */
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class GemmBench extends DeviceBench {
+
+    @Param({"fp16", "bf16", "fp32"})
+    public String dtype;
+
+    @Param("512")
+    public int m;
+
+    @Param("4096")
+    public int n;
+
+    @Param("4096")
+    public int k;
+
+    private DataType type;
+    private Buffer a;
+    private Buffer b;
+    private Buffer c;
+
+    @Override
+    protected Workload prepare() {
+        type = Gemm.ofId(dtype);
+        Gemm.checkShape(type, m, n, k);
+        SplittableRandom random = new SplittableRandom();
+        a = session.allocate(type, (long) m * k);
+        a.upload(Gemm.random(type, m * k, random));
+        b = session.allocate(type, (long) n * k);
+        b.upload(Gemm.random(type, n * k, random));
+        c = session.allocate(type, (long) m * n);
+        return Gemm.workload(type, m, n, k);
+    }
+
+    @Override
+    protected void launch() {
+        session.gemm().gemm(type, c, a, b, m, n, k);
+    }
+
+    @Override
+    protected void release() {
+        a.close();
+        b.close();
+        c.close();
+    }
+}
