@@ -58,6 +58,12 @@ TC_DEVICE void tc_gemm_tile(int tile, int tiles_m, int tiles_n, int& tm, int& tn
     tn = in_group / rows;
 }
 
+// ceil(a / b) for a >= 0 without the overflow of (a + b - 1) / b near INT_MAX
+TC_DEVICE int tc_ceil_div(int a, int b)
+{
+    return a / b + (a % b != 0 ? 1 : 0);
+}
+
 TC_DEVICE bool tc_aligned16(const void* p)
 {
     return (reinterpret_cast<unsigned long long>(p) & 15ull) == 0ull;
@@ -164,8 +170,8 @@ TC_DEVICE void tc_gemm_tensor(T* __restrict__ c, const unsigned short* __restric
                               int m, int n, int k)
 {
     TC_DYNAMIC_SHARED(unsigned short, smem);
-    const int tiles_m = (m + TC_GEMM_BM - 1) / TC_GEMM_BM;
-    const int tiles_n = (n + TC_GEMM_BN - 1) / TC_GEMM_BN;
+    const int tiles_m = tc_ceil_div(m, TC_GEMM_BM);
+    const int tiles_n = tc_ceil_div(n, TC_GEMM_BN);
     int tm;
     int tn;
     tc_gemm_tile(static_cast<int>(blockIdx.x), tiles_m, tiles_n, tm, tn);
@@ -174,7 +180,7 @@ TC_DEVICE void tc_gemm_tensor(T* __restrict__ c, const unsigned short* __restric
     const int warp_m = (warp >> 2) * 64;
     const int warp_n = (warp & 3) * 32;
     const bool vec = k % 8 == 0 && tc_aligned16(a) && tc_aligned16(b);
-    const int ktiles = (k + TC_GEMM_BK - 1) / TC_GEMM_BK;
+    const int ktiles = tc_ceil_div(k, TC_GEMM_BK);
 
     float acc[4][4][4];
     TC_UNROLL
@@ -300,15 +306,15 @@ gemm_fp32(float* __restrict__ c, const float* __restrict__ a, const float* __res
 {
     alignas(16) __shared__ float as[2][TC_SGEMM_BK][TC_SGEMM_BM];
     alignas(16) __shared__ float bs[2][TC_SGEMM_BK][TC_SGEMM_BN];
-    const int tiles_m = (m + TC_SGEMM_BM - 1) / TC_SGEMM_BM;
-    const int tiles_n = (n + TC_SGEMM_BN - 1) / TC_SGEMM_BN;
+    const int tiles_m = tc_ceil_div(m, TC_SGEMM_BM);
+    const int tiles_n = tc_ceil_div(n, TC_SGEMM_BN);
     int tm;
     int tn;
     tc_gemm_tile(static_cast<int>(blockIdx.x), tiles_m, tiles_n, tm, tn);
     const int tx = static_cast<int>(threadIdx.x & 15u);
     const int ty = static_cast<int>(threadIdx.x >> 4);
     const bool vec = k % 4 == 0 && tc_aligned16(a) && tc_aligned16(b);
-    const int ktiles = (k + TC_SGEMM_BK - 1) / TC_SGEMM_BK;
+    const int ktiles = tc_ceil_div(k, TC_SGEMM_BK);
 
     float acc[8][8];
     TC_UNROLL

@@ -1,4 +1,4 @@
-// qgemv.cu: weight-only quantized matrix-vector (batch 1..16) products, the decode step's linear
+// qgemv.cu: weight-only quantized matrix-vector (batch 1..64) products, the decode step's linear
 // layers:  y[b][row] = sum_k x[b][k] * W[row][k],  x F16 [batch x k], y F32 [batch x n].
 // Java twin and THE layout definition: io.tokencost.kernels.QGemv (reference, packer); host
 // code: io.tokencost.backend.cuda.CudaQGemv (launch shape, argument order).
@@ -21,9 +21,12 @@
 // resident) once for both rows. Any grid is correct: blocks stride over row tiles, and rows past
 // n are clamped for loading and never stored.
 //
-// Entry points: qgemv_<format> runs batch 1, qgemv_<format>_b4 batch 2..4 (tiles 2, 4),
-// qgemv_<format>_b16 batch 5..16 (tiles 8, 16): a kernel's register count is the maximum over its
-// tiles, and the wider tiles need more registers, which would cut batch 1's occupancy.
+// Entry points on CUDA cores: qgemv_<format> runs batch 1, qgemv_<format>_b4 batch 2..4 (tiles
+// 2, 4), qgemv_<format>_b16 batch 5..16 (tiles 8, 16): a kernel's register count is the maximum
+// over its tiles, and the wider tiles need more registers, which would cut batch 1's occupancy.
+// On tensor cores (the second half of this file): qgemv_<format>_mma16 (batch <= 16) and
+// _mma64 (batch <= 64); CudaQGemv sends batch 5..64 there when k is a multiple of their step,
+// and qgemv_zero clears y before a launch that splits k.
 //
 // Batch: one implementation per compile-time tile B in {1, 2, 4, 8, 16}; batch (1..16) picks
 // the smallest tile >= batch at run time (a uniform branch) and the b >= batch lanes of the tile
@@ -375,3 +378,269 @@ TC_QGEMV_SCALED_ENTRY(qgemv_int8_b16, TC_Q_INT8, signed char, tc_qgemv_wide, TC_
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128, TC_Q_INT4G128, unsigned int, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b4, TC_Q_INT4G128, unsigned int, tc_qgemv_small, TC_QGEMV_MIN_BLOCKS_SMALL)
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b16, TC_Q_INT4G128, unsigned int, tc_qgemv_wide, TC_QGEMV_MIN_BLOCKS_WIDE)
+
+// ------------------------------------------------------------------ tensor cores (batch 1..64; used from 5)
+//
+// y^T = W x^T as mma.sync m16n8k16 tiles: A = 16 rows of W (dequantised to fp16 in registers),
+// B = 8 batch rows of x, fp32 accumulators. A block of 8 warps owns 128 rows (one m16 tile per
+// warp) and a slice of k; the grid is ceil(n / 128) row blocks x `splits` k slices, and the k
+// slices' sums meet in y through atomicAdd (y zeroed first by qgemv_zero; a single slice stores).
+// Why 128 rows: every row block reads all of x's k slice (L1 serves the block's 8 warps), so x's
+// traffic from L2 is x_bytes x ceil(n / 128); the CUDA-core kernels' one or two rows per block
+// read x from L2 once per row pair (at batch 16 and k = 14336: 1.9 GB per call for 4096 rows).
+// The splits give the grid >= 2 blocks per SM when n / 128 alone would not.
+//
+// No shuffles, no shared memory: lane (g, t) = (lane / 4, lane % 4) loads 16 bytes of row g and
+// 16 bytes of row g + 8 at the same k offset (t x 1/4 of the step), and 16 bytes per 8 k of x
+// row g of the batch tile at the same k. A dot product may sum its k in any order, so the mma's
+// k (0..15) need not be the matrix's k: A and B only have to agree. Lane t's fragment pairs
+// {2t, 2t+1} and {2t+8, 2t+9} are given the k pairs the lane loaded, in A and in B alike:
+//   fp16  step 32 k: the lane's 8 k = 4 half2 words P0..P3 (pairs 2i, 2i+1); 2 mma per step
+//   int8  step 64 k: 16 k = 4 words of 4 bytes; __byte_perm puts bytes (0,1), (2,3) of each
+//         word ^ 0x80 under 0x64: half2 1152 + q, minus 1152 = q exactly; 8 pairs, 4 mma; the
+//         row scale multiplies the sums at the end
+//   int4  step 128 k (one scale group): 32 k = 4 words; lop3 gives half2 (1024 + u_i,
+//         1024 + u_(i+4)) per nibble pair, minus 1032 = u - 8 exactly; x's matching pairs
+//         (x_i, x_(i+4)) come from two words by __byte_perm; 16 pairs, 8 mma into a zeroed
+//         partial that the group scale multiplies into the sum (products exact, sums fp32)
+// Needs k % step == 0 (QGemv.checkShape for batch > 16; CudaQGemv routes other k to the CUDA
+// cores); rows past n are clamped for loading and never stored, batch rows past `batch` load 0.
+#define TC_QMMA_WARPS 8
+#define TC_QMMA_ROWS (16 * TC_QMMA_WARPS)
+// n8 batch tiles per entry point: _mma16 (2 tiles, batch <= 16, 2 blocks/SM), _mma64 (8 tiles, up
+// to 64: its 32 more accumulators need more than the 128 registers 2 blocks/SM allow)
+#define TC_QMMA_TILES_16 2
+#define TC_QMMA_TILES_64 8
+
+// k per warp step: one 16-byte load per lane of rows g and g + 8, times 4 lanes
+template <int S>
+TC_HOST_DEVICE constexpr int tc_qmma_step()
+{
+    return S == TC_Q_FP16 ? 32 : (S == TC_Q_INT8 ? 64 : 128);
+}
+
+// steps whose weights are loaded ahead, together (bytes in flight per lane: 32 x U)
+template <int S>
+TC_HOST_DEVICE constexpr int tc_qmma_unroll()
+{
+    return S == TC_Q_INT4G128 ? 2 : 4;
+}
+
+// The A fragment words of a lane's 16 bytes of one row: fp16 pairs, in the order P_0.. above.
+template <int S>
+TC_DEVICE void tc_qmma_dequant(const uint4& v, unsigned int (&p)[2 * tc_qmma_step<S>() / 16])
+{
+    const unsigned int w[4] = {v.x, v.y, v.z, v.w};
+    if constexpr (S == TC_Q_FP16) {
+        TC_UNROLL
+        for (int i = 0; i < 4; ++i) {
+            p[i] = w[i];
+        }
+    } else if constexpr (S == TC_Q_INT8) {
+        const __half2 bias = tc_u32_as_half2(0x64806480u);   // half2 {1152, 1152}
+        TC_UNROLL
+        for (int i = 0; i < 4; ++i) {
+            const unsigned int q = w[i] ^ 0x80808080u;
+            const __half2 lo = __hsub2(tc_u32_as_half2(__byte_perm(q, 0x64646464u, 0x4140u)), bias);
+            const __half2 hi = __hsub2(tc_u32_as_half2(__byte_perm(q, 0x64646464u, 0x4342u)), bias);
+            memcpy(&p[2 * i], &lo, 4);
+            memcpy(&p[2 * i + 1], &hi, 4);
+        }
+    } else {
+        const __half2 bias = tc_u32_as_half2(0x64086408u);   // half2 {1032, 1032}
+        TC_UNROLL
+        for (int j = 0; j < 4; ++j) {
+            TC_UNROLL
+            for (int i = 0; i < 4; ++i) {
+                const __half2 h = __hsub2(tc_u32_as_half2(tc_lop3<0xEA>(w[j] >> (4 * i), 0x000f000fu, 0x64006400u)), bias);
+                memcpy(&p[4 * j + i], &h, 4);
+            }
+        }
+    }
+}
+
+// The B fragment words: x of one batch row at the lane's k, paired as the weights are.
+template <int S>
+TC_DEVICE void tc_qmma_x(const __half* __restrict__ xr, bool live, unsigned int (&p)[2 * tc_qmma_step<S>() / 16])
+{
+    constexpr int WORDS = tc_qmma_step<S>() / 8;   // the lane's k / 2
+    unsigned int w[WORDS];
+    TC_UNROLL
+    for (int c = 0; c < WORDS / 4; ++c) {
+        const uint4 v = live ? __ldg(reinterpret_cast<const uint4*>(xr) + c) : make_uint4(0u, 0u, 0u, 0u);
+        w[4 * c] = v.x;
+        w[4 * c + 1] = v.y;
+        w[4 * c + 2] = v.z;
+        w[4 * c + 3] = v.w;
+    }
+    if constexpr (S == TC_Q_INT4G128) {
+        // word j of the weights holds k 8j..8j+7; its pair i is (8j+i, 8j+i+4)
+        TC_UNROLL
+        for (int j = 0; j < 4; ++j) {
+            p[4 * j] = __byte_perm(w[4 * j], w[4 * j + 2], 0x5410u);
+            p[4 * j + 1] = __byte_perm(w[4 * j], w[4 * j + 2], 0x7632u);
+            p[4 * j + 2] = __byte_perm(w[4 * j + 1], w[4 * j + 3], 0x5410u);
+            p[4 * j + 3] = __byte_perm(w[4 * j + 1], w[4 * j + 3], 0x7632u);
+        }
+    } else {
+        TC_UNROLL
+        for (int i = 0; i < WORDS; ++i) {
+            p[i] = w[i];
+        }
+    }
+}
+
+// d += the step's MMAS tiles: A words of rows g, g + 8 and the matching x words.
+template <int MMAS>
+TC_DEVICE void tc_qmma_chain(float (&d)[4], const unsigned int (&a)[2][2 * MMAS], const unsigned int (&xb)[2 * MMAS])
+{
+    TC_UNROLL
+    for (int j = 0; j < MMAS; ++j) {
+        const unsigned int af[4] = {a[0][2 * j], a[1][2 * j], a[0][2 * j + 1], a[1][2 * j + 1]};
+        const unsigned int bf[2] = {xb[2 * j], xb[2 * j + 1]};
+        tc_mma_m16n8k16_f16f32(d, af, bf, d);
+    }
+}
+
+template <int S, int TILES>
+TC_DEVICE void tc_qgemv_mma(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
+                            const __half* __restrict__ scales, int n, int k, int batch, int splits)
+{
+    constexpr int STEP = tc_qmma_step<S>();
+    constexpr int PAIRS = 2 * STEP / 16;   // A words per row per step
+    constexpr int MMAS = STEP / 16;
+    constexpr int U = tc_qmma_unroll<S>();
+    constexpr int ROW_BYTES_PER_K2 = S == TC_Q_FP16 ? 4 : (S == TC_Q_INT8 ? 2 : 1);   // bytes per 2 k
+    const int lane = static_cast<int>(threadIdx.x & 31u);
+    const int warp = static_cast<int>(threadIdx.x >> 5);
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    const int row_blocks = n / TC_QMMA_ROWS + (n % TC_QMMA_ROWS != 0 ? 1 : 0);
+    const int row_block = static_cast<int>(blockIdx.x) % row_blocks;
+    const int split = static_cast<int>(blockIdx.x) / row_blocks;
+    const int steps = k / STEP;
+    const int per_split = (steps + splits - 1) / splits;
+    const int first = split * per_split;
+    const int last = first + per_split < steps ? first + per_split : steps;
+    const int tiles = (batch + 7) / 8;
+
+    const long long row_g = static_cast<long long>(row_block) * TC_QMMA_ROWS + warp * 16 + g;
+    const long long rows[2] = {row_g < n ? row_g : n - 1LL, row_g + 8 < n ? row_g + 8 : n - 1LL};
+    const long long row_bytes = static_cast<long long>(k) / 2 * ROW_BYTES_PER_K2;
+    const char* wrow[2] = {static_cast<const char*>(w) + rows[0] * row_bytes, static_cast<const char*>(w) + rows[1] * row_bytes};
+    const int lane_k = t * (STEP / 4);   // the lane's k offset within a step
+
+    float acc[TILES][4];
+    TC_UNROLL
+    for (int bt = 0; bt < TILES; ++bt) {
+        TC_UNROLL
+        for (int e = 0; e < 4; ++e) {
+            acc[bt][e] = 0.0f;
+        }
+    }
+
+    for (int s0 = first; s0 < last; s0 += U) {
+        uint4 wv[U][2];
+        TC_UNROLL
+        for (int u = 0; u < U; ++u) {
+            const long long kk = static_cast<long long>(s0 + u) * STEP + lane_k;
+            TC_UNROLL
+            for (int r = 0; r < 2; ++r) {
+                wv[u][r] = s0 + u < last ? __ldcs(reinterpret_cast<const uint4*>(wrow[r] + kk / 2 * ROW_BYTES_PER_K2))
+                                         : make_uint4(0u, 0u, 0u, 0u);
+            }
+        }
+        TC_UNROLL
+        for (int u = 0; u < U; ++u) {
+            const int step = s0 + u;
+            if (step >= last) {
+                break;
+            }
+            unsigned int a[2][PAIRS];
+            tc_qmma_dequant<S>(wv[u][0], a[0]);
+            tc_qmma_dequant<S>(wv[u][1], a[1]);
+            float gscale[2] = {1.0f, 1.0f};
+            if constexpr (S == TC_Q_INT4G128) {
+                TC_UNROLL
+                for (int r = 0; r < 2; ++r) {
+                    gscale[r] = __half2float(__ldg(scales + rows[r] * (k / 128) + step));
+                }
+            }
+            const long long kk = static_cast<long long>(step) * STEP + lane_k;
+            TC_UNROLL
+            for (int bt = 0; bt < TILES; ++bt) {
+                if (bt < tiles) {
+                    const int b = bt * 8 + g;
+                    unsigned int xb[PAIRS];
+                    tc_qmma_x<S>(x + static_cast<long long>(b < batch ? b : 0) * k + kk, b < batch, xb);
+                    if constexpr (S == TC_Q_INT4G128) {
+                        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+                        tc_qmma_chain<MMAS>(part, a, xb);
+                        TC_UNROLL
+                        for (int e = 0; e < 4; ++e) {
+                            acc[bt][e] = fmaf(gscale[e >> 1], part[e], acc[bt][e]);
+                        }
+                    } else {
+                        tc_qmma_chain<MMAS>(acc[bt], a, xb);
+                    }
+                }
+            }
+        }
+    }
+
+    // accumulator e of tile bt: row g + 8 (e >> 1), batch bt * 8 + 2t + (e & 1)
+    float rscale[2] = {1.0f, 1.0f};
+    if constexpr (S == TC_Q_INT8) {
+        rscale[0] = __half2float(__ldg(scales + rows[0]));
+        rscale[1] = __half2float(__ldg(scales + rows[1]));
+    }
+    TC_UNROLL
+    for (int bt = 0; bt < TILES; ++bt) {
+        TC_UNROLL
+        for (int e = 0; e < 4; ++e) {
+            const long long row = row_g + 8 * (e >> 1);
+            const int b = bt * 8 + 2 * t + (e & 1);
+            if (bt < tiles && b < batch && row < n) {
+                const float v = acc[bt][e] * rscale[e >> 1];
+                if (splits == 1) {
+                    y[static_cast<long long>(b) * n + row] = v;
+                } else {
+                    atomicAdd(y + static_cast<long long>(b) * n + row, v);
+                }
+            }
+        }
+    }
+}
+
+// Grid: ceil(n / 128) * splits blocks of 256 threads (CudaQGemv.mmaConfig); with splits > 1,
+// y must hold zeros (qgemv_zero) before the launch. fp16 takes no scales.
+#define TC_QGEMV_MMA_FP16_ENTRY(NAME, TILES, MIN_BLOCKS)                                                 \
+    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
+    NAME(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, \
+         int batch, int splits)                                                                           \
+    {                                                                                                     \
+        tc_qgemv_mma<TC_Q_FP16, TILES>(y, x, w, nullptr, n, k, batch, splits);                            \
+    }
+#define TC_QGEMV_MMA_ENTRY(NAME, SCHEME, WTYPE, TILES, MIN_BLOCKS)                                       \
+    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
+    NAME(float* __restrict__ y, const __half* __restrict__ x, const WTYPE* __restrict__ w,               \
+         const __half* __restrict__ scales, int n, int k, int batch, int splits)                          \
+    {                                                                                                     \
+        tc_qgemv_mma<SCHEME, TILES>(y, x, w, scales, n, k, batch, splits);                                \
+    }
+
+TC_QGEMV_MMA_FP16_ENTRY(qgemv_fp16_mma16, TC_QMMA_TILES_16, 2)
+TC_QGEMV_MMA_FP16_ENTRY(qgemv_fp16_mma64, TC_QMMA_TILES_64, 1)
+TC_QGEMV_MMA_ENTRY(qgemv_int8_mma16, TC_Q_INT8, signed char, TC_QMMA_TILES_16, 2)
+TC_QGEMV_MMA_ENTRY(qgemv_int8_mma64, TC_Q_INT8, signed char, TC_QMMA_TILES_64, 1)
+TC_QGEMV_MMA_ENTRY(qgemv_int4g128_mma16, TC_Q_INT4G128, unsigned int, TC_QMMA_TILES_16, 2)
+TC_QGEMV_MMA_ENTRY(qgemv_int4g128_mma64, TC_Q_INT4G128, unsigned int, TC_QMMA_TILES_64, 1)
+
+// y[0 .. count) = 0: before a split-k qgemv_*_mma launch. Grid-stride, any grid.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_QGEMV_THREADS) qgemv_zero(float* __restrict__ y, long long count)
+{
+    for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
+         i += static_cast<long long>(gridDim.x) * blockDim.x) {
+        y[i] = 0.0f;
+    }
+}

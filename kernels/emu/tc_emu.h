@@ -324,8 +324,9 @@ inline float bf16_bits_to_float(unsigned int bits16)
 //                  col 2t + (i&1) + 8*(i>>2)
 //   B 16x8 (col):  b[r] holds elements 2r, 2r+1; element i at k = 2t + (i&1) + 8*(i>>1), n = group
 //   C, D 16x8:     element i at row group + 8*(i>>1), col 2t + (i&1)
-// Each lane gathers the warp's fragments and computes its own four outputs in fp32; `element`
-// decodes one 16-bit input (fp16 or bf16: every one is exact in fp32).
+// Each lane gathers the warp's fragments and computes its own four outputs in fp32 from the
+// elements of A's rows and B's columns they need; `element` decodes one 16-bit input (fp16 or
+// bf16: every one is exact in fp32).
 inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2], const float (&c)[4],
                              float (*element)(unsigned int))
 {
@@ -336,29 +337,22 @@ inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const un
     Fragment mine{{a[0], a[1], a[2], a[3]}, {b[0], b[1]}};
     Fragment all[32];
     warp_gather(&mine, sizeof mine, all);
-    float A[16][16];
-    float B[16][8];
-    for (int l = 0; l < 32; ++l) {
-        const int g = l >> 2;
-        const int t = l & 3;
-        for (int i = 0; i < 8; ++i) {
-            const float v = element(all[l].a[i >> 1] >> (16 * (i & 1)));
-            A[g + 8 * ((i >> 1) & 1)][2 * t + (i & 1) + 8 * (i >> 2)] = v;
-        }
-        for (int i = 0; i < 4; ++i) {
-            const float v = element(all[l].b[i >> 1] >> (16 * (i & 1)));
-            B[2 * t + (i & 1) + 8 * (i >> 1)][g] = v;
-        }
-    }
     const int lane = static_cast<int>(tc_current->lane);
     const int g = lane >> 2;
     const int t = lane & 3;
+    // A[row][k] is element i = (k & 1) | (row >= 8) << 1 | (k >= 8) << 2 of lane (row % 8) * 4 + (k % 8) / 2;
+    // B[k][n] is element i = (k & 1) | (k >= 8) << 1 of lane n * 4 + (k % 8) / 2
     for (int i = 0; i < 4; ++i) {
         const int row = g + 8 * (i >> 1);
         const int col = 2 * t + (i & 1);
         float acc = c[i];
         for (int k = 0; k < 16; ++k) {
-            acc = std::fma(A[row][k], B[k][col], acc);
+            const int from = (k & 7) >> 1;
+            const int ia = (k & 1) | ((row >> 3) << 1) | ((k >> 3) << 2);
+            const int ib = (k & 1) | ((k >> 3) << 1);
+            const float av = element(all[(row & 7) * 4 + from].a[ia >> 1] >> (16 * (ia & 1)));
+            const float bv = element(all[col * 4 + from].b[ib >> 1] >> (16 * (ib & 1)));
+            acc = std::fma(av, bv, acc);
         }
         d[i] = acc;
     }

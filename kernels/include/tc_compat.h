@@ -66,20 +66,28 @@ TC_DEVICE unsigned int tc_lop3(unsigned int a, unsigned int b, unsigned int c)
 #endif
 }
 
-// D = A·B + C on tensor cores for one 16x8x16 tile: fp16 A (16x16, row) and B (16x8, col), fp32
-// C and D, in the PTX ISA's fragment layouts (tc_emu.h documents them). sm_80 and newer; the
-// emulation reproduces it from the same layouts.
-TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
-                                      const float (&c)[4])
+// D = A·B + C on tensor cores for one 16x8x16 tile: A (16x16, row) and B (16x8, col) fp16, or
+// bf16 when BF16, fp32 C and D, in the PTX ISA's fragment layouts (tc_emu.h documents them).
+// sm_80 and newer; the emulation reproduces it from the same layouts.
+#define TC_MMA_M16N8K16_ASM(AB)                                                                           \
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32." AB "." AB ".f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, " \
+                 "{%8, %9}, {%10, %11, %12, %13};"                                                        \
+                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])                                         \
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), \
+                   "f"(c[2]), "f"(c[3]))
+
+template <bool BF16>
+TC_DEVICE void tc_mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
+                                   const float (&c)[4])
 {
 #if defined(__CUDA_ARCH__)
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-                 "{%10, %11, %12, %13};"
-                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
-                   "f"(c[3]));
+    if constexpr (BF16) {
+        TC_MMA_M16N8K16_ASM("bf16");
+    } else {
+        TC_MMA_M16N8K16_ASM("f16");
+    }
 #elif defined(TC_EMU_H)
-    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, ::tc_emu::half_bits_to_float);
+    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, BF16 ? ::tc_emu::bf16_bits_to_float : ::tc_emu::half_bits_to_float);
 #else
     // nvcc's host pass: device code only
     for (int i = 0; i < 4; ++i) {
@@ -90,25 +98,16 @@ TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4],
 #endif
 }
 
-// The same for bf16 A and B (bf16.bf16.f32): identical fragment layouts.
+TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
+                                      const float (&c)[4])
+{
+    tc_mma_m16n8k16_f32<false>(d, a, b, c);
+}
+
 TC_DEVICE void tc_mma_m16n8k16_bf16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
                                        const float (&c)[4])
 {
-#if defined(__CUDA_ARCH__)
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-                 "{%10, %11, %12, %13};"
-                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
-                   "f"(c[3]));
-#elif defined(TC_EMU_H)
-    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, ::tc_emu::bf16_bits_to_float);
-#else
-    for (int i = 0; i < 4; ++i) {
-        d[i] = c[i];
-    }
-    (void) a;
-    (void) b;
-#endif
+    tc_mma_m16n8k16_f32<true>(d, a, b, c);
 }
 
 // ldmatrix.sync.aligned.m8n8.x4.shared.b16: four 8x8 matrices of 16-bit elements from shared
@@ -121,7 +120,8 @@ TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
     const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(row));
     asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
                  : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-                 : "r"(s));
+                 : "r"(s)
+                 : "memory");
 #elif defined(TC_EMU_H)
     ::tc_emu::ldmatrix_x4(r, row);
 #else
@@ -140,7 +140,7 @@ TC_DEVICE void tc_cp_async_16(void* smem, const void* gmem, int src_bytes)
 {
 #if defined(__CUDA_ARCH__)
     const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(smem));
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(s), "l"(gmem), "r"(src_bytes));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(s), "l"(gmem), "r"(src_bytes) : "memory");
 #else
     std::memcpy(smem, gmem, static_cast<std::size_t>(src_bytes));
     std::memset(static_cast<char*>(smem) + src_bytes, 0, static_cast<std::size_t>(16 - src_bytes));
@@ -151,7 +151,7 @@ TC_DEVICE void tc_cp_async_16(void* smem, const void* gmem, int src_bytes)
 TC_DEVICE void tc_cp_async_commit()
 {
 #if defined(__CUDA_ARCH__)
-    asm volatile("cp.async.commit_group;" ::);
+    asm volatile("cp.async.commit_group;" ::: "memory");
 #endif
 }
 
@@ -160,7 +160,7 @@ template <int N>
 TC_DEVICE void tc_cp_async_wait()
 {
 #if defined(__CUDA_ARCH__)
-    asm volatile("cp.async.wait_group %0;" ::"n"(N));
+    asm volatile("cp.async.wait_group %0;" ::"n"(N) : "memory");
 #endif
 }
 

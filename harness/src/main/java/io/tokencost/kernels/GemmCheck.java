@@ -51,8 +51,17 @@ public final class GemmCheck implements KernelCheck {
         Gemm.checkShape(type, m, n, k);
         Object a = Gemm.random(type, m * k, random);
         Object b = Gemm.random(type, n * k, random);
-        Object c = type.newHostArray(m * n);
-        try (Buffer bc = session.allocate(type, (long) m * n);
+        Object c = run(session, type, a, b, m, n, k, 0);
+        return Tolerance.relativeError(Gemm.toFloats(type, c, m * n), Gemm.reference(type, a, b, m, n, k));
+    }
+
+    /**
+     * C = A·Bᵀ on the backend, C poisoned with NaN first; returns C's m x n elements followed by
+     * {@code slack} more of its buffer (still NaN unless the kernel wrote past C).
+     */
+    public static Object run(Session session, DataType type, Object a, Object b, int m, int n, int k, int slack) {
+        Object c = type.newHostArray(m * n + slack);
+        try (Buffer bc = session.allocate(type, (long) m * n + slack);
              Buffer ba = session.allocate(type, (long) m * k);
              Buffer bb = session.allocate(type, (long) n * k)) {
             ba.upload(a);
@@ -62,6 +71,6 @@ public final class GemmCheck implements KernelCheck {
             session.synchronize();
             bc.download(c);
         }
-        return Tolerance.relativeError(Gemm.toFloats(type, c, m * n), Gemm.reference(type, a, b, m, n, k));
+        return c;
     }
 }

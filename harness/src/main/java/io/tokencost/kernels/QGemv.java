@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * the packer here, the CUDA kernel, the emulation and the CPU kernel all read them as follows.
  *
  * <pre>
- * y[b][n] = sum_k x[b][k] * W[n][k]        b < batch (1..16), n < N (output features), k < K
+ * y[b][n] = sum_k x[b][k] * W[n][k]        b < batch (1..64), n < N (output features), k < K
  * x  F16 [batch x K] row-major (activations)      y  F32 [batch x N] row-major
  *
  * fp16       w  F16 [N x K] row-major; no scales.
@@ -31,7 +31,9 @@ public final class QGemv {
 
     /** The formats this family implements (bf16 weights: later). */
     public static final WeightFormat[] FORMATS = {WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128};
-    public static final int MAX_BATCH = 16;
+    public static final int MAX_BATCH = 64;
+    /** Above this batch the CUDA kernels run on tensor cores only, which take k in {@link #tensorCoreStep} steps. */
+    public static final int CUDA_CORE_MAX_BATCH = 16;
     public static final int GROUP = 128;
 
     private QGemv() {
@@ -86,9 +88,25 @@ public final class QGemv {
         if (f == WeightFormat.INT4_G128 && k % GROUP != 0) {
             throw new IllegalArgumentException("int4_g128 needs k to be a multiple of " + GROUP + ", got " + k);
         }
+        if (batch > CUDA_CORE_MAX_BATCH && k % tensorCoreStep(f) != 0) {
+            throw new IllegalArgumentException("qgemv " + f.id() + " at batch > " + CUDA_CORE_MAX_BATCH + " needs k to be a multiple of "
+                    + tensorCoreStep(f) + ", got " + k);
+        }
         if ((long) n * k > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("qgemv matrix " + n + "x" + k + " exceeds one Java array");
         }
+    }
+
+    /**
+     * The k a tensor-core warp step covers: what one 16-byte load per lane of two rows holds, times
+     * 4 lanes (fp16 32, int8 64, int4 128 = one scale group). qgemv.cu's tc_qmma_step.
+     */
+    public static int tensorCoreStep(WeightFormat f) {
+        return switch (f) {
+            case FP16, BF16 -> 32;
+            case INT8 -> 64;
+            case INT4_G128 -> 128;
+        };
     }
 
     /** Bytes of the weights in the format, scales included: the cost model's {@link WeightFormat#matrixBytes}. */

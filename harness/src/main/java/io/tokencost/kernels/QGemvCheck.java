@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * qgemv against {@link QGemv#reference} (weights dequantised exactly, float64 sums): for each
- * format, odd row counts, odd k where the layout allows it, batches 1..16, a fresh random float
+ * format, odd row counts, odd k where the layout allows it, batches 1..64, a fresh random float
  * matrix packed by {@link QGemv#pack}, y poisoned with NaN before each launch.
  */
 public final class QGemvCheck implements KernelCheck {
@@ -22,20 +22,26 @@ public final class QGemvCheck implements KernelCheck {
     }
 
     /**
-     * (n, k, batch) per format: tails of every vector width, one random shape, and the paths the
-     * suite times: a long aligned k (the measured shapes' 14336) at batch 1, 3 and 16, so each
-     * entry point's vector path and its k loop's later trips are checked before they are timed.
+     * (n, k, batch) per format: tails of every vector width, random shapes, the tensor-core kernels
+     * (batch 5..64 with k in whole steps: one and several k slices, partial row blocks and batch
+     * tiles), and the paths the suite times: a long aligned k (the measured shapes' 14336) at
+     * batch 1, 3 and 16, and batch 64, so each entry point's vector path and its k loop's later
+     * trips are checked before they are timed.
      */
     static int[][] shapes(WeightFormat f, RandomGenerator random) {
-        int[][] timedPaths = {{33, 14336, 1}, {18, 14336, 3}, {9, 14336, 16}};
+        int step = QGemv.tensorCoreStep(f);
+        int[][] timedPaths = {{33, 14336, 1}, {18, 14336, 3}, {9, 14336, 16}, {20, 1024, QGemv.MAX_BATCH}};
+        int[][] tensorCores = {{130, 4 * step, 5}, {257, 2 * step, 33}, {7, step, 9},
+                {1 + random.nextInt(300), step * (1 + random.nextInt(8)), 1 + random.nextInt(QGemv.MAX_BATCH)}};
         int[][] edges = f == WeightFormat.INT4_G128
                 ? new int[][] {{1, 128, 1}, {7, 256, 2}, {33, 1024, 5}, {130, 2048, 16},
-                        {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.MAX_BATCH)}}
+                        {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.CUDA_CORE_MAX_BATCH)}}
                 : new int[][] {{1, 1, 1}, {7, 15, 1}, {33, 100, 3}, {65, 1000, 16}, {130, 2048, 8}, {5, 4096, 1},
-                        {1 + random.nextInt(300), 1 + random.nextInt(3000), 1 + random.nextInt(QGemv.MAX_BATCH)}};
-        int[][] all = java.util.Arrays.copyOf(edges, edges.length + timedPaths.length);
-        System.arraycopy(timedPaths, 0, all, edges.length, timedPaths.length);
-        return all;
+                        {1 + random.nextInt(300), 1 + random.nextInt(3000), 1 + random.nextInt(QGemv.CUDA_CORE_MAX_BATCH)}};
+        List<int[]> all = new ArrayList<>(List.of(edges));
+        all.addAll(List.of(tensorCores));
+        all.addAll(List.of(timedPaths));
+        return all.toArray(new int[0][]);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Weight-only quantized GEMV (batch 1) and small-batch GEMM (batch 16) at the shapes of a model's
+ * Weight-only quantized GEMV (batch 1) and small-batch GEMM (quick: batch 16; full: 4, 16, 64) at the shapes of a model's
  * linear layers, fp16 / int8 / int4_g128. Weights are rotated over enough copies that the set
  * exceeds 4x the last-level cache: every invocation streams its weights from memory.
  */
@@ -29,7 +29,7 @@ public final class QGemvSuite implements Suite {
 
     @Override
     public String description() {
-        return "weight-only quantized GEMV / batch-16 GEMM (fp16, int8, int4_g128) at model linear-layer shapes";
+        return "weight-only quantized GEMV and small-batch GEMM up to batch 64 (fp16, int8, int4_g128) at model linear-layer shapes";
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class QGemvSuite implements Suite {
                     shapes.add(new int[] {layer.rows(), layer.cols()});
                 }
             }
-            batches = List.of(1, 4, 16);
+            batches = List.of(1, 4, 16, 64);
         }
         long llc = device.lastLevelCacheBytes();
         long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);

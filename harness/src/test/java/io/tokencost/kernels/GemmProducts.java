@@ -1,6 +1,5 @@
 package io.tokencost.kernels;
 
-import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.Session;
 
@@ -34,17 +33,7 @@ public final class GemmProducts {
     public static double check(Session session, DataType type, int m, int n, int k, RandomGenerator random) {
         Object a = Gemm.random(type, m * k, random);
         Object b = Gemm.random(type, n * k, random);
-        Object c = type.newHostArray(m * n + TAIL);
-        try (Buffer bc = session.allocate(type, (long) m * n + TAIL);
-             Buffer ba = session.allocate(type, (long) m * k);
-             Buffer bb = session.allocate(type, (long) n * k)) {
-            ba.upload(a);
-            bb.upload(b);
-            bc.poison();
-            session.gemm().gemm(type, bc, ba, bb, m, n, k);
-            session.synchronize();
-            bc.download(c);
-        }
+        Object c = GemmCheck.run(session, type, a, b, m, n, k, TAIL);
         String what = Gemm.id(type) + " m=" + m + " n=" + n + " k=" + k;
         float[] out = Gemm.toFloats(type, c, m * n + TAIL);
         for (int i = m * n; i < out.length; i++) {

@@ -93,7 +93,12 @@ class QGemvLayoutTest {
     @Test
     void shapesTheLayoutsDoNotDefineAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT4_G128, 8, 100, 1));
-        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 128, 17));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 128, 65));
+        // past batch 16 (tensor cores only) k comes in whole steps: 32 (fp16), 64 (int8)
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 100, 17));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT8, 8, 96, 64));
+        QGemv.checkShape(WeightFormat.INT8, 8, 100, 16);
+        QGemv.checkShape(WeightFormat.INT8, 8, 128, 64);
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.BF16, 8, 128, 1));
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT8, 0, 128, 1));
     }

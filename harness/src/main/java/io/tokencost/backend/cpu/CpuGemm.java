@@ -2,10 +2,8 @@ package io.tokencost.backend.cpu;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.kernels.BFloat16;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.GemmKernels;
-import io.tokencost.kernels.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -103,21 +101,13 @@ final class CpuGemm implements GemmKernels {
         for (int i = 0; i < m; i++) {
             int out = i * n + j0;
             int in = i * NC;
-            switch (type) {
-                case F32 -> System.arraycopy(acc, in, (float[]) c, out, nb);
-                case F16 -> {
-                    short[] h = (short[]) c;
-                    for (int j = 0; j < nb; j++) {
-                        h[out + j] = Half.fromFloat(acc[in + j]);
-                    }
+            if (type == DataType.F32) {
+                System.arraycopy(acc, in, (float[]) c, out, nb);
+            } else {
+                short[] h = (short[]) c;
+                for (int j = 0; j < nb; j++) {
+                    h[out + j] = Gemm.fromFloat(type, acc[in + j]);
                 }
-                case BF16 -> {
-                    short[] h = (short[]) c;
-                    for (int j = 0; j < nb; j++) {
-                        h[out + j] = BFloat16.fromFloat(acc[in + j]);
-                    }
-                }
-                default -> throw new IllegalArgumentException("gemm does not implement " + type);
             }
         }
     }

@@ -6,16 +6,22 @@ import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.QGemvKernels;
 
 /**
- * Host side of kernels/qgemv.cu: validates the buffers against {@link QGemv}'s layouts, sizes the
- * launch and passes the arguments in the kernels' order. Knows nothing of the driver: everything
- * runs through a {@link KernelLauncher}, so the emulation backend reuses this class as is.
+ * Host side of kernels/qgemv.cu: validates the buffers against {@link QGemv}'s layouts, picks the
+ * kernel, sizes the launch and passes the arguments in the kernels' order. Knows nothing of the
+ * driver: everything runs through a {@link KernelLauncher}, so the emulation backend reuses this
+ * class as is.
  *
- * <p>Launch: blocks of {@value #THREADS} threads (8 warps); a block owns {@link #rowsPerBlock(int)}
- * consecutive output rows, its warps split the row's k range and stream it with 16-byte loads, so
- * the grid is ceil(n / rowsPerBlock) blocks. Batch 1 runs {@code qgemv_<format>}, batch 2..4
- * {@code qgemv_<format>_b4}, batch 5..16 {@code qgemv_<format>_b16}: each entry point has the
- * registers, and so the occupancy, of its own batch tiles. The kernel strides over
- * row tiles, so any grid is correct; this one gives every block exactly one tile.
+ * <p>Two kernel kinds (qgemv.cu explains both):
+ * <ul>
+ * <li>CUDA cores, batch 1..16: blocks of {@value #THREADS} threads; a block owns
+ * {@link #rowsPerBlock(int)} consecutive rows and its warps split k; grid ceil(n / rowsPerBlock).
+ * Batch 1 runs {@code qgemv_<format>}, 2..4 {@code _b4}, 5..16 {@code _b16}.</li>
+ * <li>Tensor cores, from batch {@link #mmaFromBatch()} (default {@value #MMA_FROM_BATCH}) up to 64
+ * when k is a multiple of {@link QGemv#tensorCoreStep}: a block owns {@value #MMA_ROWS} rows and a
+ * slice of k; grid ceil(n / 128) x {@link #splits} slices, chosen so the grid has at least
+ * {@value #BLOCKS_PER_SM} blocks per SM; with more than one slice, y is zeroed first
+ * ({@code qgemv_zero}) and the slices add into it. {@code _mma16} up to batch 16, {@code _mma64} above.</li>
+ * </ul>
  */
 public final class CudaQGemv implements QGemvKernels {
 
@@ -23,25 +29,61 @@ public final class CudaQGemv implements QGemvKernels {
     public static final String MODULE = "qgemv";
     /** Threads per block; qgemv.cu's TC_QGEMV_THREADS (its __launch_bounds__) must match. */
     public static final int THREADS = 256;
+    /** Rows per tensor-core block: TC_QMMA_ROWS (8 warps x 16). */
+    public static final int MMA_ROWS = 128;
+    /** The smallest batch that runs on tensor cores unless the system property {@value #MMA_FROM_PROPERTY} says otherwise. */
+    public static final int MMA_FROM_BATCH = 5;
+    /** For A/B runs on a GPU: the smallest batch sent to the tensor-core kernels (65 = never). */
+    public static final String MMA_FROM_PROPERTY = "tokencost.qgemv.mmaFromBatch";
+    static final int BLOCKS_PER_SM = 2;
 
     private final KernelLauncher launcher;
+    private final int multiprocessors;
 
-    public CudaQGemv(KernelLauncher launcher) {
+    /** @param multiprocessors the device's SMs (the emulation: its cores): sizes the k split */
+    public CudaQGemv(KernelLauncher launcher, int multiprocessors) {
         this.launcher = launcher;
+        this.multiprocessors = Math.max(1, multiprocessors);
     }
 
-    /** The kernel for a format and batch. */
-    public static String function(WeightFormat format, int batch) {
+    /** The smallest batch the tensor-core kernels take, from {@value #MMA_FROM_PROPERTY} when set. */
+    public static int mmaFromBatch() {
+        String v = System.getProperty(MMA_FROM_PROPERTY);
+        if (v == null) {
+            return MMA_FROM_BATCH;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(MMA_FROM_PROPERTY + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** Whether a product runs on tensor cores: batch from {@link #mmaFromBatch()}, or any batch past 16; k in whole steps. */
+    public static boolean usesTensorCores(WeightFormat format, int k, int batch) {
+        return k % QGemv.tensorCoreStep(format) == 0 && (batch >= mmaFromBatch() || batch > QGemv.CUDA_CORE_MAX_BATCH);
+    }
+
+    /** The kernel for a format, batch and kind. */
+    public static String function(WeightFormat format, int batch, boolean tensorCores) {
         String base = switch (format) {
             case FP16 -> "qgemv_fp16";
             case INT8 -> "qgemv_int8";
             case INT4_G128 -> "qgemv_int4g128";
             case BF16 -> throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
         };
+        if (tensorCores) {
+            return base + (batch <= 16 ? "_mma16" : "_mma64");
+        }
         return batch == 1 ? base : batch <= 4 ? base + "_b4" : base + "_b16";
     }
 
-    /** The batch tile the kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
+    /** The CUDA-core kernel for a format and batch (1..16). */
+    public static String function(WeightFormat format, int batch) {
+        return function(format, batch, false);
+    }
+
+    /** The batch tile the CUDA-core kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
     static int tile(int batch) {
         return batch <= 1 ? 1 : batch <= 2 ? 2 : batch <= 4 ? 4 : batch <= 8 ? 8 : 16;
     }
@@ -51,25 +93,67 @@ public final class CudaQGemv implements QGemvKernels {
         return tile(batch) <= 4 ? 2 : 1;
     }
 
-    /** The launch for n output rows: one row tile per block. */
+    /** The CUDA-core launch for n output rows: one row tile per block. */
     public static LaunchConfig config(int n, int batch) {
-        if (n < 1 || batch < 1 || batch > QGemv.MAX_BATCH) {
-            throw new IllegalArgumentException("qgemv launch needs n >= 1 and batch 1.." + QGemv.MAX_BATCH + ", got n=" + n + " batch=" + batch);
+        if (n < 1 || batch < 1 || batch > QGemv.CUDA_CORE_MAX_BATCH) {
+            throw new IllegalArgumentException("qgemv launch needs n >= 1 and batch 1.." + QGemv.CUDA_CORE_MAX_BATCH
+                    + " on CUDA cores, got n=" + n + " batch=" + batch);
         }
         long rowsPerBlock = rowsPerBlock(batch);
         long blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
         return new LaunchConfig((int) blocks, THREADS, 0);
     }
 
+    /**
+     * The k slices of a tensor-core launch: enough that ceil(n / 128) row blocks x slices reach
+     * {@value #BLOCKS_PER_SM} blocks per SM, at most one slice per step, and no slice left empty.
+     */
+    public static int splits(WeightFormat format, int n, int k, int multiprocessors) {
+        int rowBlocks = (n + MMA_ROWS - 1) / MMA_ROWS;
+        int steps = k / QGemv.tensorCoreStep(format);
+        int want = (BLOCKS_PER_SM * multiprocessors + rowBlocks - 1) / rowBlocks;
+        int splits = Math.max(1, Math.min(steps, want));
+        int perSplit = (steps + splits - 1) / splits;
+        return (steps + perSplit - 1) / perSplit;
+    }
+
+    public static LaunchConfig mmaConfig(int n, int splits) {
+        long blocks = (long) ((n + MMA_ROWS - 1) / MMA_ROWS) * splits;
+        if (n < 1 || splits < 1 || blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("qgemv tensor-core launch needs n >= 1 and splits >= 1, got n=" + n + " splits=" + splits);
+        }
+        return new LaunchConfig((int) blocks, THREADS, 0);
+    }
+
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
-        LaunchConfig config = config(n, batch);
-        String function = function(format, batch);
-        if (scales == null) {
-            launcher.launch(MODULE, function, config, y, x, weights, n, k, batch);
-        } else {
-            launcher.launch(MODULE, function, config, y, x, weights, scales, n, k, batch);
+        boolean tensorCores = usesTensorCores(format, k, batch);
+        String function = function(format, batch, tensorCores);
+        if (!tensorCores) {
+            launchWithScales(function, config(n, batch), y, x, weights, scales, n, k, batch);
+            return;
         }
+        int splits = splits(format, n, k, multiprocessors);
+        if (splits > 1) {
+            long count = (long) batch * n;
+            launcher.launch(MODULE, "qgemv_zero", LaunchConfig.gridStride(count, THREADS, BLOCKS_PER_SM * multiprocessors), y, count);
+        }
+        launchWithScales(function, mmaConfig(n, splits), y, x, weights, scales, n, k, batch, splits);
+    }
+
+    /** Launches with the kernel's arguments: (y, x, w, [scales,] n, k, batch, extra...); fp16 has no scales. */
+    private void launchWithScales(String function, LaunchConfig config, Buffer y, Buffer x, Buffer weights, Buffer scales,
+                                  Object... shape) {
+        Object[] args = new Object[(scales == null ? 3 : 4) + shape.length];
+        int i = 0;
+        args[i++] = y;
+        args[i++] = x;
+        args[i++] = weights;
+        if (scales != null) {
+            args[i++] = scales;
+        }
+        System.arraycopy(shape, 0, args, i, shape.length);
+        launcher.launch(MODULE, function, config, args);
     }
 }

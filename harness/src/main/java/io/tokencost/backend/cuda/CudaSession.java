@@ -78,7 +78,7 @@ final class CudaSession implements Session {
         int sms = properties.computeUnits();
         int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
-        this.qgemv = new CudaQGemv(launcher);
+        this.qgemv = new CudaQGemv(launcher, sms);
         this.gemm = new CudaGemm(launcher);
     }
 

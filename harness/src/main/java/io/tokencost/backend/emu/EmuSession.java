@@ -31,7 +31,7 @@ final class EmuSession extends HostSession {
         this.device = device;
         this.launcher = new EmuLauncher(lib);
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(device.computeUnits(), THREADS_PER_SM));
-        this.qgemv = new CudaQGemv(launcher);
+        this.qgemv = new CudaQGemv(launcher, device.computeUnits());
         this.gemm = new CudaGemm(launcher);
     }
 

@@ -112,7 +112,7 @@ class EmuQGemvTest {
             QGemv.QuantizedMatrix m = QGemv.random(f, 19, kv, random.nextLong());
             double err = run(m, batch, random);
             assertTrue(err < BOUND, f + " n=19 k=" + kv + " batch=" + batch + ": relative error " + err);
-            if (f != WeightFormat.INT4_G128) {
+            if (f != WeightFormat.INT4_G128 && batch <= QGemv.CUDA_CORE_MAX_BATCH) {
                 m = QGemv.random(f, 5, 37, random.nextLong());
                 err = run(m, batch, random);
                 assertTrue(err < BOUND, f + " n=5 k=37 batch=" + batch + ": relative error " + err);
@@ -189,7 +189,8 @@ class EmuQGemvTest {
             assertMessage("scales buffer is missing", () -> g.gemv(WeightFormat.INT8, y, x, w8, null, n, k, 1));
             assertMessage("takes no scales", () -> g.gemv(WeightFormat.FP16, y, x, w16, s, n, k, 1));
             assertMessage("x needs at least 256", () -> g.gemv(WeightFormat.FP16, y, x, w16, null, n / 2, k, 2));
-            assertMessage("batch 1..16", () -> g.gemv(WeightFormat.FP16, y, x, w16, null, n, k, 17));
+            assertMessage("batch 1..64", () -> g.gemv(WeightFormat.FP16, y, x, w16, null, n, k, 65));
+            assertMessage("multiple of 64", () -> g.gemv(WeightFormat.INT8, y, x, w8, s, n, 96, 17));
             assertMessage("multiple of 128", () -> g.gemv(WeightFormat.INT4_G128, y, x, w4, s4, n, 100, 1));
             assertMessage("bf16", () -> g.gemv(WeightFormat.BF16, y, x, w16, null, n, k, 1));
         }
@@ -219,7 +220,7 @@ class EmuQGemvTest {
         assertThrows(IllegalArgumentException.class, () -> CudaQGemv.config(8, 17));
         // argument order as the kernel declares it
         List<Object[]> calls = new ArrayList<>();
-        CudaQGemv host = new CudaQGemv((module, function, config, args) -> calls.add(new Object[] {module, function, config, args}));
+        CudaQGemv host = new CudaQGemv((module, function, config, args) -> calls.add(new Object[] {module, function, config, args}), 132);
         try (Buffer y = session.allocate(DataType.F32, 14336); Buffer x = session.allocate(DataType.F16, 4096);
              Buffer w = session.allocate(DataType.U32, 14336L * 512); Buffer s = session.allocate(DataType.F16, 14336L * 32)) {
             host.gemv(WeightFormat.INT4_G128, y, x, w, s, 14336, 4096, 1);
@@ -233,6 +234,71 @@ class EmuQGemvTest {
             assertEquals(14336, args[4]);
             assertEquals(4096, args[5]);
             assertEquals(1, args[6]);
+        }
+    }
+
+    /** The tensor-core kernels, and the CUDA-core kernels they replace from batch 5, on the same shapes. */
+    @Test
+    void tensorCoreAndCudaCoreKernelsBothMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(15);
+        for (WeightFormat f : QGemv.FORMATS) {
+            int step = QGemv.tensorCoreStep(f);
+            for (int[] s : new int[][] {{1, step, 1}, {130, 3 * step, 6}, {257, 8 * step, 16}, {40, 2 * step, 17}, {129, 4 * step, 64},
+                    {7, step, 40}}) {
+                QGemv.QuantizedMatrix m = QGemv.random(f, s[0], s[1], random.nextLong());
+                assertTrue(CudaQGemv.usesTensorCores(f, s[1], s[2]) == s[2] >= CudaQGemv.MMA_FROM_BATCH);
+                double err = run(m, s[2], random);
+                assertTrue(err < BOUND, f + " tensor cores n=" + s[0] + " k=" + s[1] + " batch=" + s[2] + ": " + err);
+                if (s[2] <= QGemv.CUDA_CORE_MAX_BATCH) {
+                    // the A/B switch: everything up to 16 on CUDA cores
+                    System.setProperty(CudaQGemv.MMA_FROM_PROPERTY, "17");
+                    try {
+                        assertTrue(!CudaQGemv.usesTensorCores(f, s[1], s[2]));
+                        err = run(m, s[2], random);
+                        assertTrue(err < BOUND, f + " CUDA cores n=" + s[0] + " k=" + s[1] + " batch=" + s[2] + ": " + err);
+                    } finally {
+                        System.clearProperty(CudaQGemv.MMA_FROM_PROPERTY);
+                    }
+                }
+            }
+            // batch 1 forced onto tensor cores: the _mma16 kernel with one live batch row
+            System.setProperty(CudaQGemv.MMA_FROM_PROPERTY, "1");
+            try {
+                double err = run(QGemv.random(f, 33, 2 * step, random.nextLong()), 1, random);
+                assertTrue(err < BOUND, f + " batch 1 on tensor cores: " + err);
+            } finally {
+                System.clearProperty(CudaQGemv.MMA_FROM_PROPERTY);
+            }
+        }
+    }
+
+    @Test
+    void tensorCoreLaunchesSplitKToFillTheGpuAndZeroYFirst() {
+        // 4096 rows = 32 row blocks; 132 SMs want 264 blocks: 9 slices of k (int4 k = 14336: 112 steps)
+        assertEquals(9, CudaQGemv.splits(WeightFormat.INT4_G128, 4096, 14336, 132));
+        assertEquals(1, CudaQGemv.splits(WeightFormat.FP16, 65536, 4096, 132), "enough row blocks: no split");
+        assertEquals(1, CudaQGemv.splits(WeightFormat.INT4_G128, 8, 128, 132), "one step: one slice");
+        // no empty slice: 3 steps wanted in 2 slices -> 2 + 1
+        assertEquals(2, CudaQGemv.splits(WeightFormat.INT8, 100, 192, 1));
+        assertEquals(new LaunchConfig(32 * 9, 256, 0), CudaQGemv.mmaConfig(4096, 9));
+        assertEquals("qgemv_int4g128_mma16", CudaQGemv.function(WeightFormat.INT4_G128, 16, true));
+        assertEquals("qgemv_fp16_mma64", CudaQGemv.function(WeightFormat.FP16, 17, true));
+        List<Object[]> calls = new ArrayList<>();
+        CudaQGemv host = new CudaQGemv((module, function, config, args) -> calls.add(new Object[] {module, function, config, args}), 132);
+        try (Buffer y = session.allocate(DataType.F32, 16 * 4096); Buffer x = session.allocate(DataType.F16, 16 * 14336);
+             Buffer w = session.allocate(DataType.U32, 4096L * 14336 / 8); Buffer s = session.allocate(DataType.F16, 4096L * 112)) {
+            host.gemv(WeightFormat.INT4_G128, y, x, w, s, 4096, 14336, 16);
+            assertEquals(2, calls.size());
+            assertEquals("qgemv_zero", calls.get(0)[1]);
+            Object[] zeroArgs = (Object[]) calls.get(0)[3];
+            assertTrue(zeroArgs[0] == y);
+            assertEquals(16L * 4096, zeroArgs[1]);
+            assertEquals("qgemv_int4g128_mma16", calls.get(1)[1]);
+            assertEquals(new LaunchConfig(32 * 9, 256, 0), calls.get(1)[2]);
+            Object[] args = (Object[]) calls.get(1)[3];
+            assertEquals(8, args.length);
+            assertTrue(args[0] == y && args[1] == x && args[2] == w && args[3] == s);
+            assertEquals(List.of(4096, 14336, 16, 9), List.of(args[4], args[5], args[6], args[7]));
         }
     }
 }
