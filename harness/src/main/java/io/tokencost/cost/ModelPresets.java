@@ -29,6 +29,21 @@ public final class ModelPresets {
         return PRESETS.values().stream().map(ModelSpec::name).toList();
     }
 
+    /**
+     * The distinct weight shapes (rows x cols) of the named presets' linear layers, in preset and
+     * layer order; a shape two presets share (Mistral-7B's and Llama-3.1-8B's) appears once, under
+     * the first preset's layer.
+     */
+    public static List<ModelSpec.Linear> distinctLinearLayers(List<String> models) {
+        Map<List<Integer>, ModelSpec.Linear> shapes = new LinkedHashMap<>();
+        for (String model : models) {
+            for (ModelSpec.Linear layer : byName(model).linearLayers()) {
+                shapes.putIfAbsent(List.of(layer.rows(), layer.cols()), layer);
+            }
+        }
+        return List.copyOf(shapes.values());
+    }
+
     /** Case-insensitive lookup; unknown names are an IllegalArgumentException listing the presets. */
     public static ModelSpec byName(String name) {
         ModelSpec spec = PRESETS.get(name.toLowerCase(Locale.ROOT));

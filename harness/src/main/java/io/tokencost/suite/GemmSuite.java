@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Dense GEMM, C = A · Bᵀ in fp16 and bf16 (tensor cores on GPUs) and fp32 (CUDA cores): square
  * shapes and the prefill shapes of the presets' linear layers (M = prompt tokens, N x K = the
- * layer's weight). GPUs flush L2 before every sample; host backends, whose caches a blocked GEMM
+ * layer's weight; MoE presets: one expert's). GPUs flush L2 before every sample; host backends, whose caches a blocked GEMM
  * is built to reuse, label a case warm unless its matrices exceed 4x the last-level cache.
  * Host backends (cpu, emu) run smaller shapes: a CPU does in a second what a GPU does in a millisecond.
  */
@@ -47,19 +47,18 @@ public final class GemmSuite implements Suite {
         } else {
             squares = gpu ? List.of(1024, 2048, 4096, 8192) : List.of(1024, 2048, 4096);
             tokens = gpu ? List.of(512, 2048, 8192) : List.of(512, 2048);
-            models = gpu ? List.of("Llama-3.1-8B", "Llama-3.1-70B") : List.of("Llama-3.1-8B");
+            // every preset's layers; hosts leave out Llama-3.1-70B's (a CPU takes seconds per product)
+            models = ModelPresets.names().stream().filter(name -> gpu || !name.equals("Llama-3.1-70B")).toList();
         }
         for (int s : squares) {
             shapes.add(List.of(s, s, s));
         }
-        for (String model : models) {
-            for (ModelSpec.Linear layer : ModelPresets.byName(model).linearLayers()) {
-                if (profile == Profile.QUICK && !layer.name().equals(gpu ? "gate_up" : "o")) {
-                    continue;   // quick: one layer, the widest on GPUs, the cheapest on hosts
-                }
-                for (int m : tokens) {
-                    shapes.add(List.of(m, layer.rows(), layer.cols()));
-                }
+        for (ModelSpec.Linear layer : ModelPresets.distinctLinearLayers(models)) {
+            if (profile == Profile.QUICK && !layer.name().equals(gpu ? "gate_up" : "o")) {
+                continue;   // quick: one layer, the widest on GPUs, the cheapest on hosts
+            }
+            for (int m : tokens) {
+                shapes.add(List.of(m, layer.rows(), layer.cols()));
             }
         }
         List<int[]> out = new ArrayList<>();

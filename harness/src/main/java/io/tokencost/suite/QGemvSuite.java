@@ -40,10 +40,8 @@ public final class QGemvSuite implements Suite {
             shapes.add(QUICK_SHAPE);
             batches = List.of(1, 16);
         } else {
-            for (String model : List.of("Llama-3.1-8B", "Llama-3.1-70B")) {
-                for (ModelSpec.Linear layer : ModelPresets.byName(model).linearLayers()) {
-                    shapes.add(new int[] {layer.rows(), layer.cols()});
-                }
+            for (ModelSpec.Linear layer : ModelPresets.distinctLinearLayers(ModelPresets.names())) {
+                shapes.add(new int[] {layer.rows(), layer.cols()});
             }
             batches = List.of(1, 4, 16, 64);
         }

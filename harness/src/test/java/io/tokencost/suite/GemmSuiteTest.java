@@ -59,8 +59,11 @@ class GemmSuiteTest {
         // Llama-3.1-70B's down projection (8192 x 28672) over 8192 tokens, and its qkv (10240 x 8192) over 512
         assertTrue(shapes.contains("8192x8192x28672"), shapes.toString());
         assertTrue(shapes.contains("512x10240x8192"), shapes.toString());
-        // 4 squares + 3 prompt lengths x 8 layers, less 70B's o projection at 8192 tokens (= the 8192 square)
-        assertEquals(4 + 3 * 8 - 1, shapes.size());
+        // Qwen3-30B-A3B's expert gate/up (2 x 768 rows of 2048)
+        assertTrue(shapes.contains("2048x1536x2048"), shapes.toString());
+        // 4 squares + 3 prompt lengths x 12 distinct layers (8B = Mistral = Mixtral's expert, 70B, Qwen3),
+        // less 70B's o projection at 8192 tokens (= the 8192 square)
+        assertEquals(4 + 3 * 12 - 1, shapes.size());
         List<BenchCase> cpu = new GemmSuite().cases(Profile.FULL, device("cpu", 32L << 20), 0);
         assertTrue(shapes(cpu).stream().noneMatch(s -> s.startsWith("8192")), "hosts skip the 8192 shapes");
     }
