@@ -1,5 +1,6 @@
 package io.tokencost.backend;
 
+import io.tokencost.kernels.AttentionDecodeKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -27,6 +28,9 @@ public interface Session extends AutoCloseable {
 
     /** Launcher for the dense matrix products (gemm.cu and its Java twin Gemm). */
     GemmKernels gemm();
+
+    /** Launcher for the decode-step attention (attention_decode.cu and its Java twin AttentionDecode). */
+    AttentionDecodeKernels attentionDecode();
 
     /**
      * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels

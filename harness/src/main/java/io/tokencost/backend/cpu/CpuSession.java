@@ -4,6 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
+import io.tokencost.kernels.AttentionDecodeKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -16,6 +17,7 @@ final class CpuSession extends HostSession {
     private final CpuMemoryStream memoryStream;
     private final CpuQGemv qgemv;
     private final CpuGemm gemm;
+    private final CpuAttentionDecode attentionDecode;
 
     CpuSession(DeviceProperties device) {
         this.device = device;
@@ -23,6 +25,7 @@ final class CpuSession extends HostSession {
         this.memoryStream = new CpuMemoryStream(parallel);
         this.qgemv = new CpuQGemv(parallel);
         this.gemm = new CpuGemm(parallel);
+        this.attentionDecode = new CpuAttentionDecode(parallel);
     }
 
     @Override
@@ -48,6 +51,11 @@ final class CpuSession extends HostSession {
     @Override
     public GemmKernels gemm() {
         return gemm;
+    }
+
+    @Override
+    public AttentionDecodeKernels attentionDecode() {
+        return attentionDecode;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
+import io.tokencost.kernels.AttentionDecodeKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -60,6 +61,7 @@ final class CudaSession implements Session {
     private final CudaMemoryStream memoryStream;
     private final CudaQGemv qgemv;
     private final CudaGemm gemm;
+    private final CudaAttentionDecode attentionDecode;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -80,6 +82,7 @@ final class CudaSession implements Session {
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
         this.qgemv = new CudaQGemv(launcher, sms);
         this.gemm = new CudaGemm(launcher);
+        this.attentionDecode = new CudaAttentionDecode(launcher, sms);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -159,6 +162,11 @@ final class CudaSession implements Session {
     @Override
     public GemmKernels gemm() {
         return gemm;
+    }
+
+    @Override
+    public AttentionDecodeKernels attentionDecode() {
+        return attentionDecode;
     }
 
     @Override

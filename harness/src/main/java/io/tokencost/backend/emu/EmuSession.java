@@ -4,10 +4,12 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
+import io.tokencost.backend.cuda.CudaAttentionDecode;
 import io.tokencost.backend.cuda.CudaGemm;
 import io.tokencost.backend.cuda.CudaMemoryStream;
 import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.KernelLauncher;
+import io.tokencost.kernels.AttentionDecodeKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -25,6 +27,7 @@ final class EmuSession extends HostSession {
     private final CudaMemoryStream memoryStream;
     private final CudaQGemv qgemv;
     private final CudaGemm gemm;
+    private final CudaAttentionDecode attentionDecode;
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
         this.lib = lib;
@@ -33,6 +36,7 @@ final class EmuSession extends HostSession {
         this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(device.computeUnits(), THREADS_PER_SM));
         this.qgemv = new CudaQGemv(launcher, device.computeUnits());
         this.gemm = new CudaGemm(launcher);
+        this.attentionDecode = new CudaAttentionDecode(launcher, device.computeUnits());
     }
 
     @Override
@@ -63,6 +67,11 @@ final class EmuSession extends HostSession {
     @Override
     public GemmKernels gemm() {
         return gemm;
+    }
+
+    @Override
+    public AttentionDecodeKernels attentionDecode() {
+        return attentionDecode;
     }
 
     @Override

@@ -1,0 +1,251 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.measure.Workload;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Java twin of kernels/attention_decode.cu: one decode step's attention, every sequence's single
+ * query token against its KV cache. The one place the layouts are defined; the CUDA kernels, the
+ * emulation and the CPU kernel read them so.
+ *
+ * <pre>
+ * q  F16 [batch x heads x D]                 o  F32 [batch x heads x D]        D = head_dim (64, 128)
+ * k, v  [batch x kv_heads x context x D]     (a sequence's kv head: context rows of D, row-major)
+ *   fp16  F16
+ *   int8  I8, with F16 scales [batch x kv_heads x context] for k and for v, one per token and kv
+ *         head:  k[t][d] = k_q[t][d] * k_scale[t]   (symmetric, k_q in -127..127; v likewise)
+ * q head h attends with kv head h / (heads / kv_heads)                       (GQA; heads % kv_heads == 0)
+ * o[b][h] = sum_t softmax_t(q[b][h] . k[b][kvh][t] / sqrt(D)) v[b][kvh][t]
+ * </pre>
+ */
+public final class AttentionDecode {
+
+    /** How the KV cache is stored. */
+    public enum KvFormat {
+        FP16, INT8;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The element type of k and v. */
+        public DataType type() {
+            return this == FP16 ? DataType.F16 : DataType.I8;
+        }
+
+        public static KvFormat of(String id) {
+            for (KvFormat f : values()) {
+                if (f.id().equals(id)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown KV format '" + id + "' (known: fp16, int8)");
+        }
+    }
+
+    /** The most q heads per kv head the kernels serve (attention_decode.cu's _g8). */
+    public static final int MAX_GROUP = 8;
+
+    private AttentionDecode() {
+    }
+
+    /** A decode step's attention shape; the constructor rejects what the layouts do not define. */
+    public record Shape(int batch, int heads, int kvHeads, int headDim, int context) {
+
+        public Shape {
+            if (batch < 1 || heads < 1 || kvHeads < 1 || context < 1) {
+                throw new IllegalArgumentException("attention needs batch, heads, kv_heads, context >= 1, got batch=" + batch
+                        + " heads=" + heads + " kv_heads=" + kvHeads + " context=" + context);
+            }
+            if (heads % kvHeads != 0 || heads / kvHeads > MAX_GROUP) {
+                throw new IllegalArgumentException("attention needs heads to be kv_heads times 1.." + MAX_GROUP + ", got heads=" + heads
+                        + " kv_heads=" + kvHeads);
+            }
+            if (headDim != 64 && headDim != 128) {
+                throw new IllegalArgumentException("attention implements head_dim 64 and 128, got " + headDim);
+            }
+            if ((long) batch * kvHeads * context * headDim > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("a KV cache of " + batch + " x " + kvHeads + " x " + context + " x " + headDim
+                        + " exceeds one Java array");
+            }
+        }
+
+        /** q heads per kv head. */
+        public int group() {
+            return heads / kvHeads;
+        }
+
+        public int qElements() {
+            return batch * heads * headDim;
+        }
+
+        /** Elements of k (and of v). */
+        public int kvElements() {
+            return batch * kvHeads * context * headDim;
+        }
+
+        /** int8 scales of k (and of v): one per token and kv head. */
+        public int scaleElements() {
+            return batch * kvHeads * context;
+        }
+    }
+
+    /** Bytes and FLOPs of one step: k, v (and int8 scales) and q read once, o written; 4·batch·heads·context·D. */
+    public static Workload workload(KvFormat kv, Shape s) {
+        long cache = 2L * s.kvElements() * kv.type().bytes();
+        long scales = kv == KvFormat.INT8 ? 2L * s.scaleElements() * 2 : 0;
+        return new Workload(cache + scales + 2L * s.qElements(), 4L * s.qElements(),
+                4L * s.batch() * s.heads() * s.context() * s.headDim());
+    }
+
+    /** Checks the buffers' types and sizes against the layouts; fp16 takes no scales. Every backend calls this. */
+    public static void checkBuffers(KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales, Shape s) {
+        if (kv == null || s == null) {
+            throw new IllegalArgumentException("attention needs a KV format and a shape");
+        }
+        checkBuffer("o", o, DataType.F32, s.qElements());
+        checkBuffer("q", q, DataType.F16, s.qElements());
+        checkBuffer("k", k, kv.type(), s.kvElements());
+        checkBuffer("v", v, kv.type(), s.kvElements());
+        if (kv == KvFormat.INT8) {
+            checkBuffer("k scales", kScales, DataType.F16, s.scaleElements());
+            checkBuffer("v scales", vScales, DataType.F16, s.scaleElements());
+        } else if (kScales != null || vScales != null) {
+            throw new IllegalArgumentException("attention with an fp16 KV cache takes no scales");
+        }
+    }
+
+    static void checkBuffer(String name, Buffer b, DataType type, long elements) {
+        if (b == null) {
+            throw new IllegalArgumentException("attention " + name + " buffer is missing");
+        }
+        if (b.type() != type) {
+            throw new IllegalArgumentException("attention " + name + " must be a " + type + " buffer, got " + b.type());
+        }
+        if (b.elements() < elements) {
+            throw new IllegalArgumentException("attention " + name + " needs at least " + elements + " elements, got " + b.elements());
+        }
+    }
+
+    /** A KV cache in one of the layouts: k and v short[] (fp16) or byte[] (int8); scales null for fp16. */
+    public record Cache(KvFormat format, Shape shape, Object k, Object v, short[] kScales, short[] vScales) {
+    }
+
+    /** Stores float k and v [batch x kv_heads x context x D] in the format (int8: per-token symmetric, round to nearest). */
+    public static Cache pack(KvFormat kv, Shape s, float[] k, float[] v) {
+        if (kv == KvFormat.FP16) {
+            return new Cache(kv, s, Half.fromFloats(k), Half.fromFloats(v), null, null);
+        }
+        short[] ks = new short[s.scaleElements()];
+        short[] vs = new short[s.scaleElements()];
+        return new Cache(kv, s, quantize(k, ks, s.headDim()), quantize(v, vs, s.headDim()), ks, vs);
+    }
+
+    /** Each row of D values: scale = max|x| / 127 (fp16), codes round(x / scale). */
+    private static byte[] quantize(float[] x, short[] scales, int d) {
+        byte[] out = new byte[x.length];
+        for (int t = 0; t < scales.length; t++) {
+            float max = 0;
+            for (int i = t * d; i < (t + 1) * d; i++) {
+                max = Math.max(max, Math.abs(x[i]));
+            }
+            scales[t] = Half.fromFloat(max > 0 ? max / 127 : 1f);
+            float used = Half.toFloat(scales[t]);
+            for (int i = t * d; i < (t + 1) * d; i++) {
+                out[i] = (byte) Math.max(-127, Math.min(127, Math.round(x[i] / used)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random values straight in the layout (fp16 uniform in [-1, 1); int8 random codes, scales in
+     * [0.004, 0.012)): how benchmarks fill gigabytes of cache without quantizing floats first.
+     */
+    public static Cache random(KvFormat kv, Shape s, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = s.kvElements();
+        if (kv == KvFormat.FP16) {
+            short[] k = new short[n];
+            short[] v = new short[n];
+            for (int i = 0; i < n; i++) {
+                k[i] = Half.fromFloat((float) r.nextDouble(-1, 1));
+                v[i] = Half.fromFloat((float) r.nextDouble(-1, 1));
+            }
+            return new Cache(kv, s, k, v, null, null);
+        }
+        byte[] k = new byte[n];
+        byte[] v = new byte[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = (byte) (r.nextInt(255) - 127);
+            v[i] = (byte) (r.nextInt(255) - 127);
+        }
+        short[] ks = new short[s.scaleElements()];
+        short[] vs = new short[s.scaleElements()];
+        for (int i = 0; i < ks.length; i++) {
+            ks[i] = Half.fromFloat((float) r.nextDouble(0.004, 0.012));
+            vs[i] = Half.fromFloat((float) r.nextDouble(0.004, 0.012));
+        }
+        return new Cache(kv, s, k, v, ks, vs);
+    }
+
+    /** Queries: F16 [batch x heads x D], uniform in [-1, 1). */
+    public static short[] randomQueries(Shape s, RandomGenerator random) {
+        short[] q = new short[s.qElements()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = Half.fromFloat((float) (random.nextDouble() * 2 - 1));
+        }
+        return q;
+    }
+
+    /** Element i of k or v exactly as stored (int8: code times its token's scale). */
+    public static double value(Cache c, boolean key, int i) {
+        if (c.format() == KvFormat.FP16) {
+            return Half.toFloat(((short[]) (key ? c.k() : c.v()))[i]);
+        }
+        byte code = ((byte[]) (key ? c.k() : c.v()))[i];
+        return code * (double) Half.toFloat((key ? c.kScales() : c.vScales())[i / c.shape().headDim()]);
+    }
+
+    /** The reference: softmax in float64 (max subtracted), over the cache exactly as stored. */
+    public static double[] reference(Cache c, short[] q) {
+        Shape s = c.shape();
+        int d = s.headDim();
+        double[] o = new double[s.qElements()];
+        double[] scores = new double[s.context()];
+        double scale = 1 / Math.sqrt(d);
+        for (int b = 0; b < s.batch(); b++) {
+            for (int h = 0; h < s.heads(); h++) {
+                int kvh = h / s.group();
+                int rowBase = (b * s.kvHeads() + kvh) * s.context();
+                int qBase = (b * s.heads() + h) * d;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t < s.context(); t++) {
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) {
+                        dot += Half.toFloat(q[qBase + i]) * value(c, true, (rowBase + t) * d + i);
+                    }
+                    scores[t] = dot * scale;
+                    max = Math.max(max, scores[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t < s.context(); t++) {
+                    scores[t] = Math.exp(scores[t] - max);
+                    sum += scores[t];
+                }
+                for (int t = 0; t < s.context(); t++) {
+                    double p = scores[t] / sum;
+                    for (int i = 0; i < d; i++) {
+                        o[qBase + i] += p * value(c, false, (rowBase + t) * d + i);
+                    }
+                }
+            }
+        }
+        return o;
+    }
+}
