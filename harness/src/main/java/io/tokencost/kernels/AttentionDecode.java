@@ -169,29 +169,35 @@ public final class AttentionDecode {
      */
     public static Cache random(KvFormat kv, Shape s, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        int n = s.kvElements();
+        Object k = randomTensor(kv, s.kvElements(), r);
+        Object v = randomTensor(kv, s.kvElements(), r);
+        return kv == KvFormat.FP16 ? new Cache(kv, s, k, v, null, null)
+                : new Cache(kv, s, k, v, randomScales(s.scaleElements(), r), randomScales(s.scaleElements(), r));
+    }
+
+    /** One random k or v tensor of {@code count} elements in the format: short[] (fp16) or byte[] (int8 codes). */
+    public static Object randomTensor(KvFormat kv, int count, SplittableRandom r) {
         if (kv == KvFormat.FP16) {
-            short[] k = new short[n];
-            short[] v = new short[n];
-            for (int i = 0; i < n; i++) {
-                k[i] = Half.fromFloat((float) r.nextDouble(-1, 1));
-                v[i] = Half.fromFloat((float) r.nextDouble(-1, 1));
+            short[] h = new short[count];
+            for (int i = 0; i < count; i++) {
+                h[i] = Half.fromFloat((float) r.nextDouble(-1, 1));
             }
-            return new Cache(kv, s, k, v, null, null);
+            return h;
         }
-        byte[] k = new byte[n];
-        byte[] v = new byte[n];
-        for (int i = 0; i < n; i++) {
-            k[i] = (byte) (r.nextInt(255) - 127);
-            v[i] = (byte) (r.nextInt(255) - 127);
+        byte[] b = new byte[count];
+        for (int i = 0; i < count; i++) {
+            b[i] = (byte) (r.nextInt(255) - 127);
         }
-        short[] ks = new short[s.scaleElements()];
-        short[] vs = new short[s.scaleElements()];
-        for (int i = 0; i < ks.length; i++) {
-            ks[i] = Half.fromFloat((float) r.nextDouble(0.004, 0.012));
-            vs[i] = Half.fromFloat((float) r.nextDouble(0.004, 0.012));
+        return b;
+    }
+
+    /** Random int8 scales, uniform in [0.004, 0.012). */
+    public static short[] randomScales(int count, SplittableRandom r) {
+        short[] s = new short[count];
+        for (int i = 0; i < count; i++) {
+            s[i] = Half.fromFloat((float) r.nextDouble(0.004, 0.012));
         }
-        return new Cache(kv, s, k, v, ks, vs);
+        return s;
     }
 
     /** Queries: F16 [batch x heads x D], uniform in [-1, 1). */

@@ -14,6 +14,7 @@ public final class Suites {
         register(new MemorySuite());
         register(new QGemvSuite());
         register(new GemmSuite());
+        register(new AttentionSuite());
     }
 
     private Suites() {

@@ -4,6 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.AttentionDecodeKernels;
 import io.tokencost.kernels.Half;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fast CPU twin of kernels/attention_decode.cu, in {@link AttentionDecode}'s layouts: the
  * (sequence, kv head) pairs split over the cores; each pair streams its K and V rows once, in tiles
- * of {@value #TILE}, serving all of its group's q heads from each row: scores by vector dot
- * products, an online softmax per head (exponentials a vector at a time), then p·V as vector FMAs
- * into fp32 accumulators. No workspace.
+ * of {@value #TILE}, serving its group's q heads four at a time from each row: scores by vector
+ * dot products (each K vector converted once, in registers), an online softmax per head
+ * (exponentials a vector at a time), then p·V with the accumulators in registers across the
+ * tile's rows. No workspace.
  */
 final class CpuAttentionDecode implements AttentionDecodeKernels {
 
@@ -56,7 +58,6 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         final float[][] q;
         final float[][] acc;
         final float[][] p;
-        final float[] row;
         final float[] max;
         final float[] sum;
 
@@ -64,7 +65,6 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             q = new float[s.group()][s.headDim()];
             acc = new float[s.group()][s.headDim()];
             p = new float[s.group()][TILE];
-            row = new float[s.headDim()];
             max = new float[s.group()];
             sum = new float[s.group()];
         }
@@ -88,13 +88,9 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         }
         for (int t0 = 0; t0 < s.context(); t0 += TILE) {
             int rows = Math.min(TILE, s.context() - t0);
-            for (int r = 0; r < rows; r++) {
-                int t = rowBase + t0 + r;
-                loadRow(k, t * d, d, w.row);
-                float kScale = ks == null ? 1f : Half.toFloat(ks[t]);
-                for (int g = 0; g < group; g++) {
-                    w.p[g][r] = dot(w.q[g], w.row, d) * kScale;
-                }
+            int first = rowBase + t0;
+            for (int g0 = 0; g0 < group; g0 += 4) {
+                scores(k, ks, first, rows, d, w, g0, group);
             }
             for (int g = 0; g < group; g++) {
                 float[] p = w.p[g];
@@ -110,15 +106,12 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
                 scale(w.acc[g], alpha, d);
                 if (vs != null) {
                     for (int r = 0; r < rows; r++) {
-                        p[r] *= Half.toFloat(vs[rowBase + t0 + r]);
+                        p[r] *= Half.toFloat(vs[first + r]);
                     }
                 }
             }
-            for (int r = 0; r < rows; r++) {
-                loadRow(v, (rowBase + t0 + r) * d, d, w.row);
-                for (int g = 0; g < group; g++) {
-                    axpy(w.p[g][r], w.row, w.acc[g], d);
-                }
+            for (int g0 = 0; g0 < group; g0 += 4) {
+                weightedValues(v, first, rows, d, w, g0, group);
             }
         }
         for (int g = 0; g < group; g++) {
@@ -130,25 +123,85 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         }
     }
 
-    /** Row of D elements from {@code offset} as floats (int8: the codes). */
-    private static void loadRow(Object cache, int offset, int d, float[] row) {
-        if (cache instanceof short[] h) {
-            CpuVectors.halvesToFloats(h, offset, d, row);
-        } else {
-            byte[] b = (byte[]) cache;
-            for (int i = 0; i < d; i++) {
-                row[i] = b[offset + i];
+    /**
+     * Scores of q heads g0 .. g0+3 (those below {@code group}) for rows first .. first+rows: each K
+     * vector converted once, in registers, and multiplied into four accumulators (heads past the
+     * group repeat the last one; their results are dropped).
+     */
+    private static void scores(Object k, short[] ks, int first, int rows, int d, Scratch w, int g0, int group) {
+        float[] q0 = w.q[g0];
+        float[] q1 = w.q[Math.min(g0 + 1, group - 1)];
+        float[] q2 = w.q[Math.min(g0 + 2, group - 1)];
+        float[] q3 = w.q[Math.min(g0 + 3, group - 1)];
+        for (int r = 0; r < rows; r++) {
+            int at = (first + r) * d;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int i = 0; i < d; i += L) {
+                FloatVector kv = chunk(k, at + i);
+                a0 = FloatVector.fromArray(F, q0, i).fma(kv, a0);
+                a1 = FloatVector.fromArray(F, q1, i).fma(kv, a1);
+                a2 = FloatVector.fromArray(F, q2, i).fma(kv, a2);
+                a3 = FloatVector.fromArray(F, q3, i).fma(kv, a3);
+            }
+            float kScale = ks == null ? 1f : Half.toFloat(ks[first + r]);
+            w.p[g0][r] = a0.reduceLanes(VectorOperators.ADD) * kScale;
+            if (g0 + 1 < group) {
+                w.p[g0 + 1][r] = a1.reduceLanes(VectorOperators.ADD) * kScale;
+            }
+            if (g0 + 2 < group) {
+                w.p[g0 + 2][r] = a2.reduceLanes(VectorOperators.ADD) * kScale;
+            }
+            if (g0 + 3 < group) {
+                w.p[g0 + 3][r] = a3.reduceLanes(VectorOperators.ADD) * kScale;
             }
         }
     }
 
-    /** D is 64 or 128: a whole number of vectors. */
-    private static float dot(float[] a, float[] b, int d) {
-        FloatVector acc = FloatVector.zero(F);
+    /**
+     * acc[g] += sum_r p[g][r] V[r] for heads g0 .. g0+3, a vector of dims at a time: the four
+     * accumulators stay in registers over the tile's rows (whose V chunks come from L1/L2 after
+     * the first), so acc is loaded and stored once per tile.
+     */
+    private static void weightedValues(Object v, int first, int rows, int d, Scratch w, int g0, int group) {
+        float[] p0 = w.p[g0];
+        float[] p1 = w.p[Math.min(g0 + 1, group - 1)];
+        float[] p2 = w.p[Math.min(g0 + 2, group - 1)];
+        float[] p3 = w.p[Math.min(g0 + 3, group - 1)];
         for (int i = 0; i < d; i += L) {
-            acc = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), acc);
+            FloatVector a0 = FloatVector.fromArray(F, w.acc[g0], i);
+            FloatVector a1 = FloatVector.fromArray(F, w.acc[Math.min(g0 + 1, group - 1)], i);
+            FloatVector a2 = FloatVector.fromArray(F, w.acc[Math.min(g0 + 2, group - 1)], i);
+            FloatVector a3 = FloatVector.fromArray(F, w.acc[Math.min(g0 + 3, group - 1)], i);
+            for (int r = 0; r < rows; r++) {
+                FloatVector vv = chunk(v, (first + r) * d + i);
+                a0 = vv.fma(FloatVector.broadcast(F, p0[r]), a0);
+                a1 = vv.fma(FloatVector.broadcast(F, p1[r]), a1);
+                a2 = vv.fma(FloatVector.broadcast(F, p2[r]), a2);
+                a3 = vv.fma(FloatVector.broadcast(F, p3[r]), a3);
+            }
+            // heads past the group repeated the last one: not stored
+            if (g0 + 3 < group) {
+                a3.intoArray(w.acc[g0 + 3], i);
+            }
+            if (g0 + 2 < group) {
+                a2.intoArray(w.acc[g0 + 2], i);
+            }
+            if (g0 + 1 < group) {
+                a1.intoArray(w.acc[g0 + 1], i);
+            }
+            a0.intoArray(w.acc[g0], i);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One vector of K or V elements from {@code offset}, as floats (int8: the codes). */
+    private static FloatVector chunk(Object cache, int offset) {
+        if (cache instanceof short[] h) {
+            return CpuVectors.halvesToScaledFloats(h, offset).mul(CpuVectors.FP16_X_SCALE);
+        }
+        return (FloatVector) ByteVector.fromArray(CpuVectors.B, (byte[]) cache, offset).castShape(F, 0);
     }
 
     /** p[r] = exp(p[r] - max) for r < rows; returns their sum. */
@@ -174,10 +227,4 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         }
     }
 
-    private static void axpy(float a, float[] x, float[] y, int d) {
-        FloatVector av = FloatVector.broadcast(F, a);
-        for (int i = 0; i < d; i += L) {
-            av.fma(FloatVector.fromArray(F, x, i), FloatVector.fromArray(F, y, i)).intoArray(y, i);
-        }
-    }
 }

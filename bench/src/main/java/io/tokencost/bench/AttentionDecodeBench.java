@@ -1,0 +1,120 @@
+package io.tokencost.bench;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.measure.Workload;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The attention suite's decode step: every sequence's query token against its KV cache. Each
+ * launch takes the next of {@code copies} caches (the harness sizes the set past 4x the last-level
+ * cache on hosts), as a model's layers read their own caches in turn. Defaults: Llama-3.1-8B's
+ * heads (32 q, 8 kv, 128 dims) at 8192 tokens, batch 1, for plain JMH use of the jar.
+ */
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class AttentionDecodeBench extends DeviceBench {
+
+    @Param({"fp16", "int8"})
+    public String kv;
+
+    @Param("1")
+    public int batch;
+
+    @Param("32")
+    public int heads;
+
+    @Param("8")
+    public int kvHeads;
+
+    @Param("128")
+    public int headDim;
+
+    @Param("8192")
+    public int context;
+
+    @Param("1")
+    public int copies;
+
+    private AttentionDecode.KvFormat format;
+    private AttentionDecode.Shape shape;
+    private Buffer[] k;
+    private Buffer[] v;
+    private Buffer[] kScales;
+    private Buffer[] vScales;
+    private Buffer q;
+    private Buffer o;
+    private Buffer workspace;
+    private int next;
+
+    @Override
+    protected Workload prepare() {
+        format = AttentionDecode.KvFormat.of(kv);
+        shape = new AttentionDecode.Shape(batch, heads, kvHeads, headDim, context);
+        // random tensors, each uploaded to every copy and then dropped (the host holds one at a
+        // time): distinct addresses are what defeats the cache
+        SplittableRandom random = new SplittableRandom();
+        k = uploadCopies(format.type(), AttentionDecode.randomTensor(format, shape.kvElements(), random));
+        v = uploadCopies(format.type(), AttentionDecode.randomTensor(format, shape.kvElements(), random));
+        if (format == AttentionDecode.KvFormat.INT8) {
+            kScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(shape.scaleElements(), random));
+            vScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(shape.scaleElements(), random));
+        } else {
+            kScales = new Buffer[copies];
+            vScales = new Buffer[copies];
+        }
+        q = upload(DataType.F16, AttentionDecode.randomQueries(shape, random));
+        o = session.allocate(DataType.F32, shape.qElements());
+        long work = session.attentionDecode().workspaceElements(shape);
+        workspace = work == 0 ? null : session.allocate(DataType.F32, work);
+        return AttentionDecode.workload(format, shape);
+    }
+
+    private Buffer[] uploadCopies(DataType type, Object values) {
+        Buffer[] out = new Buffer[copies];
+        for (int i = 0; i < copies; i++) {
+            out[i] = upload(type, values);
+        }
+        return out;
+    }
+
+    private Buffer upload(DataType type, Object values) {
+        Buffer b = session.allocate(type, java.lang.reflect.Array.getLength(values));
+        b.upload(values);
+        return b;
+    }
+
+    @Override
+    protected void launch() {
+        int i = next;
+        next = (next + 1) % copies;
+        session.attentionDecode().decode(format, o, q, k[i], v[i], kScales[i], vScales[i], workspace, shape);
+    }
+
+    @Override
+    protected void release() {
+        for (int i = 0; i < copies; i++) {
+            k[i].close();
+            v[i].close();
+            if (kScales[i] != null) {
+                kScales[i].close();
+                vScales[i].close();
+            }
+        }
+        q.close();
+        o.close();
+        if (workspace != null) {
+            workspace.close();
+        }
+    }
+}

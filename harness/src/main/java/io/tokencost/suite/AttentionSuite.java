@@ -1,0 +1,90 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelPresets;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.results.Column;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Attention across context lengths: the decode step (one query token per sequence against its KV
+ * cache, split-KV) at the presets' head counts, for fp16 and int8 KV caches, over contexts and
+ * batches: the rows that draw time and $ against context. As in qgemv, a row's dtype is the
+ * activations' (fp16 queries) and its weight_format the stored tensor's: the KV cache's format. GPUs flush L2 before each sample; hosts rotate cache copies
+ * totalling >= 4x the last-level cache, as qgemv does with weights.
+ */
+public final class AttentionSuite implements Suite {
+
+    static final String BENCHMARK = "io.tokencost.bench.AttentionDecodeBench.measure";
+
+    @Override
+    public String id() {
+        return "attention";
+    }
+
+    @Override
+    public String description() {
+        return "decode attention (split-KV, GQA; fp16 and int8 KV cache) across context lengths and batches";
+    }
+
+    @Override
+    public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
+        boolean gpu = device.backend().equals("cuda");
+        List<String> models;
+        List<Integer> contexts;
+        List<Integer> batches;
+        if (profile == Profile.QUICK) {
+            models = List.of("Llama-3.1-8B");
+            contexts = gpu ? List.of(1024, 8192, 32768, 131072) : List.of(1024, 8192, 32768);
+            batches = List.of(1, 16);
+        } else {
+            models = List.of("Llama-3.1-8B", "Llama-3.1-70B", "Qwen3-30B-A3B");
+            contexts = gpu ? List.of(1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072) : List.of(1024, 2048, 4096, 8192, 16384, 32768);
+            batches = gpu ? List.of(1, 4, 16, 64) : List.of(1, 4, 16);
+        }
+        long llc = device.lastLevelCacheBytes();
+        long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);
+        List<BenchCase> cases = new ArrayList<>();
+        List<List<Integer>> seen = new ArrayList<>();
+        for (String model : models) {
+            ModelSpec spec = ModelPresets.byName(model);
+            for (int batch : batches) {
+                for (int context : contexts) {
+                    if (!fits(batch, spec, context, device) || seen.contains(List.of(spec.heads(), spec.kvHeads(), spec.headDim(), batch, context))) {
+                        continue;
+                    }
+                    seen.add(List.of(spec.heads(), spec.kvHeads(), spec.headDim(), batch, context));
+                    AttentionDecode.Shape s = new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
+                    for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
+                        long cacheBytes = AttentionDecode.workload(kv, s).bytesRead();
+                        int copies = gpu ? 1 : (int) Math.max(1, Math.min(1024, (coldSet + cacheBytes - 1) / cacheBytes));
+                        long workingSet = copies * cacheBytes;
+                        String l2 = gpu ? "cold" : llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc ? (copies > 1 ? "rotated" : "cold") : "warm";
+                        cases.add(new BenchCase(id(), "attention_decode/" + kv.id(), "decode", "fp16", kv.id(),
+                                Map.of(Column.BATCH, (long) batch, Column.CONTEXT, (long) context, Column.HEADS, (long) s.heads(),
+                                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
+                                AttentionDecode.workload(kv, s), workingSet, l2, BENCHMARK,
+                                Map.of("kv", kv.id(), "batch", Integer.toString(batch), "heads", Integer.toString(s.heads()),
+                                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
+                                        "context", Integer.toString(context), "copies", Integer.toString(copies))));
+                    }
+                }
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * Whether a case can run: a cache within one Java array (the harness fills it from one; batch 16 at
+     * 128k tokens of 8 kv heads x 128 is the first that does not) and within a quarter of the device's memory.
+     */
+    static boolean fits(int batch, ModelSpec spec, int context, DeviceProperties device) {
+        long elements = (long) batch * spec.kvHeads() * context * spec.headDim();
+        long fp16Bytes = 4 * elements;   // k and v
+        return elements <= Integer.MAX_VALUE - 8 && (device.memoryBytes() <= 0 || fp16Bytes <= device.memoryBytes() / 4);
+    }
+}
