@@ -71,32 +71,6 @@ TC_DEVICE bool tc_aligned16(const void* p)
 
 // ------------------------------------------------------------------ tensor cores (fp16, bf16)
 
-// The 16-bit element types: which mma variant, and how a pair of fp32 results is rounded.
-template <typename T>
-struct TcGemmType;
-
-template <>
-struct TcGemmType<__half> {
-    using Pair = __half2;
-    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
-    {
-        tc_mma_m16n8k16_f16f32(d, a, b, d);
-    }
-    static TC_DEVICE Pair pair(float lo, float hi) { return __floats2half2_rn(lo, hi); }
-    static TC_DEVICE __half one(float v) { return __float2half_rn(v); }
-};
-
-template <>
-struct TcGemmType<__nv_bfloat16> {
-    using Pair = __nv_bfloat162;
-    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
-    {
-        tc_mma_m16n8k16_bf16f32(d, a, b, d);
-    }
-    static TC_DEVICE Pair pair(float lo, float hi) { return __floats2bfloat162_rn(lo, hi); }
-    static TC_DEVICE __nv_bfloat16 one(float v) { return __float2bfloat16_rn(v); }
-};
-
 // Element offset of 16-byte chunk `chunk` (0..3) of row `row` in a stage's [rows x 32] half.
 TC_DEVICE int tc_gemm_swizzle(int row, int chunk)
 {
@@ -159,7 +133,7 @@ TC_DEVICE void tc_gemm_multiply(const unsigned short* sa, const unsigned short* 
         for (int i = 0; i < 4; ++i) {
             TC_UNROLL
             for (int j = 0; j < 4; ++j) {
-                TcGemmType<T>::mma(acc[i][j], a[i], b[j]);
+                TcMmaType<T>::mma(acc[i][j], a[i], b[j]);
             }
         }
     }
@@ -237,11 +211,11 @@ TC_DEVICE void tc_gemm_tensor(T* __restrict__ c, const unsigned short* __restric
                 const float lo = acc[i][j][2 * h];
                 const float hi = acc[i][j][2 * h + 1];
                 if (pairs) {
-                    *reinterpret_cast<typename TcGemmType<T>::Pair*>(out) = TcGemmType<T>::pair(lo, hi);
+                    *reinterpret_cast<typename TcMmaType<T>::Pair*>(out) = TcMmaType<T>::pair(lo, hi);
                 } else {
-                    out[0] = TcGemmType<T>::one(lo);
+                    out[0] = TcMmaType<T>::one(lo);
                     if (col + 1 < n) {
-                        out[1] = TcGemmType<T>::one(hi);
+                        out[1] = TcMmaType<T>::one(hi);
                     }
                 }
             }

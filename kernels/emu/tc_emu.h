@@ -370,6 +370,22 @@ inline void ldmatrix_x4(unsigned int (&r)[4], const void* row)
     }
 }
 
+// ldmatrix .x4.trans: lane l receives column l / 4 of matrix i, rows 2 (l % 4) and 2 (l % 4) + 1
+// (the low half first), from the row addresses lanes 8 i .. 8 i + 7 gave.
+inline void ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
+{
+    const void* rows[32];
+    warp_gather(&row, sizeof row, rows);
+    const unsigned int lane = tc_current->lane;
+    for (unsigned int i = 0; i < 4; ++i) {
+        uint16_t lo;
+        uint16_t hi;
+        std::memcpy(&lo, static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4)]) + 2 * (lane / 4), 2);
+        std::memcpy(&hi, static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4) + 1]) + 2 * (lane / 4), 2);
+        r[i] = static_cast<unsigned int>(lo) | (static_cast<unsigned int>(hi) << 16);
+    }
+}
+
 }  // namespace tc_emu
 
 // Registers `function` of `module` (the .cu's base name) for tc_emu_launch.

@@ -110,6 +110,43 @@ TC_DEVICE void tc_mma_m16n8k16_bf16f32(float (&d)[4], const unsigned int (&a)[4]
     tc_mma_m16n8k16_f32<true>(d, a, b, c);
 }
 
+// The 16-bit element types of the tensor-core kernels: which mma variant, and how fp32 results
+// round to the type (a pair for 4-byte stores and for A fragments built from accumulators).
+template <typename T>
+struct TcMmaType;
+
+template <>
+struct TcMmaType<__half> {
+    using Pair = __half2;
+    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
+    {
+        tc_mma_m16n8k16_f32<false>(d, a, b, d);
+    }
+    static TC_DEVICE Pair pair(float lo, float hi) { return __floats2half2_rn(lo, hi); }
+    static TC_DEVICE __half one(float v) { return __float2half_rn(v); }
+};
+
+template <>
+struct TcMmaType<__nv_bfloat16> {
+    using Pair = __nv_bfloat162;
+    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
+    {
+        tc_mma_m16n8k16_f32<true>(d, a, b, d);
+    }
+    static TC_DEVICE Pair pair(float lo, float hi) { return __floats2bfloat162_rn(lo, hi); }
+    static TC_DEVICE __nv_bfloat16 one(float v) { return __float2bfloat16_rn(v); }
+};
+
+// A pair of fp32 values rounded to T, as the 32-bit word an mma fragment holds (low half first).
+template <typename T>
+TC_DEVICE unsigned int tc_pair_bits(float lo, float hi)
+{
+    const typename TcMmaType<T>::Pair p = TcMmaType<T>::pair(lo, hi);
+    unsigned int u;
+    memcpy(&u, &p, sizeof u);
+    return u;
+}
+
 // ldmatrix.sync.aligned.m8n8.x4.shared.b16: four 8x8 matrices of 16-bit elements from shared
 // memory; lane l gives the address of row l % 8 of matrix l / 8 (16 contiguous bytes, 16-byte
 // aligned) and receives in r[i] row l / 4 of matrix i, elements 2 (l % 4) and 2 (l % 4) + 1 (low
@@ -124,6 +161,27 @@ TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
                  : "memory");
 #elif defined(TC_EMU_H)
     ::tc_emu::ldmatrix_x4(r, row);
+#else
+    for (int i = 0; i < 4; ++i) {
+        r[i] = 0u;
+    }
+    (void) row;
+#endif
+}
+
+// ldmatrix ... .x4.trans: the same four 8x8 matrices, each transposed on the way: lane l receives
+// in r[i] column l / 4 of matrix i, rows 2 (l % 4) and 2 (l % 4) + 1. From a row-major [k][n] tile
+// that is the mma B fragment (k pairs at n = l / 4) without a transposed copy in memory.
+TC_DEVICE void tc_ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
+{
+#if defined(__CUDA_ARCH__)
+    const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(row));
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s)
+                 : "memory");
+#elif defined(TC_EMU_H)
+    ::tc_emu::ldmatrix_x4_trans(r, row);
 #else
     for (int i = 0; i < 4; ++i) {
         r[i] = 0u;

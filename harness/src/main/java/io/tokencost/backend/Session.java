@@ -1,6 +1,7 @@
 package io.tokencost.backend;
 
 import io.tokencost.kernels.AttentionDecodeKernels;
+import io.tokencost.kernels.AttentionPrefillKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -31,6 +32,9 @@ public interface Session extends AutoCloseable {
 
     /** Launcher for the decode-step attention (attention_decode.cu and its Java twin AttentionDecode). */
     AttentionDecodeKernels attentionDecode();
+
+    /** Launcher for the causal prefill attention (attention_prefill.cu and its Java twin AttentionPrefill). */
+    AttentionPrefillKernels attentionPrefill();
 
     /**
      * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels

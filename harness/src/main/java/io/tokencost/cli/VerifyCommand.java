@@ -37,7 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         boolean ok = true;
         for (CheckResult r : results) {
-            out.printf(Locale.ROOT, "  %-16s %-10s %-15s cases %-3d max rel error %-10.3g bound %-7.0e %s%n", r.family(), r.kernel(),
+            out.printf(Locale.ROOT, "  %-18s %-10s %-15s cases %-3d max rel error %-10.3g bound %-7.0e %s%n", r.family(), r.kernel(),
                     r.dtype(), r.cases(), r.maxRelError(), r.bound(), r.passed() ? "PASS" : "FAIL" + (r.failure() != null ? ": " + r.failure() : ""));
             ok &= r.passed();
         }

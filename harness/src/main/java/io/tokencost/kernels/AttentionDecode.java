@@ -120,6 +120,7 @@ public final class AttentionDecode {
         }
     }
 
+    /** Throws unless the buffer exists, has the type and at least the elements (shared by the attention twins). */
     static void checkBuffer(String name, Buffer b, DataType type, long elements) {
         if (b == null) {
             throw new IllegalArgumentException("attention " + name + " buffer is missing");

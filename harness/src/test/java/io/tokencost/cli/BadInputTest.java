@@ -92,8 +92,8 @@ class BadInputTest {
 
     @Test
     void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
-        // memory_stream x4, qgemv x3, gemm x3 and attention_decode x2 everywhere; the tensor-core probe where the .cu kernels run
-        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 12, "emu", 13);
+        // memory_stream x4, qgemv x3, gemm x3, attention_decode x2 and attention_prefill x2 everywhere; the tensor-core probe where the .cu kernels run
+        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 14, "emu", 15);
         for (String backend : new String[] {"cpu", "emu"}) {
             Outcome v = run("verify", "--backend", backend);
             assertEquals(0, v.code(), v.out() + v.err());

@@ -5,6 +5,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
 import io.tokencost.kernels.AttentionDecodeKernels;
+import io.tokencost.kernels.AttentionPrefillKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -18,6 +19,7 @@ final class CpuSession extends HostSession {
     private final CpuQGemv qgemv;
     private final CpuGemm gemm;
     private final CpuAttentionDecode attentionDecode;
+    private final CpuAttentionPrefill attentionPrefill;
 
     CpuSession(DeviceProperties device) {
         this.device = device;
@@ -26,6 +28,7 @@ final class CpuSession extends HostSession {
         this.qgemv = new CpuQGemv(parallel);
         this.gemm = new CpuGemm(parallel);
         this.attentionDecode = new CpuAttentionDecode(parallel);
+        this.attentionPrefill = new CpuAttentionPrefill(parallel);
     }
 
     @Override
@@ -56,6 +59,11 @@ final class CpuSession extends HostSession {
     @Override
     public AttentionDecodeKernels attentionDecode() {
         return attentionDecode;
+    }
+
+    @Override
+    public AttentionPrefillKernels attentionPrefill() {
+        return attentionPrefill;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.kernels.AttentionDecodeKernels;
+import io.tokencost.kernels.AttentionPrefillKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -62,6 +63,7 @@ final class CudaSession implements Session {
     private final CudaQGemv qgemv;
     private final CudaGemm gemm;
     private final CudaAttentionDecode attentionDecode;
+    private final CudaAttentionPrefill attentionPrefill;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -83,6 +85,7 @@ final class CudaSession implements Session {
         this.qgemv = new CudaQGemv(launcher, sms);
         this.gemm = new CudaGemm(launcher);
         this.attentionDecode = new CudaAttentionDecode(launcher, sms);
+        this.attentionPrefill = new CudaAttentionPrefill(launcher);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -167,6 +170,11 @@ final class CudaSession implements Session {
     @Override
     public AttentionDecodeKernels attentionDecode() {
         return attentionDecode;
+    }
+
+    @Override
+    public AttentionPrefillKernels attentionPrefill() {
+        return attentionPrefill;
     }
 
     @Override

@@ -5,11 +5,13 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.HostSession;
 import io.tokencost.backend.cuda.CudaAttentionDecode;
+import io.tokencost.backend.cuda.CudaAttentionPrefill;
 import io.tokencost.backend.cuda.CudaGemm;
 import io.tokencost.backend.cuda.CudaMemoryStream;
 import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.KernelLauncher;
 import io.tokencost.kernels.AttentionDecodeKernels;
+import io.tokencost.kernels.AttentionPrefillKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
@@ -28,6 +30,7 @@ final class EmuSession extends HostSession {
     private final CudaQGemv qgemv;
     private final CudaGemm gemm;
     private final CudaAttentionDecode attentionDecode;
+    private final CudaAttentionPrefill attentionPrefill;
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
         this.lib = lib;
@@ -37,6 +40,7 @@ final class EmuSession extends HostSession {
         this.qgemv = new CudaQGemv(launcher, device.computeUnits());
         this.gemm = new CudaGemm(launcher);
         this.attentionDecode = new CudaAttentionDecode(launcher, device.computeUnits());
+        this.attentionPrefill = new CudaAttentionPrefill(launcher);
     }
 
     @Override
@@ -72,6 +76,11 @@ final class EmuSession extends HostSession {
     @Override
     public AttentionDecodeKernels attentionDecode() {
         return attentionDecode;
+    }
+
+    @Override
+    public AttentionPrefillKernels attentionPrefill() {
+        return attentionPrefill;
     }
 
     @Override

@@ -1,0 +1,109 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.AttentionPrefillKernels;
+import io.tokencost.kernels.Gemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The CPU twin of kernels/attention_prefill.cu, in {@link AttentionPrefill}'s layouts: the
+ * (sequence, q head) pairs split over the cores; each converts its kv head's K and V to fp32 once,
+ * then for every query row takes vector dot products with the keys up to it, an exact softmax
+ * (exponentials a vector at a time) and p·V as vector FMAs. fp32 throughout; o rounded once.
+ */
+final class CpuAttentionPrefill implements AttentionPrefillKernels {
+
+    private static final VectorSpecies<Float> F = CpuVectors.F;
+    private static final int L = CpuVectors.L;
+
+    private final CpuParallel parallel;
+
+    CpuAttentionPrefill(CpuParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void prefill(DataType type, Buffer o, Buffer q, Buffer k, Buffer v, AttentionPrefill.Shape s) {
+        AttentionPrefill.checkBuffers(type, o, q, k, v, s);
+        short[] out = (short[]) CpuBuffer.array(o, type);
+        short[] qh = (short[]) CpuBuffer.array(q, type);
+        short[] kh = (short[]) CpuBuffer.array(k, type);
+        short[] vh = (short[]) CpuBuffer.array(v, type);
+        int d = s.headDim();
+        int group = s.heads() / s.kvHeads();
+        parallel.forRange(s.batch() * s.heads(), 1, (worker, from, to) -> {
+            float[] kf = new float[s.seq() * d];
+            float[] vf = new float[s.seq() * d];
+            float[] qf = new float[d];
+            float[] acc = new float[d];
+            float[] p = new float[s.seq()];
+            int loaded = -1;
+            for (int pair = from; pair < to; pair++) {
+                int b = pair / s.heads();
+                int kvPair = b * s.kvHeads() + (pair % s.heads()) / group;
+                if (kvPair != loaded) {
+                    toFloats(type, kh, kvPair * s.seq() * d, kf);
+                    toFloats(type, vh, kvPair * s.seq() * d, vf);
+                    loaded = kvPair;
+                }
+                float scale = (float) (1 / Math.sqrt(d));
+                for (int i = 0; i < s.seq(); i++) {
+                    int at = (pair * s.seq() + i) * d;
+                    for (int c = 0; c < d; c++) {
+                        qf[c] = Gemm.value(type, qh, at + c) * scale;
+                    }
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j <= i; j++) {
+                        FloatVector dot = FloatVector.zero(F);
+                        for (int c = 0; c < d; c += L) {
+                            dot = FloatVector.fromArray(F, qf, c).fma(FloatVector.fromArray(F, kf, j * d + c), dot);
+                        }
+                        p[j] = dot.reduceLanes(VectorOperators.ADD);
+                        max = Math.max(max, p[j]);
+                    }
+                    float sum = expInPlace(p, i + 1, max);
+                    java.util.Arrays.fill(acc, 0f);
+                    for (int j = 0; j <= i; j++) {
+                        FloatVector pj = FloatVector.broadcast(F, p[j]);
+                        for (int c = 0; c < d; c += L) {
+                            pj.fma(FloatVector.fromArray(F, vf, j * d + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                        }
+                    }
+                    float inv = 1 / sum;
+                    for (int c = 0; c < d; c++) {
+                        out[at + c] = Gemm.fromFloat(type, acc[c] * inv);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void toFloats(DataType type, short[] h, int offset, float[] out) {
+        if (type == DataType.F16) {
+            CpuVectors.halvesToFloats(h, offset, out.length, out);
+        } else {
+            CpuVectors.bfloat16sToFloats(h, offset, out.length, out);
+        }
+    }
+
+    /** p[j] = exp(p[j] - max) for j < n; returns their sum. */
+    private static float expInPlace(float[] p, int n, float max) {
+        FloatVector sum = FloatVector.zero(F);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector e = FloatVector.fromArray(F, p, j).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(p, j);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            p[j] = (float) Math.exp(p[j] - max);
+            total += p[j];
+        }
+        return total;
+    }
+}

@@ -1,0 +1,46 @@
+package io.tokencost.backend.cuda;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.AttentionPrefillKernels;
+import io.tokencost.kernels.Gemm;
+
+/**
+ * Host side of kernels/attention_prefill.cu: one block of {@value #THREADS} threads per 64 query
+ * rows of each (sequence, q head), with the Q, K and V tiles in dynamic shared memory; through a
+ * {@link KernelLauncher}, so the emulation backend runs it as is.
+ */
+public final class CudaAttentionPrefill implements AttentionPrefillKernels {
+
+    public static final String MODULE = "attention_prefill";
+    /** attention_prefill.cu's TC_PF_THREADS. */
+    public static final int THREADS = 128;
+    /** Query rows per block and keys per tile (TC_PF_ROWS, TC_PF_KEYS). */
+    public static final int TILE = 64;
+
+    private final KernelLauncher launcher;
+
+    public CudaAttentionPrefill(KernelLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    public static String function(DataType type, AttentionPrefill.Shape s) {
+        return "attention_prefill_" + Gemm.id(type) + "_hd" + s.headDim();
+    }
+
+    /** Q, K and V tiles of 64 rows x D 16-bit elements. */
+    public static LaunchConfig config(AttentionPrefill.Shape s) {
+        long blocks = (long) s.batch() * s.heads() * ((s.seq() + TILE - 1) / TILE);
+        if (blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("prefill attention launch of " + blocks + " blocks exceeds the grid");
+        }
+        return new LaunchConfig((int) blocks, THREADS, 3 * TILE * s.headDim() * 2);
+    }
+
+    @Override
+    public void prefill(DataType type, Buffer o, Buffer q, Buffer k, Buffer v, AttentionPrefill.Shape s) {
+        AttentionPrefill.checkBuffers(type, o, q, k, v, s);
+        launcher.launch(MODULE, function(type, s), config(s), o, q, k, v, s.heads(), s.kvHeads(), s.seq());
+    }
+}
