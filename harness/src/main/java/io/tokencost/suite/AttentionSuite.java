@@ -3,7 +3,11 @@ package io.tokencost.suite;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.Gemm;
+import io.tokencost.measure.Workload;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;
@@ -11,15 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Attention across context lengths: the decode step (one query token per sequence against its KV
- * cache, split-KV) at the presets' head counts, for fp16 and int8 KV caches, over contexts and
- * batches: the rows that draw time and $ against context. As in qgemv, a row's dtype is the
+ * Attention across context lengths, at the presets' head counts: causal prefill over prompts of
+ * several lengths (fp16, bf16; FLOPs count the pairs the mask keeps), and the decode step (one
+ * query token per sequence against its KV cache, split-KV) for fp16 and int8 KV caches over
+ * contexts and batches: the rows that draw time and $ against context. Prefill rows come first. As in qgemv, a row's dtype is the
  * activations' (fp16 queries) and its weight_format the stored tensor's: the KV cache's format. GPUs flush L2 before each sample; hosts rotate cache copies
  * totalling >= 4x the last-level cache, as qgemv does with weights.
  */
 public final class AttentionSuite implements Suite {
 
     static final String BENCHMARK = "io.tokencost.bench.AttentionDecodeBench.measure";
+    static final String PREFILL_BENCHMARK = "io.tokencost.bench.AttentionPrefillBench.measure";
 
     @Override
     public String id() {
@@ -28,7 +34,8 @@ public final class AttentionSuite implements Suite {
 
     @Override
     public String description() {
-        return "decode attention (split-KV, GQA; fp16 and int8 KV cache) across context lengths and batches";
+        return "causal prefill attention (tensor cores; fp16, bf16) over prompt lengths, and decode attention (split-KV, GQA; "
+                + "fp16 and int8 KV cache) across context lengths and batches";
     }
 
     @Override
@@ -48,7 +55,7 @@ public final class AttentionSuite implements Suite {
         }
         long llc = device.lastLevelCacheBytes();
         long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);
-        List<BenchCase> cases = new ArrayList<>();
+        List<BenchCase> cases = new ArrayList<>(prefillCases(profile, device, gpu));
         List<List<Integer>> seen = new ArrayList<>();
         for (String model : models) {
             ModelSpec spec = ModelPresets.byName(model);
@@ -71,6 +78,40 @@ public final class AttentionSuite implements Suite {
                                 Map.of("kv", kv.id(), "batch", Integer.toString(batch), "heads", Integer.toString(s.heads()),
                                         "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
                                         "context", Integer.toString(context), "copies", Integer.toString(copies))));
+                    }
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** Prefill: prompt lengths x batches at the models' head layouts, both 16-bit types. */
+    List<BenchCase> prefillCases(Profile profile, DeviceProperties device, boolean gpu) {
+        List<String> models = profile == Profile.QUICK ? List.of("Llama-3.1-8B") : List.of("Llama-3.1-8B", "Llama-3.1-70B");
+        List<Integer> lengths = profile == Profile.QUICK ? (gpu ? List.of(512, 2048, 8192) : List.of(512, 2048))
+                : (gpu ? List.of(512, 1024, 2048, 4096, 8192, 16384, 32768) : List.of(512, 1024, 2048, 4096));
+        List<Integer> batches = profile == Profile.QUICK || !gpu ? List.of(1) : List.of(1, 4, 8);
+        long llc = device.lastLevelCacheBytes();
+        List<BenchCase> cases = new ArrayList<>();
+        for (String model : models) {
+            ModelSpec spec = ModelPresets.byName(model);
+            for (int batch : batches) {
+                for (int seq : lengths) {
+                    if ((long) batch * spec.heads() * seq * spec.headDim() > Integer.MAX_VALUE - 8) {
+                        continue;   // past one Java array (batch 8 x 64 heads x 32k x 128)
+                    }
+                    AttentionPrefill.Shape s = new AttentionPrefill.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), seq);
+                    for (DataType type : AttentionPrefill.TYPES) {
+                        Workload w = AttentionPrefill.workload(type, s);
+                        String l2 = gpu || (llc > 0 && w.bytesMoved() >= MemorySuite.LLC_MULTIPLE * llc) ? "cold" : "warm";
+                        String dtype = Gemm.id(type);
+                        cases.add(new BenchCase(id(), "attention_prefill/" + dtype, "prefill", dtype, dtype,
+                                Map.of(Column.BATCH, (long) batch, Column.SEQ_LEN, (long) seq, Column.HEADS, (long) s.heads(),
+                                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
+                                w, w.bytesMoved(), l2, PREFILL_BENCHMARK,
+                                Map.of("dtype", dtype, "batch", Integer.toString(batch), "heads", Integer.toString(s.heads()),
+                                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
+                                        "seq", Integer.toString(seq))));
                     }
                 }
             }
