@@ -1,0 +1,71 @@
+package io.tokencost.bench;
+
+import io.tokencost.measure.KernelSamples;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each suite's benchmark class driven through the shared recipe by hand (no JMH, small shapes, the
+ * CPU and the emulation): prepare, warm-up, timed launches, release. The suites' own runs take
+ * minutes; this keeps a broken bench class from surfacing only there.
+ */
+class BenchClassesTest {
+
+    /** Opens the trial, times three launches, closes; returns how many kernel samples were recorded. */
+    private static int drive(DeviceBench bench) {
+        bench.openTrial();
+        try {
+            KernelSamples.get().beginIteration(false);
+            bench.clockBefore();
+            for (int i = 0; i < 3; i++) {
+                bench.measure();
+            }
+            bench.batchAndClockAfter();
+            java.util.List<Double> samples = KernelSamples.get().endIteration();
+            assertTrue(samples.stream().allMatch(t -> t > 0), samples.toString());
+            assertTrue(KernelSamples.get().workload().flops() > 0);
+            return samples.size();
+        } finally {
+            bench.closeTrial();
+        }
+    }
+
+    @Test
+    void gemmBench() {
+        for (String backend : new String[] {"cpu", "emu"}) {
+            GemmBench b = new GemmBench();
+            b.backend = backend;
+            b.dtype = "bf16";
+            b.m = 70;
+            b.n = 130;
+            b.k = 96;
+            assertTrue(drive(b) >= 3, backend);
+        }
+    }
+
+    @Test
+    void attentionBenches() {
+        for (String backend : new String[] {"cpu", "emu"}) {
+            AttentionDecodeBench d = new AttentionDecodeBench();
+            d.backend = backend;
+            d.kv = "int8";
+            d.batch = 2;
+            d.heads = 8;
+            d.kvHeads = 2;
+            d.headDim = 64;
+            d.context = 300;
+            d.copies = 2;
+            assertTrue(drive(d) >= 3, backend);
+            AttentionPrefillBench p = new AttentionPrefillBench();
+            p.backend = backend;
+            p.dtype = "fp16";
+            p.batch = 1;
+            p.heads = 4;
+            p.kvHeads = 2;
+            p.headDim = 128;
+            p.seq = 100;
+            assertTrue(drive(p) >= 3, backend);
+        }
+    }
+}
