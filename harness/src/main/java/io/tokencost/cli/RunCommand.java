@@ -51,9 +51,18 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--suite", paramLabel = "LIST", defaultValue = "memory",
-            description = "Comma-separated suites (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", paramLabel = "LIST", defaultValue = "memory", completionCandidates = SuiteIds.class,
+            description = "Comma-separated suites: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+                    + "Without memory, memory/read runs first: the ceiling for pct_of_measured_bw.")
     String suites;
+
+    /** The registered suites' names, for the help text. */
+    static final class SuiteIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Suites.all().stream().map(Suite::id).iterator();
+        }
+    }
 
     static final class ProfileChoice {
         @Option(names = "--quick", description = "Short sweep (default): the CPU suite in about two minutes.")
@@ -74,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--working-set", paramLabel = "SIZE", description = "Override the working-set size of each case (e.g. 64MiB); rows below 4x the last-level cache are labelled warm.")
+    @Option(names = "--working-set", paramLabel = "SIZE", description = "Override the working-set size of the memory and qgemv cases and the KV-cache rotation of attention "
+            + "(e.g. 64MiB); rows below 4x the last-level cache are labelled warm. gemm and prefill shapes are fixed.")
     String workingSet;
 
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")
