@@ -40,7 +40,7 @@ public final class AttentionDecode {
 
         public static KvFormat of(String id) {
             for (KvFormat f : values()) {
-                if (f.id().equals(id)) {
+                if (f.id().equals(id.toLowerCase(Locale.ROOT))) {
                     return f;
                 }
             }
@@ -69,7 +69,7 @@ public final class AttentionDecode {
             if (headDim != 64 && headDim != 128) {
                 throw new IllegalArgumentException("attention implements head_dim 64 and 128, got " + headDim);
             }
-            if ((long) batch * kvHeads * context * headDim > Integer.MAX_VALUE - 8) {
+            if ((long) batch * Math.max(heads, kvHeads * context) * headDim > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("a KV cache of " + batch + " x " + kvHeads + " x " + context + " x " + headDim
                         + " exceeds one Java array");
             }

@@ -36,11 +36,11 @@ class CpuGemmTest {
         }
     }
 
-    /** Edges of every blocking level: 6-row strips, 2-vector micro-tiles, 256-column tasks, 256-k slices. */
+    /** Edges of every blocking level: 6-row strips, 2-vector micro-tiles, 256-column tasks, 256-k slices, 6144-row M blocks. */
     @Test
     void blockingEdges() {
         SplittableRandom r = new SplittableRandom(3);
-        int[][] shapes = {{1, 1, 1}, {6, 32, 256}, {7, 33, 257}, {5, 257, 511}, {13, 300, 40}, {12, 16, 600}};
+        int[][] shapes = {{1, 1, 1}, {6, 32, 256}, {7, 33, 257}, {5, 257, 511}, {13, 300, 40}, {12, 16, 600}, {6150, 20, 9}};
         for (DataType type : Gemm.TYPES) {
             for (int[] s : shapes) {
                 GemmProducts.check(session, type, s[0], s[1], s[2], r);

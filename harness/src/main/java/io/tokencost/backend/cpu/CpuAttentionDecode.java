@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast CPU twin of kernels/attention_decode.cu, in {@link AttentionDecode}'s layouts: the
- * (sequence, kv head) pairs split over the cores; each pair streams its K and V rows once, in tiles
- * of {@value #TILE}, serving its group's q heads four at a time from each row: scores by vector
+ * (sequence, kv head) pairs split over the cores; each pair streams its K and V rows from memory
+ * once, in tiles of {@value #TILE}, serving its group's q heads four at a time from each row (a
+ * group of 8 takes a tile twice, the second time from cache): scores by vector
  * dot products (each K vector converted once, in registers), an online softmax per head
  * (exponentials a vector at a time), then p·V with the accumulators in registers across the
  * tile's rows. No workspace.
@@ -46,6 +47,9 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         short[] ks = kScales == null ? null : CpuBuffer.halves(kScales);
         short[] vs = vScales == null ? null : CpuBuffer.halves(vScales);
         parallel.forRange(s.batch() * s.kvHeads(), 1, (worker, from, to) -> {
+            if (from >= to) {
+                return;   // an idle worker allocates nothing
+            }
             Scratch scratch = new Scratch(s);
             for (int pair = from; pair < to; pair++) {
                 attend(s, pair, out, qh, kc, vc, ks, vs, scratch);

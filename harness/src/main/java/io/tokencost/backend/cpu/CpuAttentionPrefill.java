@@ -36,6 +36,9 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
         int d = s.headDim();
         int group = s.heads() / s.kvHeads();
         parallel.forRange(s.batch() * s.heads(), 1, (worker, from, to) -> {
+            if (from >= to) {
+                return;   // an idle worker allocates nothing
+            }
             float[] kf = new float[s.seq() * d];
             float[] vf = new float[s.seq() * d];
             float[] qf = new float[d];

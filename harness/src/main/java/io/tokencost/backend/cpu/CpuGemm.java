@@ -10,11 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fast CPU twin of kernels/gemm.cu, in {@link Gemm}'s layout, the BLIS way: A is packed once
  * into fp32 strips of {@value #MR} rows stored k-major (so a micro-kernel step broadcasts MR
- * consecutive floats); the columns of C are split over the cores in blocks of {@link #NC}; each
- * block walks K in slices of {@value #KC}, packing B's slice transposed into fp32 (KC x NC, L2
- * resident) and running an MR x 2-vector micro-kernel (12 fp32 vector accumulators, 2 loads and
- * 6 broadcasts per 12 FMAs) over every strip. Sums are fp32, as the GPU kernels'; fp16 and bf16
- * inputs convert to fp32 exactly as they are packed, and C is rounded once to the type.
+ * consecutive floats); C is split over the cores in blocks of {@value #MC_STRIPS} strips by
+ * {@link #NC} columns; each block walks K in slices of {@value #KC}, packing B's slice transposed
+ * into fp32 (KC x NC, L2 resident) and running an MR x 2-vector micro-kernel (12 fp32 vector
+ * accumulators, 2 loads and 6 broadcasts per 12 FMAs) over each of its strips. Sums are fp32, as
+ * the GPU kernels'; fp16 and bf16 inputs convert to fp32 exactly as they are packed, and C is
+ * rounded once to the type.
  */
 final class CpuGemm implements GemmKernels {
 
@@ -28,6 +29,11 @@ final class CpuGemm implements GemmKernels {
     static final int NC = 8 * NR;
     /** K per packed B slice: KC x NC floats = 256 KiB (AVX-512), in L2 while every strip uses it. */
     static final int KC = 256;
+    /**
+     * Strips per M block (6144 rows): bounds a task's accumulators (MC x NC floats, 6 MiB) for tall
+     * matrices, while prompt-sized M stays one block, so B's slices are packed once.
+     */
+    static final int MC_STRIPS = 1024;
 
     private final CpuParallel parallel;
 
@@ -42,14 +48,23 @@ final class CpuGemm implements GemmKernels {
         Object bb = CpuBuffer.array(b, type);
         Object cc = CpuBuffer.array(c, type);
         int strips = (m + MR - 1) / MR;
+        if ((long) strips * MR * k > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm on the CPU packs A as " + strips * MR + " x " + k + " floats: beyond one Java array");
+        }
         float[] ap = packA(type, aa, m, k, strips);
-        int blocks = (n + NC - 1) / NC;
-        parallel.forRange(blocks, 1, (worker, from, to) -> {
+        int mBlocks = (strips + MC_STRIPS - 1) / MC_STRIPS;
+        int nBlocks = (n + NC - 1) / NC;
+        // tasks are (M block, N block) pairs: enough for every core, and acc stays MC x NC
+        parallel.forRange(mBlocks * nBlocks, 1, (worker, from, to) -> {
+            if (from >= to) {
+                return;   // an idle worker allocates nothing
+            }
             float[] bp = new float[KC * NC];
-            float[] acc = new float[strips * MR * NC];
+            float[] acc = new float[MC_STRIPS * MR * NC];
             float[] row = new float[KC];
-            for (int block = from; block < to; block++) {
-                multiplyBlock(type, ap, bb, cc, m, n, k, strips, block * NC, bp, acc, row);
+            for (int task = from; task < to; task++) {
+                int s0 = (task / nBlocks) * MC_STRIPS;
+                multiplyBlock(type, ap, bb, cc, m, n, k, s0, Math.min(strips, s0 + MC_STRIPS), (task % nBlocks) * NC, bp, acc, row);
             }
         });
     }
@@ -58,6 +73,9 @@ final class CpuGemm implements GemmKernels {
     private float[] packA(DataType type, Object a, int m, int k, int strips) {
         float[] ap = new float[Math.multiplyExact(strips * MR, k)];
         parallel.forRange(strips, 1, (worker, from, to) -> {
+            if (from >= to) {
+                return;   // an idle worker allocates nothing
+            }
             float[] row = new float[k];
             for (int s = from; s < to; s++) {
                 for (int r = 0; r < MR && s * MR + r < m; r++) {
@@ -72,8 +90,8 @@ final class CpuGemm implements GemmKernels {
         return ap;
     }
 
-    /** Columns j0 .. j0 + NC of C. */
-    private static void multiplyBlock(DataType type, float[] ap, Object b, Object c, int m, int n, int k, int strips, int j0,
+    /** Rows of strips s0 .. s1 and columns j0 .. j0 + NC of C. */
+    private static void multiplyBlock(DataType type, float[] ap, Object b, Object c, int m, int n, int k, int s0, int s1, int j0,
                                       float[] bp, float[] acc, float[] row) {
         int nb = Math.min(NC, n - j0);
         java.util.Arrays.fill(acc, 0f);
@@ -93,14 +111,14 @@ final class CpuGemm implements GemmKernels {
                 }
             }
             for (int jv = 0; jv < nb; jv += NR) {
-                for (int s = 0; s < strips; s++) {
-                    microKernel(ap, (s * k + p0) * MR, kc, bp, jv, acc, s * MR * NC + jv);
+                for (int s = s0; s < s1; s++) {
+                    microKernel(ap, (s * k + p0) * MR, kc, bp, jv, acc, (s - s0) * MR * NC + jv);
                 }
             }
         }
-        for (int i = 0; i < m; i++) {
+        for (int i = s0 * MR; i < Math.min(m, s1 * MR); i++) {
             int out = i * n + j0;
-            int in = i * NC;
+            int in = (i - s0 * MR) * NC;
             if (type == DataType.F32) {
                 System.arraycopy(acc, in, (float[]) c, out, nb);
             } else {

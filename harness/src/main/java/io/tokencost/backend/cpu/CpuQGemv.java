@@ -21,7 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class CpuQGemv implements QGemvKernels {
 
-    static final int BITS = CpuVectors.BITS;
     private static final VectorSpecies<Float> F = CpuVectors.F;
     private static final VectorSpecies<Integer> I = CpuVectors.I;
     private static final VectorSpecies<Byte> B = CpuVectors.B;

@@ -19,7 +19,7 @@ import io.tokencost.kernels.QGemvKernels;
  * <li>Tensor cores, from batch {@link #mmaFromBatch()} (default {@value #MMA_FROM_BATCH}) up to 64
  * when k is a multiple of {@link QGemv#tensorCoreStep}: a block owns {@value #MMA_ROWS} rows and a
  * slice of k; grid ceil(n / 128) x {@link #splits} slices, chosen so the grid has at least
- * {@value #BLOCKS_PER_SM} blocks per SM; with more than one slice, y is zeroed first
+ * {@value #BLOCKS_PER_SM} blocks per SM where k has steps enough; with more than one slice, y is zeroed first
  * ({@code qgemv_zero}) and the slices add into it. {@code _mma16} up to batch 16, {@code _mma64} above.</li>
  * </ul>
  */
@@ -33,7 +33,10 @@ public final class CudaQGemv implements QGemvKernels {
     public static final int MMA_ROWS = 128;
     /** The smallest batch that runs on tensor cores unless the system property {@value #MMA_FROM_PROPERTY} says otherwise. */
     public static final int MMA_FROM_BATCH = 5;
-    /** For A/B runs on a GPU: the smallest batch sent to the tensor-core kernels (65 = never). */
+    /**
+     * For A/B runs on a GPU: the smallest batch sent to the tensor-core kernels (17: batch <= 16 on
+     * CUDA cores; batches past 16 always run on tensor cores).
+     */
     public static final String MMA_FROM_PROPERTY = "tokencost.qgemv.mmaFromBatch";
     static final int BLOCKS_PER_SM = 2;
 
