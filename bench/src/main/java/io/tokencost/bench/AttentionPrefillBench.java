@@ -3,7 +3,7 @@ package io.tokencost.bench;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionPrefill;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -52,7 +52,7 @@ public class AttentionPrefillBench extends DeviceBench {
 
     @Override
     protected Workload prepare() {
-        type = Gemm.ofId(dtype);
+        type = FloatTypes.ofId(dtype);
         AttentionPrefill.checkType(type);
         shape = new AttentionPrefill.Shape(batch, heads, kvHeads, headDim, seq);
         SplittableRandom random = new SplittableRandom();

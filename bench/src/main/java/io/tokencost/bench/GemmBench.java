@@ -2,6 +2,7 @@ package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,13 +44,13 @@ public class GemmBench extends DeviceBench {
 
     @Override
     protected Workload prepare() {
-        type = Gemm.ofId(dtype);
+        type = FloatTypes.ofId(dtype);
         Gemm.checkShape(type, m, n, k);
         SplittableRandom random = new SplittableRandom();
         a = session.allocate(type, (long) m * k);
-        a.upload(Gemm.random(type, m * k, random));
+        a.upload(FloatTypes.random(type, m * k, random));
         b = session.allocate(type, (long) n * k);
-        b.upload(Gemm.random(type, n * k, random));
+        b.upload(FloatTypes.random(type, n * k, random));
         c = session.allocate(type, (long) m * n);
         return Gemm.workload(type, m, n, k);
     }

@@ -108,28 +108,15 @@ public final class AttentionDecode {
         if (kv == null || s == null) {
             throw new IllegalArgumentException("attention needs a KV format and a shape");
         }
-        checkBuffer("o", o, DataType.F32, s.qElements());
-        checkBuffer("q", q, DataType.F16, s.qElements());
-        checkBuffer("k", k, kv.type(), s.kvElements());
-        checkBuffer("v", v, kv.type(), s.kvElements());
+        BufferChecks.require("attention", "o", o, DataType.F32, s.qElements());
+        BufferChecks.require("attention", "q", q, DataType.F16, s.qElements());
+        BufferChecks.require("attention", "k", k, kv.type(), s.kvElements());
+        BufferChecks.require("attention", "v", v, kv.type(), s.kvElements());
         if (kv == KvFormat.INT8) {
-            checkBuffer("k scales", kScales, DataType.F16, s.scaleElements());
-            checkBuffer("v scales", vScales, DataType.F16, s.scaleElements());
+            BufferChecks.require("attention", "k scales", kScales, DataType.F16, s.scaleElements());
+            BufferChecks.require("attention", "v scales", vScales, DataType.F16, s.scaleElements());
         } else if (kScales != null || vScales != null) {
             throw new IllegalArgumentException("attention with an fp16 KV cache takes no scales");
-        }
-    }
-
-    /** Throws unless the buffer exists, has the type and at least the elements (shared by the attention twins). */
-    static void checkBuffer(String name, Buffer b, DataType type, long elements) {
-        if (b == null) {
-            throw new IllegalArgumentException("attention " + name + " buffer is missing");
-        }
-        if (b.type() != type) {
-            throw new IllegalArgumentException("attention " + name + " must be a " + type + " buffer, got " + b.type());
-        }
-        if (b.elements() < elements) {
-            throw new IllegalArgumentException("attention " + name + " needs at least " + elements + " elements, got " + b.elements());
         }
     }
 

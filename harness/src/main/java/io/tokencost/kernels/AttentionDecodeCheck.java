@@ -37,16 +37,7 @@ public final class AttentionDecodeCheck implements KernelCheck {
         List<CheckResult> out = new ArrayList<>();
         List<AttentionDecode.Shape> shapes = shapes(random);
         for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
-            double worst = 0;
-            String failure = null;
-            try {
-                for (AttentionDecode.Shape s : shapes) {
-                    worst = Math.max(worst, checkOnce(session, kv, s, random));
-                }
-            } catch (RuntimeException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.add(new CheckResult(family(), kv.id(), "fp16/" + kv.id(), shapes.size(), worst, Tolerance.FP16, failure));
+            out.add(KernelCheck.worstOf(family(), kv.id(), "fp16/" + kv.id(), Tolerance.FP16, shapes, s -> checkOnce(session, kv, s, random)));
         }
         return out;
     }

@@ -73,10 +73,10 @@ public final class AttentionPrefill {
 
     public static void checkBuffers(DataType type, Buffer o, Buffer q, Buffer k, Buffer v, Shape s) {
         checkType(type);
-        AttentionDecode.checkBuffer("o", o, type, s.qElements());
-        AttentionDecode.checkBuffer("q", q, type, s.qElements());
-        AttentionDecode.checkBuffer("k", k, type, s.kvElements());
-        AttentionDecode.checkBuffer("v", v, type, s.kvElements());
+        BufferChecks.require("prefill attention", "o", o, type, s.qElements());
+        BufferChecks.require("prefill attention", "q", q, type, s.qElements());
+        BufferChecks.require("prefill attention", "k", k, type, s.kvElements());
+        BufferChecks.require("prefill attention", "v", v, type, s.kvElements());
     }
 
     /** The reference: float64 scores, softmax with the max subtracted, over the inputs exactly as stored. */
@@ -118,11 +118,11 @@ public final class AttentionPrefill {
     }
 
     private static double value(DataType type, short[] a, int i) {
-        return Gemm.value(type, a, i);
+        return FloatTypes.value(type, a, i);
     }
 
     /** Values uniform in [-1, 1) in the type. */
     public static short[] random(DataType type, int count, RandomGenerator random) {
-        return (short[]) Gemm.random(type, count, random);
+        return (short[]) FloatTypes.random(type, count, random);
     }
 }

@@ -33,16 +33,8 @@ public final class AttentionPrefillCheck implements KernelCheck {
         List<CheckResult> out = new ArrayList<>();
         List<AttentionPrefill.Shape> shapes = shapes(random);
         for (DataType type : AttentionPrefill.TYPES) {
-            double worst = 0;
-            String failure = null;
-            try {
-                for (AttentionPrefill.Shape s : shapes) {
-                    worst = Math.max(worst, checkOnce(session, type, s, random));
-                }
-            } catch (RuntimeException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.add(new CheckResult(family(), Gemm.id(type), Gemm.id(type), shapes.size(), worst, Tolerance.FP16, failure));
+            out.add(KernelCheck.worstOf(family(), FloatTypes.id(type), FloatTypes.id(type), Tolerance.FP16, shapes,
+                    s -> checkOnce(session, type, s, random)));
         }
         return out;
     }
@@ -63,6 +55,6 @@ public final class AttentionPrefillCheck implements KernelCheck {
             session.synchronize();
             bo.download(o);
         }
-        return Tolerance.relativeError(Gemm.toFloats(type, o, o.length), AttentionPrefill.reference(type, s, q, k, v));
+        return Tolerance.relativeError(FloatTypes.toFloats(type, o, o.length), AttentionPrefill.reference(type, s, q, k, v));
     }
 }

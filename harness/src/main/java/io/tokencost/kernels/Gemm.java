@@ -5,8 +5,6 @@ import io.tokencost.backend.DataType;
 import io.tokencost.measure.Workload;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.random.RandomGenerator;
 
 /**
  * Java twin of kernels/gemm.cu: dense matrix products, the prefill step's linear layers. The one
@@ -26,25 +24,6 @@ public final class Gemm {
     public static final List<DataType> TYPES = List.of(DataType.F16, DataType.BF16, DataType.F32);
 
     private Gemm() {
-    }
-
-    /** The results' dtype name: fp16, bf16, fp32. */
-    public static String id(DataType type) {
-        return switch (type) {
-            case F16 -> "fp16";
-            case BF16 -> "bf16";
-            case F32 -> "fp32";
-            default -> throw new IllegalArgumentException("gemm does not implement " + type);
-        };
-    }
-
-    public static DataType ofId(String id) {
-        for (DataType t : TYPES) {
-            if (id(t).equals(id.toLowerCase(Locale.ROOT))) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown gemm dtype '" + id + "' (known: fp16, bf16, fp32)");
     }
 
     /** The relative-error bound of GUIDE §4 for the type. */
@@ -75,65 +54,9 @@ public final class Gemm {
     /** Checks the three buffers' types and sizes (at least what the shape needs). Every backend calls this. */
     public static void checkBuffers(DataType type, Buffer c, Buffer a, Buffer b, int m, int n, int k) {
         checkShape(type, m, n, k);
-        checkBuffer("c", c, type, (long) m * n);
-        checkBuffer("a", a, type, (long) m * k);
-        checkBuffer("b", b, type, (long) n * k);
-    }
-
-    private static void checkBuffer(String name, Buffer buffer, DataType type, long elements) {
-        if (buffer == null) {
-            throw new IllegalArgumentException("gemm " + name + " buffer is missing");
-        }
-        if (buffer.type() != type) {
-            throw new IllegalArgumentException("gemm " + name + " must be a " + type + " buffer, got " + buffer.type());
-        }
-        if (buffer.elements() < elements) {
-            throw new IllegalArgumentException("gemm " + name + " needs at least " + elements + " elements, got " + buffer.elements());
-        }
-    }
-
-    /** {@code count} values uniform in [-1, 1), rounded to the type: float[] or short[] bits. */
-    public static Object random(DataType type, int count, RandomGenerator random) {
-        if (type == DataType.F32) {
-            float[] v = new float[count];
-            for (int i = 0; i < count; i++) {
-                v[i] = (float) (random.nextDouble() * 2 - 1);
-            }
-            return v;
-        }
-        short[] v = new short[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = fromFloat(type, (float) (random.nextDouble() * 2 - 1));
-        }
-        return v;
-    }
-
-    /** A 16-bit type's bits for a float, rounded to nearest even. */
-    public static short fromFloat(DataType type, float f) {
-        return switch (type) {
-            case F16 -> Half.fromFloat(f);
-            case BF16 -> BFloat16.fromFloat(f);
-            default -> throw new IllegalArgumentException(type + " is not a 16-bit float type");
-        };
-    }
-
-    /** Element i of a host array of the type (float[] or short[] bits), exactly. */
-    public static float value(DataType type, Object array, int i) {
-        return switch (type) {
-            case F32 -> ((float[]) array)[i];
-            case F16 -> Half.toFloat(((short[]) array)[i]);
-            case BF16 -> BFloat16.toFloat(((short[]) array)[i]);
-            default -> throw new IllegalArgumentException("gemm does not implement " + type);
-        };
-    }
-
-    /** A host array of the type as floats (exact). */
-    public static float[] toFloats(DataType type, Object array, int count) {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = value(type, array, i);
-        }
-        return out;
+        BufferChecks.require("gemm", "c", c, type, (long) m * n);
+        BufferChecks.require("gemm", "a", a, type, (long) m * k);
+        BufferChecks.require("gemm", "b", b, type, (long) n * k);
     }
 
     /** The reference: inputs exactly as stored, products summed in float64, no rounding of C. */
@@ -157,7 +80,7 @@ public final class Gemm {
     private static double[] toDoubles(DataType type, Object array, int count) {
         double[] out = new double[count];
         for (int i = 0; i < count; i++) {
-            out[i] = value(type, array, i);
+            out[i] = FloatTypes.value(type, array, i);
         }
         return out;
     }

@@ -32,16 +32,8 @@ public final class GemmCheck implements KernelCheck {
         List<CheckResult> out = new ArrayList<>();
         int[][] shapes = shapes(random);
         for (DataType type : Gemm.TYPES) {
-            double worst = 0;
-            String failure = null;
-            try {
-                for (int[] s : shapes) {
-                    worst = Math.max(worst, checkOnce(session, type, s[0], s[1], s[2], random));
-                }
-            } catch (RuntimeException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.add(new CheckResult(family(), Gemm.id(type), Gemm.id(type), shapes.length, worst, Gemm.tolerance(type), failure));
+            out.add(KernelCheck.worstOf(family(), FloatTypes.id(type), FloatTypes.id(type), Gemm.tolerance(type), List.of(shapes),
+                    s -> checkOnce(session, type, s[0], s[1], s[2], random)));
         }
         return out;
     }
@@ -49,10 +41,10 @@ public final class GemmCheck implements KernelCheck {
     /** Relative error of one product on fresh random A and B. */
     public static double checkOnce(Session session, DataType type, int m, int n, int k, RandomGenerator random) {
         Gemm.checkShape(type, m, n, k);
-        Object a = Gemm.random(type, m * k, random);
-        Object b = Gemm.random(type, n * k, random);
+        Object a = FloatTypes.random(type, m * k, random);
+        Object b = FloatTypes.random(type, n * k, random);
         Object c = run(session, type, a, b, m, n, k, 0);
-        return Tolerance.relativeError(Gemm.toFloats(type, c, m * n), Gemm.reference(type, a, b, m, n, k));
+        return Tolerance.relativeError(FloatTypes.toFloats(type, c, m * n), Gemm.reference(type, a, b, m, n, k));
     }
 
     /**

@@ -22,17 +22,9 @@ public final class MemoryStreamCheck implements KernelCheck {
     public List<CheckResult> check(Session session, RandomGenerator random) {
         int[] sizes = {1, 3, 17, 1023, 65_537, 1_000_003, 1 + random.nextInt(3_000_000)};
         List<CheckResult> out = new ArrayList<>();
+        List<Integer> cases = java.util.Arrays.stream(sizes).boxed().toList();
         for (MemoryStream.Op op : MemoryStream.Op.values()) {
-            double worst = 0;
-            String failure = null;
-            try {
-                for (int n : sizes) {
-                    worst = Math.max(worst, checkOnce(session, op, n, random));
-                }
-            } catch (RuntimeException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.add(new CheckResult(family(), op.id(), "fp32", sizes.length, worst, Tolerance.FP32, failure));
+            out.add(KernelCheck.worstOf(family(), op.id(), "fp32", Tolerance.FP32, cases, n -> checkOnce(session, op, n, random)));
         }
         return out;
     }

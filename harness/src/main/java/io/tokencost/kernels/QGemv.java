@@ -132,29 +132,16 @@ public final class QGemv {
             throw new IllegalArgumentException("qgemv needs a weight format");
         }
         checkShape(f, n, k, batch);
-        checkBuffer("y", y, DataType.F32, (long) batch * n);
-        checkBuffer("x", x, DataType.F16, (long) batch * k);
-        checkBuffer("weights", weights, weightType(f), weightElements(f, n, k));
+        BufferChecks.require("qgemv", "y", y, DataType.F32, (long) batch * n);
+        BufferChecks.require("qgemv", "x", x, DataType.F16, (long) batch * k);
+        BufferChecks.require("qgemv", "weights", weights, weightType(f), weightElements(f, n, k));
         int scaleCount = scaleElements(f, n, k);
         if (scaleCount == 0) {
             if (scales != null) {
                 throw new IllegalArgumentException("qgemv " + f.id() + " takes no scales, got a buffer of " + scales.elements());
             }
         } else {
-            checkBuffer("scales", scales, DataType.F16, scaleCount);
-        }
-    }
-
-    private static void checkBuffer(String name, Buffer b, DataType type, long elements) {
-        if (b == null) {
-            throw new IllegalArgumentException("qgemv " + name + " buffer is missing");
-        }
-        if (b.type() != type) {
-            throw new IllegalArgumentException("qgemv " + name + " must be a " + type + " buffer, got " + b.type());
-        }
-        if (b.elements() < elements) {
-            throw new IllegalArgumentException("qgemv " + name + " needs at least " + elements + " " + type
-                    + " elements, got " + b.elements());
+            BufferChecks.require("qgemv", "scales", scales, DataType.F16, scaleCount);
         }
     }
 

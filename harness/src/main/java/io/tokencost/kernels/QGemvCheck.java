@@ -48,17 +48,8 @@ public final class QGemvCheck implements KernelCheck {
     public List<CheckResult> check(Session session, RandomGenerator random) {
         List<CheckResult> out = new ArrayList<>();
         for (WeightFormat f : QGemv.FORMATS) {
-            int[][] shapes = shapes(f, random);
-            double worst = 0;
-            String failure = null;
-            try {
-                for (int[] s : shapes) {
-                    worst = Math.max(worst, checkOnce(session, f, s[0], s[1], s[2], random));
-                }
-            } catch (RuntimeException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.add(new CheckResult(family(), f.id(), "fp16/" + f.id(), shapes.length, worst, Tolerance.FP16, failure));
+            out.add(KernelCheck.worstOf(family(), f.id(), "fp16/" + f.id(), Tolerance.FP16, List.of(shapes(f, random)),
+                    s -> checkOnce(session, f, s[0], s[1], s[2], random)));
         }
         return out;
     }

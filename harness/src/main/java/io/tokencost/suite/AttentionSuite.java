@@ -6,7 +6,7 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.AttentionPrefill;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.measure.Workload;
 import io.tokencost.results.Column;
 
@@ -104,7 +104,7 @@ public final class AttentionSuite implements Suite {
                     for (DataType type : AttentionPrefill.TYPES) {
                         Workload w = AttentionPrefill.workload(type, s);
                         String l2 = gpu || (llc > 0 && w.bytesMoved() >= MemorySuite.LLC_MULTIPLE * llc) ? "cold" : "warm";
-                        String dtype = Gemm.id(type);
+                        String dtype = FloatTypes.id(type);
                         cases.add(new BenchCase(id(), "attention_prefill/" + dtype, "prefill", dtype, dtype,
                                 Map.of(Column.BATCH, (long) batch, Column.SEQ_LEN, (long) seq, Column.HEADS, (long) s.heads(),
                                         Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),

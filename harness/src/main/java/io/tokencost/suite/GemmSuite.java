@@ -4,6 +4,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.results.Column;
 
@@ -80,7 +81,7 @@ public final class GemmSuite implements Suite {
             for (DataType type : Gemm.TYPES) {
                 long workingSet = type.bytes() * ((long) m * k + (long) n * k + (long) m * n);
                 String l2 = gpu || (llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc) ? "cold" : "warm";
-                String dtype = Gemm.id(type);
+                String dtype = FloatTypes.id(type);
                 cases.add(new BenchCase(id(), "gemm/" + dtype, "gemm", dtype, dtype,
                         Map.of(Column.M, (long) m, Column.N, (long) n, Column.K, (long) k),
                         Gemm.workload(type, m, n, k), workingSet, l2, BENCHMARK,

@@ -56,7 +56,7 @@ class CpuGemmTest {
         int k = 1 + r.nextInt(700);
         for (DataType type : Gemm.TYPES) {
             double err = GemmProducts.check(session, type, m, n, k, r);
-            assertTrue(err < Gemm.tolerance(type), Gemm.id(type) + ": " + err);
+            assertTrue(err < Gemm.tolerance(type), FloatTypes.id(type) + ": " + err);
         }
     }
 

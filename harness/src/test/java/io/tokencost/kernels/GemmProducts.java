@@ -31,11 +31,11 @@ public final class GemmProducts {
 
     /** Runs C = A·Bᵀ on fresh random inputs, asserts every element's bound; returns the norm-relative error. */
     public static double check(Session session, DataType type, int m, int n, int k, RandomGenerator random) {
-        Object a = Gemm.random(type, m * k, random);
-        Object b = Gemm.random(type, n * k, random);
+        Object a = FloatTypes.random(type, m * k, random);
+        Object b = FloatTypes.random(type, n * k, random);
         Object c = GemmCheck.run(session, type, a, b, m, n, k, TAIL);
-        String what = Gemm.id(type) + " m=" + m + " n=" + n + " k=" + k;
-        float[] out = Gemm.toFloats(type, c, m * n + TAIL);
+        String what = FloatTypes.id(type) + " m=" + m + " n=" + n + " k=" + k;
+        float[] out = FloatTypes.toFloats(type, c, m * n + TAIL);
         for (int i = m * n; i < out.length; i++) {
             assertTrue(Float.isNaN(out[i]), what + ": wrote past C at element " + i);
         }
@@ -45,7 +45,7 @@ public final class GemmProducts {
             for (int j = 0; j < n; j++) {
                 double magnitude = 0;
                 for (int p = 0; p < k; p++) {
-                    magnitude += Math.abs((double) Gemm.value(type, a, i * k + p) * Gemm.value(type, b, j * k + p));
+                    magnitude += Math.abs((double) FloatTypes.value(type, a, i * k + p) * FloatTypes.value(type, b, j * k + p));
                 }
                 double r = ref[i * n + j];
                 double bound = outputRounding(type) * Math.abs(r) + 2 * gamma * magnitude + 0x1p-24;

@@ -105,7 +105,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
                 float newMax = Math.max(w.max[g], tileMax);
                 float alpha = (float) Math.exp(w.max[g] - newMax);   // 0 on the first tile
                 w.max[g] = newMax;
-                float tileSum = expInPlace(p, rows, newMax);
+                float tileSum = CpuVectors.expInPlace(p, rows, newMax);
                 w.sum[g] = w.sum[g] * alpha + tileSum;
                 scale(w.acc[g], alpha, d);
                 if (vs != null) {
@@ -206,23 +206,6 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             return CpuVectors.halvesToScaledFloats(h, offset).mul(CpuVectors.FP16_X_SCALE);
         }
         return (FloatVector) ByteVector.fromArray(CpuVectors.B, (byte[]) cache, offset).castShape(F, 0);
-    }
-
-    /** p[r] = exp(p[r] - max) for r < rows; returns their sum. */
-    private static float expInPlace(float[] p, int rows, float max) {
-        FloatVector sum = FloatVector.zero(F);
-        int r = 0;
-        for (; r <= rows - L; r += L) {
-            FloatVector e = FloatVector.fromArray(F, p, r).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(p, r);
-            sum = sum.add(e);
-        }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; r < rows; r++) {
-            p[r] = (float) Math.exp(p[r] - max);
-            total += p[r];
-        }
-        return total;
     }
 
     private static void scale(float[] acc, float alpha, int d) {

@@ -4,7 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.AttentionPrefillKernels;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.FloatTypes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -49,15 +49,15 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                 int b = pair / s.heads();
                 int kvPair = b * s.kvHeads() + (pair % s.heads()) / group;
                 if (kvPair != loaded) {
-                    toFloats(type, kh, kvPair * s.seq() * d, kf);
-                    toFloats(type, vh, kvPair * s.seq() * d, vf);
+                    CpuVectors.toFloats(type, kh, kvPair * s.seq() * d, kf.length, kf);
+                    CpuVectors.toFloats(type, vh, kvPair * s.seq() * d, vf.length, vf);
                     loaded = kvPair;
                 }
                 float scale = (float) (1 / Math.sqrt(d));
                 for (int i = 0; i < s.seq(); i++) {
                     int at = (pair * s.seq() + i) * d;
                     for (int c = 0; c < d; c++) {
-                        qf[c] = Gemm.value(type, qh, at + c) * scale;
+                        qf[c] = FloatTypes.value(type, qh, at + c) * scale;
                     }
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j <= i; j++) {
@@ -68,7 +68,7 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                         p[j] = dot.reduceLanes(VectorOperators.ADD);
                         max = Math.max(max, p[j]);
                     }
-                    float sum = expInPlace(p, i + 1, max);
+                    float sum = CpuVectors.expInPlace(p, i + 1, max);
                     java.util.Arrays.fill(acc, 0f);
                     for (int j = 0; j <= i; j++) {
                         FloatVector pj = FloatVector.broadcast(F, p[j]);
@@ -78,35 +78,11 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                     }
                     float inv = 1 / sum;
                     for (int c = 0; c < d; c++) {
-                        out[at + c] = Gemm.fromFloat(type, acc[c] * inv);
+                        out[at + c] = FloatTypes.fromFloat(type, acc[c] * inv);
                     }
                 }
             }
         });
     }
 
-    private static void toFloats(DataType type, short[] h, int offset, float[] out) {
-        if (type == DataType.F16) {
-            CpuVectors.halvesToFloats(h, offset, out.length, out);
-        } else {
-            CpuVectors.bfloat16sToFloats(h, offset, out.length, out);
-        }
-    }
-
-    /** p[j] = exp(p[j] - max) for j < n; returns their sum. */
-    private static float expInPlace(float[] p, int n, float max) {
-        FloatVector sum = FloatVector.zero(F);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector e = FloatVector.fromArray(F, p, j).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(p, j);
-            sum = sum.add(e);
-        }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            p[j] = (float) Math.exp(p[j] - max);
-            total += p[j];
-        }
-        return total;
-    }
 }

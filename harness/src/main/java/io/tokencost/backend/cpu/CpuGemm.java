@@ -2,6 +2,7 @@ package io.tokencost.backend.cpu;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.GemmKernels;
 import jdk.incubator.vector.FloatVector;
@@ -79,7 +80,7 @@ final class CpuGemm implements GemmKernels {
             float[] row = new float[k];
             for (int s = from; s < to; s++) {
                 for (int r = 0; r < MR && s * MR + r < m; r++) {
-                    toFloats(type, a, (s * MR + r) * k, k, row);
+                    CpuVectors.toFloats(type, a, (s * MR + r) * k, k, row);
                     int base = s * k * MR + r;
                     for (int p = 0; p < k; p++) {
                         ap[base + p * MR] = row[p];
@@ -100,7 +101,7 @@ final class CpuGemm implements GemmKernels {
             // B's slice transposed: bp[p * NC + j] = B[j0 + j][p0 + p], zero past n
             for (int j = 0; j < NC; j++) {
                 if (j < nb) {
-                    toFloats(type, b, (j0 + j) * k + p0, kc, row);
+                    CpuVectors.toFloats(type, b, (j0 + j) * k + p0, kc, row);
                     for (int p = 0; p < kc; p++) {
                         bp[p * NC + j] = row[p];
                     }
@@ -124,7 +125,7 @@ final class CpuGemm implements GemmKernels {
             } else {
                 short[] h = (short[]) c;
                 for (int j = 0; j < nb; j++) {
-                    h[out + j] = Gemm.fromFloat(type, acc[in + j]);
+                    h[out + j] = FloatTypes.fromFloat(type, acc[in + j]);
                 }
             }
         }
@@ -181,13 +182,4 @@ final class CpuGemm implements GemmKernels {
         c51.intoArray(acc, cOff + 5 * NC + L);
     }
 
-    /** {@code count} elements of a host array of the type from {@code offset}, as floats (exact). */
-    private static void toFloats(DataType type, Object array, int offset, int count, float[] out) {
-        switch (type) {
-            case F32 -> System.arraycopy(array, offset, out, 0, count);
-            case F16 -> CpuVectors.halvesToFloats((short[]) array, offset, count, out);
-            case BF16 -> CpuVectors.bfloat16sToFloats((short[]) array, offset, count, out);
-            default -> throw new IllegalArgumentException("gemm does not implement " + type);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.tokencost.backend.cpu;
 
+import io.tokencost.backend.DataType;
 import io.tokencost.kernels.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -65,5 +66,35 @@ final class CpuVectors {
             out[i] = Float.intBitsToFloat((h[offset + i] & 0xffff) << 16);
         }
         return out;
+    }
+
+    /** {@code count} elements of a float-type host array (float[], or F16 / BF16 bits in a short[]) from {@code offset} as floats. */
+    static float[] toFloats(DataType type, Object array, int offset, int count, float[] out) {
+        return switch (type) {
+            case F32 -> {
+                System.arraycopy(array, offset, out, 0, count);
+                yield out;
+            }
+            case F16 -> halvesToFloats((short[]) array, offset, count, out);
+            case BF16 -> bfloat16sToFloats((short[]) array, offset, count, out);
+            default -> throw new IllegalArgumentException(type + " is not a floating-point type");
+        };
+    }
+
+    /** p[i] = exp(p[i] - max) for i < n, a vector at a time; returns their sum. */
+    static float expInPlace(float[] p, int n, float max) {
+        FloatVector sum = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector e = FloatVector.fromArray(F, p, i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(p, i);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            p[i] = (float) Math.exp(p[i] - max);
+            total += p[i];
+        }
+        return total;
     }
 }

@@ -4,7 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.AttentionPrefillKernels;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.FloatTypes;
 
 /**
  * Host side of kernels/attention_prefill.cu: one block of {@value #THREADS} threads per 64 query
@@ -26,7 +26,7 @@ public final class CudaAttentionPrefill implements AttentionPrefillKernels {
     }
 
     public static String function(DataType type, AttentionPrefill.Shape s) {
-        return "attention_prefill_" + Gemm.id(type) + "_hd" + s.headDim();
+        return "attention_prefill_" + FloatTypes.id(type) + "_hd" + s.headDim();
     }
 
     /** Q, K and V tiles of 64 rows x D 16-bit elements. */

@@ -2,6 +2,7 @@ package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.GemmKernels;
 
@@ -33,7 +34,7 @@ public final class CudaGemm implements GemmKernels {
     }
 
     public static String function(DataType type) {
-        return "gemm_" + Gemm.id(type);
+        return "gemm_" + FloatTypes.id(type);
     }
 
     /** Dynamic shared memory of a launch: 64 KiB for the tensor-core ring, none for fp32 (static). */

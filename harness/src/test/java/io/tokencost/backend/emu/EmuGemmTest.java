@@ -3,6 +3,7 @@ package io.tokencost.backend.emu;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.cuda.CudaGemm;
 import io.tokencost.backend.cuda.LaunchConfig;
+import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.GemmProducts;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +63,7 @@ class EmuGemmTest {
         for (DataType type : Gemm.TYPES) {
             for (int[] s : shapes) {
                 double err = GemmProducts.check(session, type, s[0], s[1], s[2], r);
-                assertTrue(err < Gemm.tolerance(type), Gemm.id(type) + " " + java.util.Arrays.toString(s) + ": " + err);
+                assertTrue(err < Gemm.tolerance(type), FloatTypes.id(type) + " " + java.util.Arrays.toString(s) + ": " + err);
             }
         }
     }
@@ -75,7 +76,7 @@ class EmuGemmTest {
         int k = r.nextBoolean() ? 8 * (1 + r.nextInt(40)) : 1 + r.nextInt(300);
         for (DataType type : Gemm.TYPES) {
             double err = GemmProducts.check(session, type, m, n, k, r);
-            assertTrue(err < Gemm.tolerance(type), Gemm.id(type) + " m=" + m + " n=" + n + " k=" + k + ": " + err);
+            assertTrue(err < Gemm.tolerance(type), FloatTypes.id(type) + " m=" + m + " n=" + n + " k=" + k + ": " + err);
         }
     }
 }
