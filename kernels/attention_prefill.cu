@@ -9,16 +9,15 @@
 //
 // A block of 4 warps owns 64 query rows of one (sequence, q head), a warp 16 of them; the blocks
 // take the query tiles last first, so the longest rows of the causal triangle start earliest.
-// The block walks the key tiles 0 .. its own (64 keys each, through 48 / 24 KiB of shared memory
-// with Q, K and V tiles XOR-swizzled by row for conflict-free ldmatrix):
+// The block walks the key tiles 0 .. its own (64 keys each; K and V in two stages, so tile kt + 1
+// loads by cp.async while tile kt is multiplied; Q, K and V tiles in 80 / 40 KiB of dynamic shared
+// memory, XOR-swizzled by row for conflict-free ldmatrix):
 //   S = Q K^T       mma.sync m16n8k16, Q's fragments kept in registers, K's by ldmatrix.x4
 //   online softmax  in registers: scaled by log2(e)/sqrt(D), masked (key > query, or past seq),
 //                   row max by quad shuffles, p = 2^(s - max), the running output rescaled
 //   O += P V        P's accumulators rounded to the type are already an A fragment (the layouts
 //                   match); V's B fragments by ldmatrix.x4.trans from its row-major tile
 // then divides by the row sums and stores. Rows past seq load as zeros and are not stored.
-// K and V tiles are loaded by cp.async but not double-buffered: blocks sharing an SM overlap one
-// another's loads and math (a pipelined version is the next step for speed).
 #include "tc_compat.h"
 
 #define TC_PF_THREADS 128
@@ -58,8 +57,8 @@ TC_DEVICE void tc_attention_prefill(T* __restrict__ o, const unsigned short* __r
     constexpr int STILES = TC_PF_KEYS / 8;
     TC_DYNAMIC_SHARED(unsigned short, smem);
     unsigned short* sq = smem;
-    unsigned short* sk = smem + TC_PF_ROWS * D;
-    unsigned short* sv = sk + TC_PF_KEYS * D;
+    // two stages of (K, V): the next key tile loads while this one is multiplied
+    unsigned short* skv = smem + TC_PF_ROWS * D;
 
     const int q_tiles = seq / TC_PF_ROWS + (seq % TC_PF_ROWS != 0 ? 1 : 0);
     const int qt = q_tiles - 1 - static_cast<int>(blockIdx.x) % q_tiles;
@@ -78,7 +77,10 @@ TC_DEVICE void tc_attention_prefill(T* __restrict__ o, const unsigned short* __r
 
     tc_pf_load<D>(sq, qb, seq, qt * TC_PF_ROWS);
     tc_cp_async_commit();
-    tc_cp_async_wait<0>();
+    tc_pf_load<D>(skv, kb, seq, 0);
+    tc_pf_load<D>(skv + TC_PF_KEYS * D, vb, seq, 0);
+    tc_cp_async_commit();
+    tc_cp_async_wait<1>();   // Q landed (key tile 0 may still be in flight)
     __syncthreads();
     unsigned int qf[KSTEPS][4];
     TC_UNROLL
@@ -100,12 +102,17 @@ TC_DEVICE void tc_attention_prefill(T* __restrict__ o, const unsigned short* __r
     const int q_row0 = qt * TC_PF_ROWS + warp * 16 + g;
 
     for (int kt = 0; kt <= qt; ++kt) {
-        __syncthreads();   // the previous tile's K and V are no longer read
-        tc_pf_load<D>(sk, kb, seq, kt * TC_PF_KEYS);
-        tc_pf_load<D>(sv, vb, seq, kt * TC_PF_KEYS);
-        tc_cp_async_commit();
-        tc_cp_async_wait<0>();
-        __syncthreads();
+        if (kt < qt) {
+            // stage (kt + 1) & 1 was last read in iteration kt - 1, before its closing barrier
+            unsigned short* next = skv + ((kt + 1) & 1) * 2 * TC_PF_KEYS * D;
+            tc_pf_load<D>(next, kb, seq, (kt + 1) * TC_PF_KEYS);
+            tc_pf_load<D>(next + TC_PF_KEYS * D, vb, seq, (kt + 1) * TC_PF_KEYS);
+        }
+        tc_cp_async_commit();      // one group per iteration, loaded or not: the wait below stays uniform
+        tc_cp_async_wait<1>();     // this thread's copies of tile kt landed...
+        __syncthreads();           // ...and everyone's
+        const unsigned short* sk = skv + (kt & 1) * 2 * TC_PF_KEYS * D;
+        const unsigned short* sv = sk + TC_PF_KEYS * D;
 
         float s[STILES][4];
         TC_UNROLL
@@ -187,6 +194,7 @@ TC_DEVICE void tc_attention_prefill(T* __restrict__ o, const unsigned short* __r
                 TcMmaType<T>::mma(acc[2 * n2 + 1], a, b1);
             }
         }
+        __syncthreads();   // every warp is done with stage kt & 1 before iteration kt + 1 refills it
     }
 
     TC_UNROLL
@@ -209,8 +217,8 @@ TC_DEVICE void tc_attention_prefill(T* __restrict__ o, const unsigned short* __r
     }
 }
 
-// Grid: batch * heads * ceil(seq / 64) blocks of 128 threads, 3 * 64 * D * 2 bytes of dynamic
-// shared memory (CudaAttentionPrefill.config).
+// Grid: batch * heads * ceil(seq / 64) blocks of 128 threads, 5 * 64 * D * 2 bytes of dynamic
+// shared memory (Q + two stages of K and V; CudaAttentionPrefill.config).
 #define TC_PF_ENTRY(NAME, T, D)                                                                          \
     extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_PF_THREADS, 2)                                    \
     NAME(T* __restrict__ o, const unsigned short* __restrict__ q, const unsigned short* __restrict__ k,   \

@@ -8,7 +8,8 @@ import io.tokencost.kernels.FloatTypes;
 
 /**
  * Host side of kernels/attention_prefill.cu: one block of {@value #THREADS} threads per 64 query
- * rows of each (sequence, q head), with the Q, K and V tiles in dynamic shared memory; through a
+ * rows of each (sequence, q head), with the Q tile and two stages of K and V tiles in dynamic
+ * shared memory (the launcher opts in past 48 KiB); through a
  * {@link KernelLauncher}, so the emulation backend runs it as is.
  */
 public final class CudaAttentionPrefill implements AttentionPrefillKernels {
@@ -29,13 +30,13 @@ public final class CudaAttentionPrefill implements AttentionPrefillKernels {
         return "attention_prefill_" + FloatTypes.id(type) + "_hd" + s.headDim();
     }
 
-    /** Q, K and V tiles of 64 rows x D 16-bit elements. */
+    /** Q and two stages of K and V: five tiles of 64 rows x D 16-bit elements (80 KiB at D = 128: past the default 48). */
     public static LaunchConfig config(AttentionPrefill.Shape s) {
         long blocks = (long) s.batch() * s.heads() * ((s.seq() + TILE - 1) / TILE);
         if (blocks > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("prefill attention launch of " + blocks + " blocks exceeds the grid");
         }
-        return new LaunchConfig((int) blocks, THREADS, 3 * TILE * s.headDim() * 2);
+        return new LaunchConfig((int) blocks, THREADS, 5 * TILE * s.headDim() * 2);
     }
 
     @Override

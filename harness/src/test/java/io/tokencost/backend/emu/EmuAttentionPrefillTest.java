@@ -42,7 +42,7 @@ class EmuAttentionPrefillTest {
     @Test
     void launchShapeAndArguments() {
         AttentionPrefill.Shape s = new AttentionPrefill.Shape(2, 32, 8, 128, 1000);
-        assertEquals(new LaunchConfig(2 * 32 * 16, 128, 3 * 64 * 128 * 2), CudaAttentionPrefill.config(s));
+        assertEquals(new LaunchConfig(2 * 32 * 16, 128, 5 * 64 * 128 * 2), CudaAttentionPrefill.config(s));
         assertEquals("attention_prefill_bf16_hd64", CudaAttentionPrefill.function(DataType.BF16, new AttentionPrefill.Shape(1, 1, 1, 64, 1)));
         List<Object[]> calls = new ArrayList<>();
         CudaAttentionPrefill host = new CudaAttentionPrefill((module, function, config, args) -> calls.add(args));
