@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--price-per-hour", paramLabel = "USD", description = "Device price in $/hour (default: the price catalog's entry for the device).")
     Double pricePerHour;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary: a preset or a Hugging Face config.json (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--working-set", paramLabel = "SIZE", description = "Override the working-set size of the memory and qgemv cases and the KV-cache rotation of attention "
@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // validate every input before anything is measured
         List<Suite> chosen = Suites.parse(suites);
-        ModelSpec modelSpec = ModelPresets.byName(model);
+        ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
         if (pricePerHour != null && !(pricePerHour > 0 && pricePerHour < 1e6)) {
             throw new IllegalArgumentException("--price-per-hour must be a positive number of dollars below 1000000, got " + pricePerHour);

@@ -1,21 +1,37 @@
 package io.tokencost.cost;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The models users name with {@code --model}, with their config.json values (GUIDE §2). */
+/** The models users name with {@code --model}: their config.json files, read by {@link ModelConfig} (GUIDE §2). */
 public final class ModelPresets {
 
     private static final Map<String, ModelSpec> PRESETS = new LinkedHashMap<>();
 
+    /** The presets' config.json files, as Hugging Face publishes them (the fields ModelConfig reads). */
+    private static final List<String> RESOURCES = List.of("Llama-3.1-8B", "Llama-3.1-70B", "Mistral-7B-v0.3", "Mixtral-8x7B", "Qwen3-30B-A3B");
+
     static {
-        add(new ModelSpec("Llama-3.1-8B", 4096, 32, 32, 8, 128, 14336, 128256, false, 0, 0, 0));
-        add(new ModelSpec("Llama-3.1-70B", 8192, 80, 64, 8, 128, 28672, 128256, false, 0, 0, 0));
-        add(new ModelSpec("Mistral-7B-v0.3", 4096, 32, 32, 8, 128, 14336, 32768, false, 0, 0, 0));
-        add(new ModelSpec("Mixtral-8x7B", 4096, 32, 32, 8, 128, 14336, 32000, false, 8, 2, 14336));
-        add(new ModelSpec("Qwen3-30B-A3B", 2048, 48, 32, 4, 128, 6144, 151936, false, 128, 8, 768));
+        for (String name : RESOURCES) {
+            String resource = "models/" + name + ".json";
+            try (InputStream in = ModelPresets.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("preset " + resource + " is missing from the jar");
+                }
+                ModelSpec spec = ModelConfig.parse(in, resource, name);
+                add(new ModelSpec(name, spec.hidden(), spec.layers(), spec.heads(), spec.kvHeads(), spec.headDim(), spec.ffn(),
+                        spec.vocab(), spec.tiedEmbeddings(), spec.experts(), spec.expertsPerToken(), spec.moeFfn()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private ModelPresets() {
@@ -42,6 +58,18 @@ public final class ModelPresets {
             }
         }
         return List.copyOf(shapes.values());
+    }
+
+    /**
+     * A preset by name, or a Hugging Face config.json by path (anything ending in .json, or an
+     * existing file): what {@code --model} takes.
+     */
+    public static ModelSpec resolve(String nameOrPath) {
+        Path path = Path.of(nameOrPath);
+        if (nameOrPath.endsWith(".json") || Files.isRegularFile(path)) {
+            return ModelConfig.read(path);
+        }
+        return byName(nameOrPath);
     }
 
     /** Case-insensitive lookup; unknown names are an IllegalArgumentException listing the presets. */

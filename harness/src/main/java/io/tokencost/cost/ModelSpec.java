@@ -89,6 +89,23 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
         return layers * perLayer + lmHead + hidden * 2.0;
     }
 
+    /**
+     * Bytes of all the weights stored in {@code format}: every linear layer (every expert) in the
+     * format; embeddings, LM head (unless tied), routers and norms at 16 bits. The memory they take.
+     */
+    public double weightBytes(WeightFormat format) {
+        int width = (int) expertWidth();
+        int mlps = experts > 0 ? experts : 1;
+        double linear = 0;
+        for (Linear l : linearLayers()) {
+            // linearLayers() counts the experts a token touches; storage holds every expert
+            int copies = l.name().equals("gate_up") || l.name().equals("down") ? mlps : 1;
+            linear += copies * format.matrixBytes(l.rows(), l.cols());
+        }
+        double perLayer = linear + routerParams() * 2.0 + 2.0 * (2L * hidden);
+        return layers * perLayer + embeddingParams() * 2.0 * (tiedEmbeddings ? 1 : 2) + hidden * 2.0;
+    }
+
     /** KV-cache bytes per token of context: 2 (K and V) x layers x kv_heads x head_dim x bytes. */
     public long kvBytesPerToken(int bytesPerElement) {
         return 2L * layers * kvHeads * headDim * bytesPerElement;

@@ -114,4 +114,21 @@ class BadInputTest {
         assertEquals(1L << 30, ByteSize.parse("x", "1g"));
         assertEquals(4096, ByteSize.parse("x", "4096"));
     }
+
+    @Test
+    void modelPrintsPresetsAndConfigsAndRejectsBadOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Outcome all = run("model");
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().contains("Qwen3-30B-A3B: hidden 2048") && all.out().contains("parameters 8.03 B"), all.out());
+        java.nio.file.Path config = dir.resolve("config.json");
+        java.nio.file.Files.writeString(config, "{\"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+                + "\"intermediate_size\": 128, \"vocab_size\": 1000}");
+        Outcome one = run("model", config.toString());
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().contains("hidden 64, 2 layers, 4 q / 4 kv heads x 16"), one.out());
+        java.nio.file.Files.writeString(config, "{\"hidden_size\": 64}");
+        assertOneLineError(run("model", config.toString()), 2, "missing field 'num_hidden_layers'");
+        assertOneLineError(run("model", dir.resolve("nothing.json").toString()), 2, "no such file");
+        assertOneLineError(run("run", "--backend", "cpu", "--model", dir.resolve("nothing.json").toString()), 2, "no such file");
+    }
 }
