@@ -5,7 +5,9 @@
 // host code: io.tokencost.backend.cuda.CudaAttentionDecode (splits, launch shapes, argument order).
 //   q  F16 [batch x heads x D]        o F32 [batch x heads x D]        D = head_dim, 64 or 128
 //   k, v [batch x kv_heads x context x D]: F16, or I8 with F16 scales [batch x kv_heads x context]
-//        per token and kv head (k = k_q * k_scale[token], v likewise)
+//        per token and kv head (k = k_q * k_scale[token], v likewise); or paged: a pool of
+//        [pages x kv_heads x 16 x D] (scales [pages x kv_heads x 16]) and a block table
+//        int32 [batch x pages_per_seq] naming each sequence's pages in order
 //   q head h reads kv head h / (heads / kv_heads); o = softmax(q k^T / sqrt(D)) v
 // Bytes moved: the KV cache (and scales) read once, q read, o written (AttentionDecode.workload);
 // FLOPs 4 * batch * heads * context * D. The partials' round trip is not charged.
@@ -56,10 +58,28 @@ TC_DEVICE void tc_att_load8(const void* __restrict__ row, int d0, float (&f)[8])
 }
 
 // G: the most q heads per kv head this instance serves (4 or 8: registers hold G x 16 floats)
-template <int KV, int D, int G>
+// The cache row holding token t of sequence b, kv head kvh: contiguous, [batch x kv_heads x
+// context] rows; paged (PAGE > 0), page table[b * pages_per_seq + t / PAGE] of a pool of
+// [pages x kv_heads x PAGE] rows. int8 scales are indexed by the same row.
+template <int PAGE>
+TC_DEVICE long long tc_att_row(const int* __restrict__ table, int pages_per_seq, int b, int kvh, int kv_heads, int context, int t)
+{
+    if constexpr (PAGE == 0) {
+        (void) table;
+        (void) pages_per_seq;
+        return (static_cast<long long>(b) * kv_heads + kvh) * context + t;
+    } else {
+        (void) context;
+        const long long page = __ldg(table + static_cast<long long>(b) * pages_per_seq + t / PAGE);
+        return (page * kv_heads + kvh) * PAGE + t % PAGE;
+    }
+}
+
+template <int KV, int D, int G, int PAGE>
 TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __restrict__ q, const void* __restrict__ k,
                                    const void* __restrict__ v, const __half* __restrict__ k_scales,
-                                   const __half* __restrict__ v_scales, int heads, int kv_heads, int context, int splits)
+                                   const __half* __restrict__ v_scales, const int* __restrict__ table, int pages_per_seq,
+                                   int heads, int kv_heads, int context, int splits)
 {
     constexpr int LPR = D / 8;                     // lanes per row in the score phase
     constexpr int RPW = 32 / LPR;                  // rows per warp per pass
@@ -82,9 +102,8 @@ TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __
     const int per = (tiles / splits + (tiles % splits != 0 ? 1 : 0)) * TC_ATT_TILE;
     const int r0 = split * per;
     const int r1 = r0 + per < context ? r0 + per : context;
-    const long long base = static_cast<long long>(seq_head) * context;   // first row of this (b, kv head)
-    const char* kb = static_cast<const char*>(k) + base * D * ELEM;
-    const char* vb = static_cast<const char*>(v) + base * D * ELEM;
+    const char* kb = static_cast<const char*>(k);
+    const char* vb = static_cast<const char*>(v);
 
     const int tid = static_cast<int>(threadIdx.x);
     const int lane = tid & 31;
@@ -118,16 +137,17 @@ TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __
         for (int pass = 0; pass < PASSES; ++pass) {
             const int rr = (pass * TC_ATT_WARPS + warp) * RPW + lane / LPR;
             const bool live = rr < rows;
+            const long long row = live ? tc_att_row<PAGE>(table, pages_per_seq, b, kvh, kv_heads, context, t0 + rr) : 0;
             float kf[8];
             if (live) {
-                tc_att_load8<KV>(kb + static_cast<long long>(t0 + rr) * D * ELEM, dc * 8, kf);
+                tc_att_load8<KV>(kb + row * D * ELEM, dc * 8, kf);
             } else {
                 TC_UNROLL
                 for (int e = 0; e < 8; ++e) {
                     kf[e] = 0.0f;
                 }
             }
-            const float ks = KV == TC_KV_INT8 && live ? __half2float(k_scales[base + t0 + rr]) : 1.0f;
+            const float ks = KV == TC_KV_INT8 && live ? __half2float(k_scales[row]) : 1.0f;
             TC_UNROLL
             for (int g = 0; g < G; ++g) {
                 if (g < group) {
@@ -163,7 +183,9 @@ TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __
             for (int rr = lane; rr < rows; rr += 32) {
                 const float p = exp2f(s_p[g][rr] - m_new);
                 sum += p;
-                s_p[g][rr] = KV == TC_KV_INT8 ? p * __half2float(v_scales[base + t0 + rr]) : p;
+                s_p[g][rr] = KV == TC_KV_INT8
+                        ? p * __half2float(v_scales[tc_att_row<PAGE>(table, pages_per_seq, b, kvh, kv_heads, context, t0 + rr)])
+                        : p;
             }
             TC_UNROLL
             for (int offset = 16; offset > 0; offset >>= 1) {
@@ -190,7 +212,7 @@ TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __
         }
         for (int rr = rg; rr < rows; rr += RG) {
             float vf[8];
-            tc_att_load8<KV>(vb + static_cast<long long>(t0 + rr) * D * ELEM, pc * 8, vf);
+            tc_att_load8<KV>(vb + tc_att_row<PAGE>(table, pages_per_seq, b, kvh, kv_heads, context, t0 + rr) * D * ELEM, pc * 8, vf);
             TC_UNROLL
             for (int g = 0; g < G; ++g) {
                 if (g < group) {
@@ -234,31 +256,29 @@ TC_DEVICE void tc_attention_decode(float* __restrict__ partial, const __half* __
 
 // Grid: batch * kv_heads * splits blocks of 128 threads (CudaAttentionDecode.config). Entry points
 // per KV format, head_dim and group bound (_g4: up to 4 q heads per kv head, _g8: up to 8; min
-// blocks per SM what their registers allow without spilling).
-#define TC_ATT_FP16_ENTRY(NAME, D, G, MIN_BLOCKS)                                                        \
+// blocks per SM what their registers allow without spilling); _p16 entry points read a paged cache
+// (pages of 16 tokens, a block table of pages_per_seq int32 per sequence).
+#define TC_ATT_ENTRY(NAME, KV, T, D, G, PAGE, MIN_BLOCKS)                                                \
     extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_ATT_THREADS, MIN_BLOCKS)                          \
-    NAME(float* __restrict__ partial, const __half* __restrict__ q, const __half* __restrict__ k,        \
-         const __half* __restrict__ v, int heads, int kv_heads, int context, int splits)                  \
+    NAME(float* __restrict__ partial, const __half* __restrict__ q, const T* __restrict__ k,             \
+         const T* __restrict__ v, const __half* __restrict__ k_scales, const __half* __restrict__ v_scales, \
+         const int* __restrict__ table, int pages_per_seq, int heads, int kv_heads, int context, int splits) \
     {                                                                                                     \
-        tc_attention_decode<TC_KV_FP16, D, G>(partial, q, k, v, nullptr, nullptr, heads, kv_heads, context, splits); \
+        tc_attention_decode<KV, D, G, PAGE>(partial, q, k, v, k_scales, v_scales, table, pages_per_seq, heads, kv_heads, \
+                                            context, splits);                                             \
     }
-#define TC_ATT_INT8_ENTRY(NAME, D, G, MIN_BLOCKS)                                                        \
-    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_ATT_THREADS, MIN_BLOCKS)                          \
-    NAME(float* __restrict__ partial, const __half* __restrict__ q, const signed char* __restrict__ k,    \
-         const signed char* __restrict__ v, const __half* __restrict__ k_scales,                          \
-         const __half* __restrict__ v_scales, int heads, int kv_heads, int context, int splits)           \
-    {                                                                                                     \
-        tc_attention_decode<TC_KV_INT8, D, G>(partial, q, k, v, k_scales, v_scales, heads, kv_heads, context, splits); \
-    }
+// fp16 entry points take (and ignore) the scale pointers, contiguous ones the table, so every
+// entry point has one signature: CudaAttentionDecode passes the k buffer in the unused slots.
+#define TC_ATT_ENTRIES(D, G, MIN_BLOCKS)                                                                 \
+    TC_ATT_ENTRY(attention_decode_fp16_hd##D##_g##G, TC_KV_FP16, __half, D, G, 0, MIN_BLOCKS)           \
+    TC_ATT_ENTRY(attention_decode_int8_hd##D##_g##G, TC_KV_INT8, signed char, D, G, 0, MIN_BLOCKS)      \
+    TC_ATT_ENTRY(attention_decode_fp16_hd##D##_g##G##_p16, TC_KV_FP16, __half, D, G, 16, MIN_BLOCKS)    \
+    TC_ATT_ENTRY(attention_decode_int8_hd##D##_g##G##_p16, TC_KV_INT8, signed char, D, G, 16, MIN_BLOCKS)
 
-TC_ATT_FP16_ENTRY(attention_decode_fp16_hd64_g4, 64, 4, 4)
-TC_ATT_FP16_ENTRY(attention_decode_fp16_hd64_g8, 64, 8, 2)
-TC_ATT_FP16_ENTRY(attention_decode_fp16_hd128_g4, 128, 4, 4)
-TC_ATT_FP16_ENTRY(attention_decode_fp16_hd128_g8, 128, 8, 2)
-TC_ATT_INT8_ENTRY(attention_decode_int8_hd64_g4, 64, 4, 4)
-TC_ATT_INT8_ENTRY(attention_decode_int8_hd64_g8, 64, 8, 2)
-TC_ATT_INT8_ENTRY(attention_decode_int8_hd128_g4, 128, 4, 4)
-TC_ATT_INT8_ENTRY(attention_decode_int8_hd128_g8, 128, 8, 2)
+TC_ATT_ENTRIES(64, 4, 4)
+TC_ATT_ENTRIES(64, 8, 2)
+TC_ATT_ENTRIES(128, 4, 4)
+TC_ATT_ENTRIES(128, 8, 2)
 
 // Grid: batch * heads blocks of head_dim threads. o[row][d] from the row's `splits` partials.
 extern "C" __global__ void TC_LAUNCH_BOUNDS(128)

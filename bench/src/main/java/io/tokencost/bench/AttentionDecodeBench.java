@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The attention suite's decode step: every sequence's query token against its KV cache. Each
  * launch takes the next of {@code copies} caches (the harness sizes the set past 4x the last-level
  * cache on hosts), as a model's layers read their own caches in turn. Defaults: Llama-3.1-8B's
- * heads (32 q, 8 kv, 128 dims) at 8192 tokens, batch 1, for plain JMH use of the jar.
+ * heads (32 q, 8 kv, 128 dims) at 8192 tokens, batch 1, contiguous ({@code -p pageSize=16} reads a paged
+ * cache), for plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
@@ -46,6 +47,10 @@ public class AttentionDecodeBench extends DeviceBench {
     @Param("1")
     public int copies;
 
+    /** 0: contiguous cache; 16: paged (a pool of 16-token pages in random order, read through a block table). */
+    @Param("0")
+    public int pageSize;
+
     private AttentionDecode.KvFormat format;
     private AttentionDecode.Shape shape;
     private Buffer[] k;
@@ -55,6 +60,7 @@ public class AttentionDecodeBench extends DeviceBench {
     private Buffer q;
     private Buffer o;
     private Buffer workspace;
+    private Buffer table;
     private int next;
 
     @Override
@@ -64,11 +70,21 @@ public class AttentionDecodeBench extends DeviceBench {
         // random tensors, each uploaded to every copy and then dropped (the host holds one at a
         // time): distinct addresses are what defeats the cache
         SplittableRandom random = new SplittableRandom();
-        k = uploadCopies(format.type(), AttentionDecode.randomTensor(format, shape.kvElements(), random));
-        v = uploadCopies(format.type(), AttentionDecode.randomTensor(format, shape.kvElements(), random));
+        if (pageSize != 0 && pageSize != AttentionDecode.PAGE_SIZE) {
+            throw new IllegalArgumentException("pageSize must be 0 (contiguous) or " + AttentionDecode.PAGE_SIZE + ", got " + pageSize);
+        }
+        // paged: the pool holds every sequence's pages, whole, in random order
+        int pages = shape.batch() * AttentionDecode.pagesPerSequence(shape);
+        int rows = pageSize == 0 ? shape.scaleElements() : pages * shape.kvHeads() * AttentionDecode.PAGE_SIZE;
+        k = uploadCopies(format.type(), AttentionDecode.randomTensor(format, rows * headDim, random));
+        v = uploadCopies(format.type(), AttentionDecode.randomTensor(format, rows * headDim, random));
+        if (pageSize != 0) {
+            int[] order = random.ints(0, pages).distinct().limit(pages).toArray();
+            table = upload(DataType.U32, order);
+        }
         if (format == AttentionDecode.KvFormat.INT8) {
-            kScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(shape.scaleElements(), random));
-            vScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(shape.scaleElements(), random));
+            kScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(rows, random));
+            vScales = uploadCopies(DataType.F16, AttentionDecode.randomScales(rows, random));
         } else {
             kScales = new Buffer[copies];
             vScales = new Buffer[copies];
@@ -98,7 +114,7 @@ public class AttentionDecodeBench extends DeviceBench {
     protected void launch() {
         int i = next;
         next = (next + 1) % copies;
-        session.attentionDecode().decode(format, o, q, k[i], v[i], kScales[i], vScales[i], workspace, shape);
+        session.attentionDecode().decode(format, o, q, k[i], v[i], kScales[i], vScales[i], table, workspace, shape);
     }
 
     @Override
@@ -115,6 +131,9 @@ public class AttentionDecodeBench extends DeviceBench {
         o.close();
         if (workspace != null) {
             workspace.close();
+        }
+        if (table != null) {
+            table.close();
         }
     }
 }

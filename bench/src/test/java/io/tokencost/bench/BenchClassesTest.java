@@ -57,6 +57,8 @@ class BenchClassesTest {
             d.context = 300;
             d.copies = 2;
             assertTrue(drive(d) >= 3, backend);
+            d.pageSize = 16;
+            assertTrue(drive(d) >= 3, backend + " paged");
             AttentionPrefillBench p = new AttentionPrefillBench();
             p.backend = backend;
             p.dtype = "fp16";

@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  *   fp16  F16
  *   int8  I8, with F16 scales [batch x kv_heads x context] for k and for v, one per token and kv
  *         head:  k[t][d] = k_q[t][d] * k_scale[t]   (symmetric, k_q in -127..127; v likewise)
+ * paged (optional): k, v a pool [pages x kv_heads x 16 x D] (int8 scales [pages x kv_heads x 16]) and a
+ *   block table U32 [batch x ceil(context / 16)]: token t of sequence b is row t % 16 of page
+ *   table[b][t / 16], as serving engines keep caches; each entry < pages (not checked on GPUs)
  * q head h attends with kv head h / (heads / kv_heads)                       (GQA; heads % kv_heads == 0)
  * o[b][h] = sum_t softmax_t(q[b][h] . k[b][kvh][t] / sqrt(D)) v[b][kvh][t]
  * </pre>
@@ -50,6 +53,8 @@ public final class AttentionDecode {
 
     /** The most q heads per kv head the kernels serve (attention_decode.cu's _g8). */
     public static final int MAX_GROUP = 8;
+    /** Tokens per page of a paged cache (attention_decode.cu's _p16 entry points). */
+    public static final int PAGE_SIZE = 16;
 
     private AttentionDecode() {
     }
@@ -103,18 +108,38 @@ public final class AttentionDecode {
                 4L * s.batch() * s.heads() * s.context() * s.headDim());
     }
 
-    /** Checks the buffers' types and sizes against the layouts; fp16 takes no scales. Every backend calls this. */
-    public static void checkBuffers(KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales, Shape s) {
+    /** Pages per sequence in a block table: ceil(context / 16). */
+    public static int pagesPerSequence(Shape s) {
+        return (s.context() + PAGE_SIZE - 1) / PAGE_SIZE;
+    }
+
+    /**
+     * Checks the buffers' types and sizes against the layouts; fp16 takes no scales; with a block
+     * table, k and v are a pool of whole pages (at least one). Every backend calls this.
+     */
+    public static void checkBuffers(KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales, Buffer table,
+                                    Shape s) {
         if (kv == null || s == null) {
             throw new IllegalArgumentException("attention needs a KV format and a shape");
         }
         BufferChecks.require("attention", "o", o, DataType.F32, s.qElements());
         BufferChecks.require("attention", "q", q, DataType.F16, s.qElements());
-        BufferChecks.require("attention", "k", k, kv.type(), s.kvElements());
-        BufferChecks.require("attention", "v", v, kv.type(), s.kvElements());
+        long rows = s.scaleElements();
+        if (table != null) {
+            BufferChecks.require("attention", "block table", table, DataType.U32, (long) s.batch() * pagesPerSequence(s));
+            long pageRows = (long) s.kvHeads() * PAGE_SIZE;
+            BufferChecks.require("attention", "k", k, kv.type(), pageRows * s.headDim());
+            if (k.elements() % (pageRows * s.headDim()) != 0) {
+                throw new IllegalArgumentException("attention's paged k must hold whole pages of " + pageRows * s.headDim() + " elements, got "
+                        + k.elements());
+            }
+            rows = k.elements() / s.headDim();
+        }
+        BufferChecks.require("attention", "k", k, kv.type(), rows * s.headDim());
+        BufferChecks.require("attention", "v", v, kv.type(), rows * s.headDim());
         if (kv == KvFormat.INT8) {
-            BufferChecks.require("attention", "k scales", kScales, DataType.F16, s.scaleElements());
-            BufferChecks.require("attention", "v scales", vScales, DataType.F16, s.scaleElements());
+            BufferChecks.require("attention", "k scales", kScales, DataType.F16, rows);
+            BufferChecks.require("attention", "v scales", vScales, DataType.F16, rows);
         } else if (kScales != null || vScales != null) {
             throw new IllegalArgumentException("attention with an fp16 KV cache takes no scales");
         }
@@ -241,5 +266,54 @@ public final class AttentionDecode {
             }
         }
         return o;
+    }
+
+    /** A cache in the paged layout: k and v (and scales) as a pool of pages, and the block table. */
+    public record PagedCache(Cache cache, Object kPool, Object vPool, short[] kScalePool, short[] vScalePool, int[] table, int pages) {
+    }
+
+    /**
+     * The same cache paged: every sequence's pages scattered over a pool in random order (with
+     * {@code spare} unused pages mixed in), the block table naming them; a kernel reading the
+     * paged cache must give what it gives on the contiguous one.
+     */
+    public static PagedCache page(Cache c, int spare, RandomGenerator random) {
+        Shape s = c.shape();
+        int perSeq = pagesPerSequence(s);
+        int pages = s.batch() * perSeq + spare;
+        int[] order = new int[pages];
+        for (int i = 0; i < pages; i++) {
+            order[i] = i;
+        }
+        for (int i = pages - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] table = new int[s.batch() * perSeq];
+        System.arraycopy(order, 0, table, 0, table.length);
+        int d = s.headDim();
+        int poolRows = pages * s.kvHeads() * PAGE_SIZE;
+        boolean int8 = c.format() == KvFormat.INT8;
+        Object kPool = int8 ? new byte[poolRows * d] : new short[poolRows * d];
+        Object vPool = int8 ? new byte[poolRows * d] : new short[poolRows * d];
+        short[] ks = int8 ? new short[poolRows] : null;
+        short[] vs = int8 ? new short[poolRows] : null;
+        for (int b = 0; b < s.batch(); b++) {
+            for (int kvh = 0; kvh < s.kvHeads(); kvh++) {
+                for (int t = 0; t < s.context(); t++) {
+                    int from = (b * s.kvHeads() + kvh) * s.context() + t;
+                    int to = (table[b * perSeq + t / PAGE_SIZE] * s.kvHeads() + kvh) * PAGE_SIZE + t % PAGE_SIZE;
+                    System.arraycopy(c.k(), from * d, kPool, to * d, d);
+                    System.arraycopy(c.v(), from * d, vPool, to * d, d);
+                    if (int8) {
+                        ks[to] = c.kScales()[from];
+                        vs[to] = c.vScales()[from];
+                    }
+                }
+            }
+        }
+        return new PagedCache(c, kPool, vPool, ks, vs, table, pages);
     }
 }

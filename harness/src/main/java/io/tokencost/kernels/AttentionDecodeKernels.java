@@ -15,8 +15,9 @@ public interface AttentionDecodeKernels {
      * o = softmax(q kᵀ / sqrt(D)) v for every sequence and q head.
      *
      * @param kScales   F16 per-token scales of k for int8, null for fp16 (likewise {@code vScales})
+     * @param table     U32 block table of a paged cache (k, v and scales then a pool of pages), or null
      * @param workspace F32 of at least {@link #workspaceElements} elements, or null when that is 0
      */
     void decode(AttentionDecode.KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales,
-                Buffer workspace, AttentionDecode.Shape shape);
+                Buffer table, Buffer workspace, AttentionDecode.Shape shape);
 }

@@ -38,8 +38,9 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
 
     @Override
     public void decode(AttentionDecode.KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales,
-                       Buffer workspace, AttentionDecode.Shape s) {
-        AttentionDecode.checkBuffers(kv, o, q, k, v, kScales, vScales, s);
+                       Buffer table, Buffer workspace, AttentionDecode.Shape s) {
+        AttentionDecode.checkBuffers(kv, o, q, k, v, kScales, vScales, table, s);
+        int[] pages = table == null ? null : CpuBuffer.ints(table);
         float[] out = CpuBuffer.floats(o);
         short[] qh = CpuBuffer.halves(q);
         Object kc = CpuBuffer.array(k, kv.type());
@@ -52,7 +53,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             }
             Scratch scratch = new Scratch(s);
             for (int pair = from; pair < to; pair++) {
-                attend(s, pair, out, qh, kc, vc, ks, vs, scratch);
+                attend(s, pair, out, qh, kc, vc, ks, vs, pages, scratch);
             }
         });
     }
@@ -64,6 +65,8 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         final float[][] p;
         final float[] max;
         final float[] sum;
+        /** The cache row of each of the tile's tokens. */
+        final int[] rows = new int[TILE];
 
         Scratch(AttentionDecode.Shape s) {
             q = new float[s.group()][s.headDim()];
@@ -76,7 +79,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
 
     /** Sequence b, kv head kvh (pair = b * kv_heads + kvh): its group's q heads over its whole cache. */
     private static void attend(AttentionDecode.Shape s, int pair, float[] out, short[] qh, Object k, Object v, short[] ks,
-                               short[] vs, Scratch w) {
+                               short[] vs, int[] table, Scratch w) {
         int d = s.headDim();
         int group = s.group();
         int firstHead = pair * group;   // = (b * heads + kvh * group): heads of one sequence are contiguous
@@ -92,9 +95,11 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         }
         for (int t0 = 0; t0 < s.context(); t0 += TILE) {
             int rows = Math.min(TILE, s.context() - t0);
-            int first = rowBase + t0;
+            for (int r = 0; r < rows; r++) {
+                w.rows[r] = table == null ? rowBase + t0 + r : pagedRow(s, table, pair, t0 + r);
+            }
             for (int g0 = 0; g0 < group; g0 += 4) {
-                scores(k, ks, first, rows, d, w, g0, group);
+                scores(k, ks, rows, d, w, g0, group);
             }
             for (int g = 0; g < group; g++) {
                 float[] p = w.p[g];
@@ -110,12 +115,12 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
                 scale(w.acc[g], alpha, d);
                 if (vs != null) {
                     for (int r = 0; r < rows; r++) {
-                        p[r] *= Half.toFloat(vs[first + r]);
+                        p[r] *= Half.toFloat(vs[w.rows[r]]);
                     }
                 }
             }
             for (int g0 = 0; g0 < group; g0 += 4) {
-                weightedValues(v, first, rows, d, w, g0, group);
+                weightedValues(v, rows, d, w, g0, group);
             }
         }
         for (int g = 0; g < group; g++) {
@@ -127,18 +132,26 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         }
     }
 
+    /** The pool row of token t of (sequence, kv head) {@code pair} in a paged cache. */
+    private static int pagedRow(AttentionDecode.Shape s, int[] table, int pair, int t) {
+        int b = pair / s.kvHeads();
+        int kvh = pair % s.kvHeads();
+        int page = table[b * AttentionDecode.pagesPerSequence(s) + t / AttentionDecode.PAGE_SIZE];
+        return (page * s.kvHeads() + kvh) * AttentionDecode.PAGE_SIZE + t % AttentionDecode.PAGE_SIZE;
+    }
+
     /**
-     * Scores of q heads g0 .. g0+3 (those below {@code group}) for rows first .. first+rows: each K
+     * Scores of q heads g0 .. g0+3 (those below {@code group}) for the tile's rows (w.rows): each K
      * vector converted once, in registers, and multiplied into four accumulators (heads past the
      * group repeat the last one; their results are dropped).
      */
-    private static void scores(Object k, short[] ks, int first, int rows, int d, Scratch w, int g0, int group) {
+    private static void scores(Object k, short[] ks, int rows, int d, Scratch w, int g0, int group) {
         float[] q0 = w.q[g0];
         float[] q1 = w.q[Math.min(g0 + 1, group - 1)];
         float[] q2 = w.q[Math.min(g0 + 2, group - 1)];
         float[] q3 = w.q[Math.min(g0 + 3, group - 1)];
         for (int r = 0; r < rows; r++) {
-            int at = (first + r) * d;
+            int at = w.rows[r] * d;
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             FloatVector a2 = FloatVector.zero(F);
@@ -150,7 +163,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
                 a2 = FloatVector.fromArray(F, q2, i).fma(kv, a2);
                 a3 = FloatVector.fromArray(F, q3, i).fma(kv, a3);
             }
-            float kScale = ks == null ? 1f : Half.toFloat(ks[first + r]);
+            float kScale = ks == null ? 1f : Half.toFloat(ks[w.rows[r]]);
             w.p[g0][r] = a0.reduceLanes(VectorOperators.ADD) * kScale;
             if (g0 + 1 < group) {
                 w.p[g0 + 1][r] = a1.reduceLanes(VectorOperators.ADD) * kScale;
@@ -169,7 +182,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
      * accumulators stay in registers over the tile's rows (whose V chunks come from L1/L2 after
      * the first), so acc is loaded and stored once per tile.
      */
-    private static void weightedValues(Object v, int first, int rows, int d, Scratch w, int g0, int group) {
+    private static void weightedValues(Object v, int rows, int d, Scratch w, int g0, int group) {
         float[] p0 = w.p[g0];
         float[] p1 = w.p[Math.min(g0 + 1, group - 1)];
         float[] p2 = w.p[Math.min(g0 + 2, group - 1)];
@@ -180,7 +193,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             FloatVector a2 = FloatVector.fromArray(F, w.acc[Math.min(g0 + 2, group - 1)], i);
             FloatVector a3 = FloatVector.fromArray(F, w.acc[Math.min(g0 + 3, group - 1)], i);
             for (int r = 0; r < rows; r++) {
-                FloatVector vv = chunk(v, (first + r) * d + i);
+                FloatVector vv = chunk(v, w.rows[r] * d + i);
                 a0 = vv.fma(FloatVector.broadcast(F, p0[r]), a0);
                 a1 = vv.fma(FloatVector.broadcast(F, p1[r]), a1);
                 a2 = vv.fma(FloatVector.broadcast(F, p2[r]), a2);

@@ -10,7 +10,7 @@ import io.tokencost.kernels.AttentionDecodeKernels;
  * the GPU (Flash-Decoding), and launches the split kernel and then the combine kernel, through a
  * {@link KernelLauncher} (the emulation backend runs it as is).
  *
- * <p>Launches: {@code attention_decode_<kv>_hd<D>_g<4|8>}, batch x kv_heads x {@link #splits}
+ * <p>Launches: {@code attention_decode_<kv>_hd<D>_g<4|8>[_p16]} (_p16: a paged cache), batch x kv_heads x {@link #splits}
  * blocks of {@value #THREADS} threads, writing [batch x heads][splits][D + 2] partials to the
  * workspace; then {@code attention_decode_combine}, batch x heads blocks of D threads.
  */
@@ -48,8 +48,8 @@ public final class CudaAttentionDecode implements AttentionDecodeKernels {
         return (tiles + perSplit - 1) / perSplit;
     }
 
-    public static String function(AttentionDecode.KvFormat kv, AttentionDecode.Shape s) {
-        return "attention_decode_" + kv.id() + "_hd" + s.headDim() + (s.group() <= 4 ? "_g4" : "_g8");
+    public static String function(AttentionDecode.KvFormat kv, AttentionDecode.Shape s, boolean paged) {
+        return "attention_decode_" + kv.id() + "_hd" + s.headDim() + (s.group() <= 4 ? "_g4" : "_g8") + (paged ? "_p16" : "");
     }
 
     public static LaunchConfig config(AttentionDecode.Shape s, int splits) {
@@ -67,19 +67,17 @@ public final class CudaAttentionDecode implements AttentionDecodeKernels {
 
     @Override
     public void decode(AttentionDecode.KvFormat kv, Buffer o, Buffer q, Buffer k, Buffer v, Buffer kScales, Buffer vScales,
-                       Buffer workspace, AttentionDecode.Shape s) {
-        AttentionDecode.checkBuffers(kv, o, q, k, v, kScales, vScales, s);
+                       Buffer table, Buffer workspace, AttentionDecode.Shape s) {
+        AttentionDecode.checkBuffers(kv, o, q, k, v, kScales, vScales, table, s);
         if (workspace == null || workspace.type() != DataType.F32 || workspace.elements() < workspaceElements(s)) {
             throw new IllegalArgumentException("attention needs an F32 workspace of " + workspaceElements(s) + " elements");
         }
         int splits = splits(s, multiprocessors);
         LaunchConfig config = config(s, splits);
-        if (kv == AttentionDecode.KvFormat.FP16) {
-            launcher.launch(MODULE, function(kv, s), config, workspace, q, k, v, s.heads(), s.kvHeads(), s.context(), splits);
-        } else {
-            launcher.launch(MODULE, function(kv, s), config, workspace, q, k, v, kScales, vScales, s.heads(), s.kvHeads(),
-                    s.context(), splits);
-        }
+        // one signature for every entry point: k stands in for the pointers a variant does not read
+        boolean int8 = kv == AttentionDecode.KvFormat.INT8;
+        launcher.launch(MODULE, function(kv, s, table != null), config, workspace, q, k, v, int8 ? kScales : k, int8 ? vScales : k,
+                table != null ? table : k, AttentionDecode.pagesPerSequence(s), s.heads(), s.kvHeads(), s.context(), splits);
         launcher.launch(MODULE, "attention_decode_combine", new LaunchConfig(s.batch() * s.heads(), s.headDim(), 0), o, workspace,
                 s.headDim(), splits);
     }

@@ -53,9 +53,9 @@ class EmuAttentionDecodeTest {
         assertEquals(2, CudaAttentionDecode.splits(new AttentionDecode.Shape(64, 32, 8, 128, 8192), 132), "512 (b, kv) pairs: 2 slices reach 528");
         assertEquals(1, CudaAttentionDecode.splits(new AttentionDecode.Shape(128, 32, 8, 128, 1024), 132), "1024 pairs fill it");
         assertEquals(1, CudaAttentionDecode.splits(new AttentionDecode.Shape(1, 8, 8, 64, 1), 132));
-        assertEquals("attention_decode_int8_hd128_g4", CudaAttentionDecode.function(AttentionDecode.KvFormat.INT8, longContext));
-        assertEquals("attention_decode_fp16_hd64_g8",
-                CudaAttentionDecode.function(AttentionDecode.KvFormat.FP16, new AttentionDecode.Shape(1, 40, 5, 64, 9)));
+        assertEquals("attention_decode_int8_hd128_g4", CudaAttentionDecode.function(AttentionDecode.KvFormat.INT8, longContext, false));
+        assertEquals("attention_decode_fp16_hd64_g8_p16",
+                CudaAttentionDecode.function(AttentionDecode.KvFormat.FP16, new AttentionDecode.Shape(1, 40, 5, 64, 9), true));
     }
 
     @Test
@@ -67,11 +67,12 @@ class EmuAttentionDecodeTest {
              Buffer k = session.allocate(DataType.I8, s.kvElements()); Buffer v = session.allocate(DataType.I8, s.kvElements());
              Buffer ks = session.allocate(DataType.F16, s.scaleElements()); Buffer vs = session.allocate(DataType.F16, s.scaleElements());
              Buffer w = session.allocate(DataType.F32, host.workspaceElements(s))) {
-            host.decode(AttentionDecode.KvFormat.INT8, o, q, k, v, ks, vs, w, s);
+            host.decode(AttentionDecode.KvFormat.INT8, o, q, k, v, ks, vs, null, w, s);
             int splits = CudaAttentionDecode.splits(s, 132);
             assertEquals(2, calls.size());
             Object[] main = (Object[]) calls.get(0)[2];
-            assertEquals(List.of(w, q, k, v, ks, vs, 8, 2, 1000, splits), List.of(main));
+            // contiguous: k stands in for the table the kernel does not read; 63 pages of 16 per sequence
+            assertEquals(List.of(w, q, k, v, ks, vs, k, 63, 8, 2, 1000, splits), List.of(main));
             assertEquals(new LaunchConfig(2 * 2 * splits, 128, 0), calls.get(0)[1]);
             assertEquals("attention_decode_combine", calls.get(1)[0]);
             assertEquals(new LaunchConfig(16, 64, 0), calls.get(1)[1]);
@@ -105,7 +106,7 @@ class EmuAttentionDecodeTest {
                     }
                     bo.poison();
                     bw.poison();
-                    gpuSized.decode(kv, bo, bq, bk, bv, bks, bvs, bw, s);
+                    gpuSized.decode(kv, bo, bq, bk, bv, bks, bvs, null, bw, s);
                     bo.download(o);
                 }
                 double err = Tolerance.relativeError(o, AttentionDecode.reference(cache, q));
@@ -123,6 +124,18 @@ class EmuAttentionDecodeTest {
         for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
             double err = AttentionDecodeCheck.checkOnce(session, kv, s, r);
             assertTrue(err < BOUND, kv.id() + " " + s + ": " + err);
+        }
+    }
+
+    /** Paged caches: pages scattered over a pool with spares, a partial last page, odd contexts, both formats. */
+    @Test
+    void pagedCachesMatchTheContiguousReference() {
+        SplittableRandom r = new SplittableRandom(31);
+        for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
+            for (AttentionDecode.Shape s : List.of(new AttentionDecode.Shape(3, 8, 2, 64, 1), new AttentionDecode.Shape(2, 16, 2, 128, 333))) {
+                double err = AttentionDecodeCheck.checkOnce(session, kv, s, true, r);
+                assertTrue(err < BOUND, "paged " + kv.id() + " " + s + ": " + err);
+            }
         }
     }
 }
