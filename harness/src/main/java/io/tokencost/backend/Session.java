@@ -21,20 +21,33 @@ public interface Session extends AutoCloseable {
         return allocate(DataType.F32, elements);
     }
 
+    /** The launchers of every kernel family on this device. */
+    Kernels kernels();
+
     /** Launcher for the memory-bandwidth kernels (memory_stream.cu and its Java twin). */
-    MemoryStreamKernels memoryStream();
+    default MemoryStreamKernels memoryStream() {
+        return kernels().memoryStream();
+    }
 
     /** Launcher for the weight-only quantized GEMV kernels (qgemv.cu and its Java twin QGemv). */
-    QGemvKernels qgemv();
+    default QGemvKernels qgemv() {
+        return kernels().qgemv();
+    }
 
     /** Launcher for the dense matrix products (gemm.cu and its Java twin Gemm). */
-    GemmKernels gemm();
+    default GemmKernels gemm() {
+        return kernels().gemm();
+    }
 
     /** Launcher for the decode-step attention (attention_decode.cu and its Java twin AttentionDecode). */
-    AttentionDecodeKernels attentionDecode();
+    default AttentionDecodeKernels attentionDecode() {
+        return kernels().attentionDecode();
+    }
 
     /** Launcher for the causal prefill attention (attention_prefill.cu and its Java twin AttentionPrefill). */
-    AttentionPrefillKernels attentionPrefill();
+    default AttentionPrefillKernels attentionPrefill() {
+        return kernels().attentionPrefill();
+    }
 
     /**
      * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels

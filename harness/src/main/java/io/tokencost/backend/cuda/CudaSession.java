@@ -4,12 +4,8 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Kernels;
 import io.tokencost.backend.Session;
-import io.tokencost.kernels.AttentionDecodeKernels;
-import io.tokencost.kernels.AttentionPrefillKernels;
-import io.tokencost.kernels.GemmKernels;
-import io.tokencost.kernels.MemoryStreamKernels;
-import io.tokencost.kernels.QGemvKernels;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
@@ -59,11 +55,7 @@ final class CudaSession implements Session {
     private final Set<CudaBuffer> buffers = new LinkedHashSet<>();
     private final Set<CudaTimer> timers = new LinkedHashSet<>();
     private final CudaLauncher launcher = new CudaLauncher(this);
-    private final CudaMemoryStream memoryStream;
-    private final CudaQGemv qgemv;
-    private final CudaGemm gemm;
-    private final CudaAttentionDecode attentionDecode;
-    private final CudaAttentionPrefill attentionPrefill;
+    private final Kernels kernels;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -81,11 +73,7 @@ final class CudaSession implements Session {
         CudaDriver.makeCurrent(context);
         int sms = properties.computeUnits();
         int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
-        this.memoryStream = new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(sms, threadsPerSm));
-        this.qgemv = new CudaQGemv(launcher, sms);
-        this.gemm = new CudaGemm(launcher);
-        this.attentionDecode = new CudaAttentionDecode(launcher, sms);
-        this.attentionPrefill = new CudaAttentionPrefill(launcher);
+        this.kernels = CudaKernels.on(launcher, sms, threadsPerSm);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -140,6 +128,11 @@ final class CudaSession implements Session {
     }
 
     @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
     public Buffer allocate(DataType type, long elements) {
         bind();
         CudaBuffer b = new CudaBuffer(this, type, elements);
@@ -150,31 +143,6 @@ final class CudaSession implements Session {
     @Override
     public java.util.Optional<KernelLauncher> kernelLauncher() {
         return java.util.Optional.of(launcher);
-    }
-
-    @Override
-    public MemoryStreamKernels memoryStream() {
-        return memoryStream;
-    }
-
-    @Override
-    public QGemvKernels qgemv() {
-        return qgemv;
-    }
-
-    @Override
-    public GemmKernels gemm() {
-        return gemm;
-    }
-
-    @Override
-    public AttentionDecodeKernels attentionDecode() {
-        return attentionDecode;
-    }
-
-    @Override
-    public AttentionPrefillKernels attentionPrefill() {
-        return attentionPrefill;
     }
 
     @Override
