@@ -53,8 +53,7 @@ public final class AttentionSuite implements Suite {
             contexts = gpu ? List.of(1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072) : List.of(1024, 2048, 4096, 8192, 16384, 32768);
             batches = gpu ? List.of(1, 4, 16, 64) : List.of(1, 4, 16);
         }
-        long llc = device.lastLevelCacheBytes();
-        long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);
+        long coldSet = CacheRotation.coldSetBytes(device, workingSetOverride);
         List<BenchCase> cases = new ArrayList<>(prefillCases(profile, device, gpu));
         List<List<Integer>> seen = new ArrayList<>();
         for (String model : models) {
@@ -68,9 +67,9 @@ public final class AttentionSuite implements Suite {
                     AttentionDecode.Shape s = new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
                     for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
                         long cacheBytes = AttentionDecode.workload(kv, s).bytesRead();
-                        int copies = gpu ? 1 : (int) Math.max(1, Math.min(1024, (coldSet + cacheBytes - 1) / cacheBytes));
+                        int copies = gpu ? 1 : CacheRotation.copies(coldSet, cacheBytes, 1024);
                         long workingSet = copies * cacheBytes;
-                        String l2 = gpu ? "cold" : llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc ? (copies > 1 ? "rotated" : "cold") : "warm";
+                        String l2 = gpu ? "cold" : CacheRotation.pastCache(device, workingSet) ? (copies > 1 ? "rotated" : "cold") : "warm";
                         cases.add(new BenchCase(id(), "attention_decode/" + kv.id(), "decode", "fp16", kv.id(),
                                 Map.of(Column.BATCH, (long) batch, Column.CONTEXT, (long) context, Column.HEADS, (long) s.heads(),
                                         Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
@@ -91,7 +90,6 @@ public final class AttentionSuite implements Suite {
         List<Integer> lengths = profile == Profile.QUICK ? (gpu ? List.of(512, 2048, 8192) : List.of(512, 2048))
                 : (gpu ? List.of(512, 1024, 2048, 4096, 8192, 16384, 32768) : List.of(512, 1024, 2048, 4096));
         List<Integer> batches = profile == Profile.QUICK || !gpu ? List.of(1) : List.of(1, 4, 8);
-        long llc = device.lastLevelCacheBytes();
         List<BenchCase> cases = new ArrayList<>();
         for (String model : models) {
             ModelSpec spec = ModelPresets.byName(model);
@@ -103,7 +101,7 @@ public final class AttentionSuite implements Suite {
                     AttentionPrefill.Shape s = new AttentionPrefill.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), seq);
                     for (DataType type : AttentionPrefill.TYPES) {
                         Workload w = AttentionPrefill.workload(type, s);
-                        String l2 = gpu || (llc > 0 && w.bytesMoved() >= MemorySuite.LLC_MULTIPLE * llc) ? "cold" : "warm";
+                        String l2 = gpu || CacheRotation.pastCache(device, w.bytesMoved()) ? "cold" : "warm";
                         String dtype = FloatTypes.id(type);
                         cases.add(new BenchCase(id(), "attention_prefill/" + dtype, "prefill", dtype, dtype,
                                 Map.of(Column.BATCH, (long) batch, Column.SEQ_LEN, (long) seq, Column.HEADS, (long) s.heads(),

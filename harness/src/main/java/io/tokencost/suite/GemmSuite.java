@@ -72,7 +72,6 @@ public final class GemmSuite implements Suite {
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
         boolean gpu = device.backend().equals("cuda");
-        long llc = device.lastLevelCacheBytes();
         List<BenchCase> cases = new ArrayList<>();
         for (int[] s : shapes(profile, gpu)) {
             int m = s[0];
@@ -80,7 +79,7 @@ public final class GemmSuite implements Suite {
             int k = s[2];
             for (DataType type : Gemm.TYPES) {
                 long workingSet = type.bytes() * ((long) m * k + (long) n * k + (long) m * n);
-                String l2 = gpu || (llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc) ? "cold" : "warm";
+                String l2 = gpu || CacheRotation.pastCache(device, workingSet) ? "cold" : "warm";
                 String dtype = FloatTypes.id(type);
                 cases.add(new BenchCase(id(), "gemm/" + dtype, "gemm", dtype, dtype,
                         Map.of(Column.M, (long) m, Column.N, (long) n, Column.K, (long) k),

@@ -44,7 +44,7 @@ public final class MemorySuite implements Suite {
         String l2;
         if (workingSetOverride > 0) {
             workingSets.add(workingSetOverride);
-            l2 = workingSetOverride >= LLC_MULTIPLE * device.lastLevelCacheBytes() && device.lastLevelCacheBytes() > 0 ? "cold" : "warm";
+            l2 = CacheRotation.pastCache(device, workingSetOverride) ? "cold" : "warm";
         } else {
             long base = Math.max(MIN_WORKING_SET, LLC_MULTIPLE * device.lastLevelCacheBytes());
             workingSets.add(base);

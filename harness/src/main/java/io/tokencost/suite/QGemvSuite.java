@@ -45,17 +45,16 @@ public final class QGemvSuite implements Suite {
             }
             batches = List.of(1, 4, 16, 64);
         }
-        long llc = device.lastLevelCacheBytes();
-        long coldSet = workingSetOverride > 0 ? workingSetOverride : Math.max(MemorySuite.LLC_MULTIPLE * llc, 256L << 20);
+        long coldSet = CacheRotation.coldSetBytes(device, workingSetOverride);
         List<BenchCase> cases = new ArrayList<>();
         for (int[] shape : shapes) {
             int n = shape[0];
             int k = shape[1];
             for (WeightFormat f : QGemv.FORMATS) {
                 long weightBytes = QGemv.weightBytes(f, n, k);
-                int copies = (int) Math.max(1, Math.min(256, (coldSet + weightBytes - 1) / weightBytes));
+                int copies = CacheRotation.copies(coldSet, weightBytes, 256);
                 long workingSet = copies * weightBytes;
-                String l2 = llc > 0 && workingSet >= MemorySuite.LLC_MULTIPLE * llc ? "rotated" : "warm";
+                String l2 = CacheRotation.pastCache(device, workingSet) ? "rotated" : "warm";
                 for (int batch : batches) {
                     cases.add(new BenchCase(id(), "qgemv/" + f.id(), "qgemv", "fp16", f.id(),
                             Map.of(Column.N, (long) n, Column.K, (long) k, Column.BATCH, (long) batch),
