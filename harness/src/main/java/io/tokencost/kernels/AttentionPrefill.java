@@ -95,7 +95,7 @@ public final class AttentionPrefill {
                     for (int j = 0; j <= i; j++) {
                         double dot = 0;
                         for (int c = 0; c < d; c++) {
-                            dot += value(type, q, (qBase + i) * d + c) * value(type, k, (kvBase + j) * d + c);
+                            dot += FloatTypes.value(type, q, (qBase + i) * d + c) * FloatTypes.value(type, k, (kvBase + j) * d + c);
                         }
                         scores[j] = dot * scale;
                         max = Math.max(max, scores[j]);
@@ -108,17 +108,13 @@ public final class AttentionPrefill {
                     for (int j = 0; j <= i; j++) {
                         double p = scores[j] / sum;
                         for (int c = 0; c < d; c++) {
-                            o[(qBase + i) * d + c] += p * value(type, v, (kvBase + j) * d + c);
+                            o[(qBase + i) * d + c] += p * FloatTypes.value(type, v, (kvBase + j) * d + c);
                         }
                     }
                 }
             }
         }
         return o;
-    }
-
-    private static double value(DataType type, short[] a, int i) {
-        return FloatTypes.value(type, a, i);
     }
 
     /** Values uniform in [-1, 1) in the type. */
