@@ -81,11 +81,6 @@ public final class CudaQGemv implements QGemvKernels {
         return batch == 1 ? base : batch <= 4 ? base + "_b4" : base + "_b16";
     }
 
-    /** The CUDA-core kernel for a format and batch (1..16). */
-    public static String function(WeightFormat format, int batch) {
-        return function(format, batch, false);
-    }
-
     /** The batch tile the CUDA-core kernel runs for a batch: the smallest of 1, 2, 4, 8, 16 that holds it. */
     static int tile(int batch) {
         return batch <= 1 ? 1 : batch <= 2 ? 2 : batch <= 4 ? 4 : batch <= 8 ? 8 : 16;

@@ -212,10 +212,10 @@ class EmuQGemvTest {
         assertEquals(new LaunchConfig(9, 256, 0), CudaQGemv.config(17, 1));
         assertEquals(2, CudaQGemv.rowsPerBlock(3));
         assertEquals(1, CudaQGemv.rowsPerBlock(9));
-        assertEquals("qgemv_int8", CudaQGemv.function(WeightFormat.INT8, 1));
-        assertEquals("qgemv_int8_b4", CudaQGemv.function(WeightFormat.INT8, 2));
-        assertEquals("qgemv_int8_b4", CudaQGemv.function(WeightFormat.INT8, 4));
-        assertEquals("qgemv_int8_b16", CudaQGemv.function(WeightFormat.INT8, 5));
+        assertEquals("qgemv_int8", CudaQGemv.function(WeightFormat.INT8, 1, false));
+        assertEquals("qgemv_int8_b4", CudaQGemv.function(WeightFormat.INT8, 2, false));
+        assertEquals("qgemv_int8_b4", CudaQGemv.function(WeightFormat.INT8, 4, false));
+        assertEquals("qgemv_int8_b16", CudaQGemv.function(WeightFormat.INT8, 5, false));
         assertThrows(IllegalArgumentException.class, () -> CudaQGemv.config(0, 1));
         assertThrows(IllegalArgumentException.class, () -> CudaQGemv.config(8, 17));
         // argument order as the kernel declares it
