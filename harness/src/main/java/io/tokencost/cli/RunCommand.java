@@ -8,7 +8,6 @@ import io.tokencost.cost.DecodeCeilingSummary;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
-import io.tokencost.cost.PriceCatalog;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.results.Column;
@@ -77,8 +76,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for results.csv and samples.json (default: results/runs/<stamp>-<host>-<device>).")
     Path out;
 
-    @Option(names = "--price-per-hour", paramLabel = "USD", description = "Device price in $/hour (default: the price catalog's entry for the device).")
-    Double pricePerHour;
+    @Mixin
+    PriceOption price;
 
     @Option(names = "--model", paramLabel = "MODEL", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary: a preset or a Hugging Face config.json (default: ${DEFAULT-VALUE}).")
     String model;
@@ -96,9 +95,7 @@ final class RunCommand implements Callable<Integer> {
         List<Suite> chosen = Suites.parse(suites);
         ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
-        if (pricePerHour != null && !(pricePerHour > 0 && pricePerHour < 1e6)) {
-            throw new IllegalArgumentException("--price-per-hour must be a positive number of dollars below 1000000, got " + pricePerHour);
-        }
+        price.check();
         if (forks < 0 || forks > 10) {
             throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
         }
@@ -182,12 +179,12 @@ final class RunCommand implements Callable<Integer> {
             table.note("no cost summary: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
         }
-        Optional<Price> price = pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : PriceCatalog.load().lookup(device.name());
-        List<ResultRow> ceiling = DecodeCeilingSummary.rows(identity.cells(), modelSpec, readBw, price);
+        Optional<Price> devicePrice = price.resolve(device.name());
+        List<ResultRow> ceiling = DecodeCeilingSummary.rows(identity.cells(), modelSpec, readBw, devicePrice);
         for (ResultRow r : ceiling) {
             output.append(r, Map.of());
         }
-        String hint = price.map(p -> String.format(Locale.ROOT, "at $%.2f/h (%s)", p.usdPerHour(), p.source()))
+        String hint = devicePrice.map(p -> String.format(Locale.ROOT, "at $%.2f/h (%s)", p.usdPerHour(), p.source()))
                 .orElse("no price for '" + device.name() + "' in the catalog: add --price-per-hour USD for the $ column");
         table.ceiling(String.format(Locale.ROOT, "Decode ceiling for %s at batch 1 (weights streamed at the measured read bandwidth %.1f GB/s;"
                 + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);

@@ -10,6 +10,6 @@ public record Price(double usdPerHour, String source) {
     }
 
     public static Price userGiven(double usdPerHour) {
-        return new Price(usdPerHour, "--price-per-hour (user)");
+        return new Price(usdPerHour, "user (--price-per-hour)");
     }
 }

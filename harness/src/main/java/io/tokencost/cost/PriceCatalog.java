@@ -1,13 +1,7 @@
 package io.tokencost.cost;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,17 +20,12 @@ public final class PriceCatalog {
     }
 
     public static PriceCatalog load() {
-        try (Reader in = new InputStreamReader(PriceCatalog.class.getResourceAsStream("prices.csv"), StandardCharsets.UTF_8)) {
-            CSVFormat format = CSVFormat.DEFAULT.builder().setCommentMarker('#').setHeader().setSkipHeaderRecord(true).get();
-            List<Entry> entries = new ArrayList<>();
-            for (CSVRecord r : format.parse(in)) {
-                entries.add(new Entry(Pattern.compile(r.get("device_pattern"), Pattern.CASE_INSENSITIVE),
-                        Double.parseDouble(r.get("usd_per_hour")), r.get("kind"), r.get("source"), r.get("date")));
-            }
-            return new PriceCatalog(entries);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the price catalog", e);
+        List<Entry> entries = new ArrayList<>();
+        for (CSVRecord r : CatalogCsv.read(PriceCatalog.class, "prices.csv")) {
+            entries.add(new Entry(Pattern.compile(r.get("device_pattern"), Pattern.CASE_INSENSITIVE),
+                    Double.parseDouble(r.get("usd_per_hour")), r.get("kind"), r.get("source"), r.get("date")));
         }
+        return new PriceCatalog(entries);
     }
 
     /** The first entry whose pattern occurs in the device name. */

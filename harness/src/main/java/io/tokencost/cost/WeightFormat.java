@@ -37,6 +37,12 @@ public enum WeightFormat {
         return weights + scales;
     }
 
+    /** What users type: an id in any case, or {@code int4} for int4_g128. */
+    public static WeightFormat parse(String text) {
+        String id = text.toLowerCase(Locale.ROOT);
+        return of(id.equals("int4") ? INT4_G128.id() : id);
+    }
+
     public static WeightFormat of(String id) {
         for (WeightFormat f : values()) {
             if (f.id().equals(id)) {

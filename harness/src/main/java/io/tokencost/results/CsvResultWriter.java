@@ -47,7 +47,7 @@ public final class CsvResultWriter implements AutoCloseable {
     }
 
     /** A leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell: prefix a quote. */
-    static String neutralise(String v) {
+    public static String neutralise(String v) {
         if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
             return "'" + v;
         }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,6 +59,23 @@ class BadInputTest {
             "missing device     | verify --backend cpu --device 3          | one device, index 0",
             "unknown option     | run --fast                               | Unknown option: '--fast'",
             "both profiles      | run --quick --full                       | mutually exclusive",
+            "estimate batch 0   | estimate --batch 0,8                     | --batch values must be positive",
+            "estimate batch abc | estimate --batch 1,x                     | --batch takes positive whole numbers",
+            "estimate sweep     | estimate --context 64..8                 | --context takes positive whole numbers",
+            "estimate format    | estimate --weights int3                  | unknown weight format 'int3'",
+            "estimate kv        | estimate --kv fp8                        | unknown KV format 'fp8'",
+            "estimate cache     | estimate --cached-prefix 1.5             | cached prefix fraction must be in [0, 1)",
+            "estimate util      | estimate --utilisation 0                 | utilisation must be in (0, 1]",
+            "estimate tp        | estimate --tp 3                          | must divide Llama-3.1-8B's 32 attention heads",
+            "estimate mix       | estimate --mix llama-3.1-8b:0.5,mistral-7b-v0.3:0.4 | --mix shares must sum to 1",
+            "estimate draft     | estimate --draft gpt-9                   | unknown model 'gpt-9'",
+            "estimate accept    | estimate --draft llama-3.1-8b --acceptance 1 | acceptance rate must be in [0, 1)",
+            "estimate api       | estimate --api-price cheap               | --api-price takes $ per 1M tokens",
+            "estimate prompt    | estimate --prompt 0                      | prompt length must be in",
+            "estimate results   | estimate --results no/such.csv           | no such results file or run folder",
+            "estimate price     | estimate --price-per-hour -1             | --price-per-hour must be a positive",
+            "export format      | export --format csv                      | unknown export format 'csv'",
+            "export no format   | export                                   | Missing required option: '--format=FORMAT'",
     })
     void badInputIsOneLineAndExitCode2(String name, String args, String fragment) {
         assertOneLineError(run(args.trim().split("\\s+")), Main.EXIT_BAD_INPUT, fragment.trim());
@@ -106,6 +124,33 @@ class BadInputTest {
             assertEquals(0, h.code());
             assertTrue(h.out().contains("Usage: tokencost " + cmd), h.out());
         }
+    }
+
+    @Test
+    void estimatePrintsTheTableFromMeasuredRowsAndWritesCsvAndJson() throws Exception {
+        String reference = "../results/reference/cpu-dev-vm/";
+        Path csv = dir.resolve("e.csv");
+        Path json = dir.resolve("e.json");
+        Outcome o = run("estimate", "--results", reference + "gemm-qgemv-quick," + reference + "attention-quick", "--model", "llama-3.1-8b",
+                "--weights", "int4", "--batch", "1,8,64", "--context", "8192", "--price-per-hour", "0.10", "--cached-prefix", "0.5",
+                "--csv", csv.toString(), "--json", json.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().startsWith("Llama-3.1-8B, int4_g128 weights, fp16 KV, prompt 1024 + output 128 tokens"), o.out());
+        for (String batch : new String[] {"1", "8", "64"}) {
+            assertTrue(o.out().lines().anyMatch(l -> l.matches("Llama-3\\.1-8B plain\\s+" + batch + "\\s+8192 .*")), batch + ":\n" + o.out());
+        }
+        assertTrue(o.out().contains("+ prompt cache 50%") && o.out().contains("NO (15)"), "batch 64 does not fit: " + o.out());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(7, lines.size(), "a header, 3 plain lines and 3 prompt-cache lines");
+        assertTrue(lines.get(0).startsWith("model,variant,weights,kv,prompt,output,batch,context,tp,"), lines.get(0));
+        assertTrue(Files.readString(json).contains("\"tpot_s\""));
+        Outcome x = run("export", "--format", "llm-analysis", "--results", reference + "gemm-qgemv-quick", "--out", dir.toString());
+        assertEquals(0, x.code(), x.err());
+        assertTrue(x.out().contains("llm-analysis flags: --gpu_name tokencost-intel-r-xeon-r-processor --hbm_memory_efficiency 0.4"), x.out());
+        assertTrue(Files.readString(dir.resolve("tokencost-intel-r-xeon-r-processor.json")).contains("\"hbm_bandwidth_in_GB_per_sec\" : 28.887"));
+        // help lists the levers
+        Outcome h = run("estimate", "--help");
+        assertTrue(h.out().contains("--speculative") || h.out().contains("--draft"), h.out());
     }
 
     @Test

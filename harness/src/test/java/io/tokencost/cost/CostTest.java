@@ -63,7 +63,7 @@ class CostTest {
         double tps = 3.0e12 / m.decodeWeightBytesPerToken(WeightFormat.FP16);
         assertEquals(tps, fp16.number(Column.TOKENS_PER_S), tps * 1e-5);
         assertEquals(3.6 / 3600 / tps * 1e6, fp16.number(Column.USD_PER_1M_TOKENS), 1e-4);
-        assertEquals("--price-per-hour (user)", fp16.get(Column.PRICE_SOURCE));
+        assertEquals("user (--price-per-hour)", fp16.get(Column.PRICE_SOURCE));
         assertEquals("ceiling", fp16.get(Column.SUITE));
         List<ResultRow> unpriced = DecodeCeilingSummary.rows(new ResultRow(), m, 3.0e12, Optional.empty());
         assertEquals("", unpriced.get(0).get(Column.USD_PER_1M_TOKENS));

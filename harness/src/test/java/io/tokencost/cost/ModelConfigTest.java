@@ -87,6 +87,26 @@ class ModelConfigTest {
     }
 
     @Test
+    void everyPresetAlsoLoadsFromItsConfigFileAndQwenKeepsItsHeadDim() throws IOException {
+        for (String name : ModelPresets.names()) {
+            Path file = dir.resolve(name).resolve("config.json");
+            Files.createDirectories(file.getParent());
+            try (var in = ModelPresets.class.getResourceAsStream("models/" + name + ".json")) {
+                Files.copy(in, file);
+            }
+            ModelSpec fromFile = ModelPresets.resolve(file.toString());
+            ModelSpec preset = ModelPresets.byName(name);
+            assertEquals(preset.parameterCount(), fromFile.parameterCount(), name);
+            assertEquals(preset.kvBytesPerToken(2), fromFile.kvBytesPerToken(2), name);
+            assertEquals(preset.linearLayers(), fromFile.linearLayers(), name);
+        }
+        ModelSpec qwen = ModelPresets.byName("Qwen3-30B-A3B");
+        assertEquals(128, qwen.headDim(), "from the config's head_dim");
+        assertEquals(64, qwen.hidden() / qwen.heads(), "not hidden / heads");
+        assertEquals(2L * 48 * 4 * 128 * 2, qwen.kvBytesPerToken(2));
+    }
+
+    @Test
     void resolveTakesAPresetOrAFile() throws IOException {
         Path file = dir.resolve("my-model").resolve("config.json");
         Files.createDirectories(file.getParent());

@@ -1,0 +1,210 @@
+package io.tokencost.cli;
+
+import io.tokencost.cost.ModelPresets;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.Price;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.ApiPrice;
+import io.tokencost.estimate.Estimate;
+import io.tokencost.estimate.EstimateLine;
+import io.tokencost.estimate.EstimateReport;
+import io.tokencost.estimate.Estimator;
+import io.tokencost.estimate.Interconnect;
+import io.tokencost.estimate.Levers;
+import io.tokencost.estimate.MeasuredRates;
+import io.tokencost.estimate.Scenario;
+import io.tokencost.estimate.Speculation;
+import io.tokencost.estimate.TrafficMix;
+import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.results.Column;
+import io.tokencost.results.RunResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code tokencost estimate}: measured kernel rates in, TTFT / TPOT / tokens per second / $ per 1M tokens out. */
+@Command(name = "estimate", mixinStandardHelpOptions = true,
+        description = {"Estimates TTFT, TPOT, tokens/s and $ per 1M input and output tokens for a model from measured kernel rows "
+                + "(default: the newest run's device, every run of it under results/runs), with the cost levers as deltas.",
+                "Metric names as vLLM's benchmark defines them. The README's estimator section gives every rule."})
+final class EstimateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ResultsOption results;
+
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "Llama-3.1-8B", description = "A preset or a Hugging Face config.json (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "FORMAT", defaultValue = "fp16", description = "fp16, bf16, int8 or int4 (= int4_g128) (default: ${DEFAULT-VALUE}).")
+    String weights;
+
+    @Option(names = "--kv", paramLabel = "FORMAT", defaultValue = "fp16", description = "KV-cache format: fp16 or int8 (default: ${DEFAULT-VALUE}).")
+    String kv;
+
+    @Option(names = "--prompt", paramLabel = "TOKENS", defaultValue = "1024", description = "Input tokens per request (default: ${DEFAULT-VALUE}, vLLM's random dataset).")
+    int prompt;
+
+    @Option(names = "--output", paramLabel = "TOKENS", defaultValue = "128", description = "Output tokens per request (default: ${DEFAULT-VALUE}, vLLM's random dataset).")
+    int output;
+
+    @Option(names = "--batch", paramLabel = "LIST", defaultValue = "1", description = "Sequences decoding together: a list (1,8,64) or a doubling sweep (1..64) (default: ${DEFAULT-VALUE}).")
+    String batch;
+
+    @Option(names = "--context", paramLabel = "LIST", description = "KV tokens each decode step reads: a list or a doubling sweep (default: prompt + output/2, the average).")
+    String context;
+
+    @Option(names = "--tp", paramLabel = "N", defaultValue = "1", description = "Tensor-parallel devices (link figures from the catalog, labelled assumptions) (default: ${DEFAULT-VALUE}).")
+    int tp;
+
+    @Mixin
+    PriceOption price;
+
+    @Option(names = "--cached-prefix", paramLabel = "FRACTION", description = "Lever: this fraction of each prompt comes from a prompt cache (its prefill is skipped).")
+    Double cachedPrefix;
+
+    @Option(names = "--draft", paramLabel = "MODEL", description = "Lever: speculative decoding with this draft model (with --draft-tokens and --acceptance).")
+    String draft;
+
+    @Option(names = "--draft-tokens", paramLabel = "K", defaultValue = "4", description = "Tokens the draft proposes per step (default: ${DEFAULT-VALUE}).")
+    int draftTokens;
+
+    @Option(names = "--acceptance", paramLabel = "RATE", defaultValue = "0.7", description = "Probability each drafted token is accepted (default: ${DEFAULT-VALUE}).")
+    double acceptance;
+
+    @Option(names = "--mix", paramLabel = "MODEL:SHARE,...", description = "Lever: requests split across models (shares sum to 1); prints the blend.")
+    String mix;
+
+    @Option(names = "--utilisation", paramLabel = "FRACTION", description = "Lever: the share of time the devices do work; an idle device still costs ($ / utilisation).")
+    Double utilisation;
+
+    @Option(names = "--api-price", paramLabel = "IN,OUT", description = "API list price per 1M input,output tokens for the break-even (default: the API price catalog's range for the model, when listed).")
+    String apiPrice;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the lines as CSV.")
+    Path csv;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the lines, sources and notes as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        // every input is checked before anything is read
+        ModelSpec target = ModelPresets.resolve(model);
+        WeightFormat format = WeightFormat.parse(weights);
+        KvFormat kvFormat = KvFormat.of(kv);
+        List<Integer> batches = sweep("--batch", batch);
+        List<Integer> contexts = context == null ? List.of(Scenario.averageContext(prompt, output)) : sweep("--context", context);
+        price.check();
+        Levers levers = new Levers(Optional.ofNullable(cachedPrefix),
+                draft == null ? Optional.empty() : Optional.of(new Speculation(ModelPresets.resolve(draft), draftTokens, acceptance)),
+                Optional.ofNullable(utilisation));
+        Optional<TrafficMix> trafficMix = mix == null ? Optional.empty() : Optional.of(TrafficMix.parse(mix));
+        List<ApiPrice> apis = apiPrice != null ? List.of(ApiPrice.parse(apiPrice))
+                : ApiPrice.catalogRange(target.name()).map(Arrays::asList).orElse(List.of());
+        // validates prompt, output, tp, fractions once, before the sweep
+        List<Scenario> plains = new ArrayList<>();
+        for (int c : contexts) {
+            for (int b : batches) {
+                Scenario plain = Scenario.plain(target, format, kvFormat, prompt, output, b, c, tp);
+                levers.variants(plain);
+                trafficMix.ifPresent(m -> m.shares().forEach(sh -> plain.withModel(sh.model())));
+                plains.add(plain);
+            }
+        }
+
+        RunResults runs = results.load();
+        String device = runs.identity(Column.DEVICE_NAME);
+        String backend = runs.identity(Column.BACKEND);
+        long memory = (long) Double.parseDouble(runs.identity(Column.MEMORY_BYTES).isEmpty() ? "0" : runs.identity(Column.MEMORY_BYTES));
+        Optional<Price> devicePrice = price.resolve(device);
+        Estimator estimator = new Estimator(MeasuredRates.of(runs.rows()), device, memory, devicePrice);
+
+        List<String> sources = new ArrayList<>();
+        sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, memory / 1e9,
+                estimator.rates().readBytesPerS() / 1e9, runs.files().size() == 1 ? runs.files().get(0)
+                        : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)"));
+        sources.add(devicePrice.map(p -> String.format(Locale.ROOT, "price $%.2f per device-hour (%s)", p.usdPerHour(), p.source()))
+                .orElse("no price for '" + device + "' in the catalog: pass --price-per-hour for $ figures"));
+        String title = String.format(Locale.ROOT, "%s, %s weights, %s KV, prompt %d + output %d tokens, %d device(s)", target.name(), format.id(),
+                kvFormat.id(), prompt, output, tp);
+        EstimateReport report = new EstimateReport(title, sources);
+        String priceSource = devicePrice.map(Price::source).orElse("");
+        for (Scenario plain : plains) {
+            Estimate base = estimator.estimate(plain);
+            report.add(new EstimateLine("plain", base, null, apis, priceSource));
+            for (Levers.Variant v : levers.variants(plain)) {
+                report.add(new EstimateLine(v.label(), estimator.estimate(v.scenario()), base, apis, priceSource));
+            }
+            if (trafficMix.isPresent()) {
+                List<Estimate> perModel = trafficMix.get().shares().stream().map(sh -> estimator.estimate(plain.withModel(sh.model()))).toList();
+                report.addMix(trafficMix.get(), perModel, new EstimateLine("plain", base, null, List.of(), priceSource));
+            }
+        }
+        estimator.rates().notes().forEach(report::note);
+        if (tp > 1) {
+            report.note(Interconnect.lookup(device).orElseThrow().assumption());
+        }
+        apis.forEach(a -> report.note("API price: " + a.source()));
+        report.note("prefill is costed at batch 1 (compute-bound; batching prompts changes little), decode steps at the batch; "
+                + "input $ = TTFT's device-seconds per prompt token, output $ = TPOT / batch");
+        PrintWriter out = spec.commandLine().getOut();
+        report.printTable(out);
+        try {
+            if (csv != null) {
+                report.writeCsv(csv);
+                out.println("wrote " + csv);
+            }
+            if (json != null) {
+                report.writeJson(json);
+                out.println("wrote " + json);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + e.getMessage(), e);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** "1,8,64" or "1..64" (powers of two from the first to the last). */
+    static List<Integer> sweep(String option, String text) {
+        List<Integer> values = new ArrayList<>();
+        try {
+            if (text.contains("..")) {
+                String[] ends = text.split("\\.\\.", -1);
+                int from = Integer.parseInt(ends[0].trim());
+                int to = Integer.parseInt(ends[1].trim());
+                if (ends.length != 2 || from < 1 || to < from) {
+                    throw new NumberFormatException();
+                }
+                for (long v = from; v <= to; v *= 2) {
+                    values.add((int) v);
+                }
+            } else {
+                for (String part : text.split(",", -1)) {
+                    values.add(Integer.parseInt(part.trim()));
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes positive whole numbers as a list (1,8,64) or a doubling sweep (1..64), got '" + text + "'");
+        }
+        if (values.stream().anyMatch(v -> v < 1)) {
+            throw new IllegalArgumentException(option + " values must be positive, got '" + text + "'");
+        }
+        return values;
+    }
+}

@@ -1,0 +1,55 @@
+package io.tokencost.estimate;
+
+import io.tokencost.cost.CatalogCsv;
+import org.apache.commons.csv.CSVRecord;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An API's list price per 1M input and output tokens, for the break-even against self-hosting;
+ * from {@code --api-price} or the {@code api_prices.csv} catalog (a quoted range: its two ends).
+ */
+public record ApiPrice(double usdPer1mInput, double usdPer1mOutput, String source) {
+
+    public ApiPrice {
+        if (!(usdPer1mInput > 0) || !(usdPer1mOutput > 0) || Double.isInfinite(usdPer1mInput) || Double.isInfinite(usdPer1mOutput)) {
+            throw new IllegalArgumentException("API prices must be positive $ per 1M tokens, got " + usdPer1mInput + " / " + usdPer1mOutput);
+        }
+    }
+
+    /** {@code IN,OUT} or one figure for both ($ per 1M tokens). */
+    public static ApiPrice parse(String text) {
+        String[] parts = text.split(",", -1);
+        try {
+            if (parts.length == 1) {
+                double p = Double.parseDouble(parts[0].trim());
+                return new ApiPrice(p, p, "user (--api-price)");
+            }
+            if (parts.length == 2) {
+                return new ApiPrice(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()), "user (--api-price)");
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--api-price takes $ per 1M tokens as IN,OUT or one number, got '" + text + "'");
+    }
+
+    /** The catalog's low and high ends for a model name, when it lists the model. */
+    public static Optional<ApiPrice[]> catalogRange(String modelName) {
+        for (CSVRecord r : CatalogCsv.read(ApiPrice.class, "api_prices.csv")) {
+            if (Pattern.compile(r.get("model_pattern"), Pattern.CASE_INSENSITIVE).matcher(modelName).find()) {
+                String source = r.get("source") + " (" + r.get("date") + ")";
+                double low = Double.parseDouble(r.get("usd_per_1m_low"));
+                double high = Double.parseDouble(r.get("usd_per_1m_high"));
+                return Optional.of(new ApiPrice[] {new ApiPrice(low, low, "low end: " + source), new ApiPrice(high, high, "high end: " + source)});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a request of {@code prompt} input and {@code output} output tokens costs at this price. */
+    public double usdPerRequest(int prompt, int output) {
+        return (prompt * usdPer1mInput + output * usdPer1mOutput) / 1e6;
+    }
+}

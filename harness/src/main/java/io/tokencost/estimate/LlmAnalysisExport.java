@@ -1,0 +1,91 @@
+package io.tokencost.estimate;
+
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A device's measured figures as llm-analysis (github.com/cli99/llm-analysis) takes them: its
+ * GPU-config JSON (exactly its fields: the file is read as keyword arguments, so nothing else may be
+ * in it) and the efficiency flags that go with it. The config holds measured ceilings: the cold read
+ * bandwidth as {@code hbm_bandwidth_in_GB_per_sec}, the best measured GEMM rate as
+ * {@code peak_fp16_TFLOPS} (and for int8/int4, whose weight-only kernels compute in 16 bits); the
+ * flags say how close the model's kernels come to them: {@code hbm_memory_efficiency} = the
+ * batch-1 qgemv's bytes/s in the weight format over the read ceiling, {@code flops_efficiency} =
+ * the gemm rows' median FLOP/s over the best.
+ */
+public final class LlmAnalysisExport {
+
+    private LlmAnalysisExport() {
+    }
+
+    /** The config and the flags, with what each figure came from. */
+    public record Export(Map<String, Object> gpuConfig, double hbmMemoryEfficiency, double flopsEfficiency, List<String> provenance) {
+
+        public String name() {
+            return (String) gpuConfig.get("name");
+        }
+
+        /** The command-line flags for llm-analysis's {@code infer}. */
+        public String flags() {
+            return String.format(Locale.ROOT, "--gpu_name %s --hbm_memory_efficiency %.3f --flops_efficiency %.3f", name(), hbmMemoryEfficiency,
+                    flopsEfficiency);
+        }
+    }
+
+    public static Export of(List<ResultRow> rows, WeightFormat weights) {
+        MeasuredRates rates = MeasuredRates.of(rows);
+        ResultRow first = rows.get(0);
+        String device = first.get(Column.DEVICE_NAME);
+        List<Double> gemm = rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.number(Column.FLOPS_PER_S) > 0)
+                .map(r -> r.number(Column.FLOPS_PER_S)).sorted().toList();
+        if (gemm.isEmpty()) {
+            throw new IllegalArgumentException("the results hold no gemm rows: llm-analysis needs a FLOP rate (run --suite gemm)");
+        }
+        String format = weights == WeightFormat.BF16 ? WeightFormat.FP16.id() : weights.id();
+        Optional<ResultRow> gemv = rows.stream().filter(r -> r.get(Column.SUITE).equals("qgemv") && r.number(Column.BATCH) == 1
+                && r.get(Column.WEIGHT_FORMAT).equals(format) && r.number(Column.BYTES_PER_S) > 0).findFirst();
+        if (gemv.isEmpty()) {
+            throw new IllegalArgumentException("the results hold no batch-1 qgemv row for " + format + " weights: llm-analysis's memory efficiency "
+                    + "comes from it (run --suite qgemv)");
+        }
+        double best = gemm.get(gemm.size() - 1);
+        double median = gemm.get(gemm.size() / 2);
+        double read = rates.readBytesPerS();
+        Optional<Interconnect> link = Interconnect.lookup(device);
+
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", ("tokencost-" + device).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+$", ""));
+        config.put("mem_per_GPU_in_GB", round(first.number(Column.MEMORY_BYTES) / (1L << 30)));
+        config.put("hbm_bandwidth_in_GB_per_sec", round(read / 1e9));
+        config.put("intra_node_bandwidth_in_GB_per_sec", link.map(l -> round(l.bytesPerSPerDirection() / 1e9)).orElse(0.0));
+        config.put("intra_node_min_message_latency", link.map(Interconnect::latencyS).orElse(0.0));
+        config.put("peak_fp16_TFLOPS", round(best / 1e12));
+        config.put("peak_i8_TFLOPS", round(best / 1e12));
+        config.put("peak_i4_TFLOPS", round(best / 1e12));
+        config.put("inter_node_bandwidth_in_GB_per_sec", 0.0);
+
+        ResultRow g = gemv.get();
+        List<String> provenance = List.of(
+                String.format(Locale.ROOT, "hbm_bandwidth_in_GB_per_sec: memory/read measured on %s (%s), cold", device, first.get(Column.RUN_ID)),
+                String.format(Locale.ROOT, "peak_*_TFLOPS: the best of %d gemm rows (%.3g TFLOP/s); int8/int4 weight-only kernels compute in 16 bits",
+                        gemm.size(), best / 1e12),
+                String.format(Locale.ROOT, "hbm_memory_efficiency: qgemv %s batch 1 %sx%s, %.1f GB/s over the read ceiling %.1f GB/s", format,
+                        g.get(Column.N), g.get(Column.K), g.number(Column.BYTES_PER_S) / 1e9, read / 1e9),
+                String.format(Locale.ROOT, "flops_efficiency: the median gemm row (%.3g TFLOP/s) over the best", median / 1e12),
+                link.map(l -> "intra_node_*: ASSUMED, " + l.assumption()).orElse("intra_node_*: 0, no link for this device in the catalog (tensor parallel not estimable)"),
+                "inter_node_bandwidth_in_GB_per_sec: 0, not measured");
+        // a warm or lucky row can pass the cold read ceiling; llm-analysis takes efficiencies up to 1
+        return new Export(config, Math.min(1, g.number(Column.BYTES_PER_S) / read), median / best, provenance);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,298 @@
+package io.tokencost.estimate;
+
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The kernel times of one device's runs, looked up at the shapes a model needs. The rules, one per
+ * kernel family (each documented in the README's estimator section):
+ * <ul>
+ * <li><b>Decode linear layers</b> (qgemv rows of the weight format): at every measured batch, the row
+ * whose n·k is nearest (in log) gives bytes/s, and time = the needed shape's bytes (QGemv's workload)
+ * over it; between measured batches the time is linear in the batch, below the smallest it is the
+ * smallest's.</li>
+ * <li><b>Prefill linear layers</b>, and batches past the largest qgemv batch (gemm rows): the row
+ * nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it, never less than the largest qgemv
+ * batch's time (the weights still stream once) and never more per token than that batch's (the
+ * tokens could run in chunks of it).</li>
+ * <li><b>Decode attention</b> (attention/decode rows of the KV format, same head layout preferred):
+ * bytes/s linear in log(context) between measured contexts and in log(batch) between measured
+ * batches, held at the ends; time = the needed cache's bytes over it.</li>
+ * <li><b>Prefill attention</b> (attention/prefill rows): FLOP/s linear in log(seq_len), held at the ends;
+ * time = the kept (query, key) pairs' FLOPs over it.</li>
+ * </ul>
+ * A family with no rows falls back to the memory/read ceiling (bandwidth) or the gemm rate (FLOPs);
+ * every fallback, extrapolation and reused shape is collected as a note for the user.
+ */
+public final class MeasuredRates {
+
+    /** Shapes further apart than this factor (in n·k, or context, or seq_len) get a note. */
+    private static final double FAR = 4;
+
+    private final List<ResultRow> rows;
+    private final double readBytesPerS;
+    private final Set<String> notes = new LinkedHashSet<>();
+
+    private MeasuredRates(List<ResultRow> rows, double readBytesPerS) {
+        this.rows = rows;
+        this.readBytesPerS = readBytesPerS;
+    }
+
+    /** Rows of one device; the memory/read row (every run measures it) is required: it is the fallback ceiling. */
+    public static MeasuredRates of(List<ResultRow> rows) {
+        double read = rows.stream().filter(r -> is(r, "memory", "read") && r.number(Column.BYTES_PER_S) > 0)
+                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max()
+                .orElseThrow(() -> new IllegalArgumentException("the results hold no memory/read row (every tokencost run measures one): not a run's results.csv?"));
+        return new MeasuredRates(List.copyOf(rows), read);
+    }
+
+    /** The measured cold read bandwidth: the ceiling for streaming, and the fallback rate. */
+    public double readBytesPerS() {
+        return readBytesPerS;
+    }
+
+    /** What the lookups had to assume: fallbacks, extrapolations, shapes reused from far away. */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    private static boolean is(ResultRow r, String suite, String kernel) {
+        return r.get(Column.SUITE).equals(suite) && r.get(Column.KERNEL).equals(kernel) && r.number(Column.TIME_MEDIAN_S) > 0;
+    }
+
+    private List<ResultRow> select(Predicate<ResultRow> p) {
+        return rows.stream().filter(p).toList();
+    }
+
+    /** The largest batch measured for a weight format's qgemv rows (0 when none). */
+    public int largestQgemvBatch(WeightFormat f) {
+        return qgemvRows(f).stream().mapToInt(r -> (int) r.number(Column.BATCH)).max().orElse(0);
+    }
+
+    private List<ResultRow> qgemvRows(WeightFormat f) {
+        // bf16 weights stream exactly like fp16 ones
+        String id = f == WeightFormat.BF16 ? WeightFormat.FP16.id() : f.id();
+        return select(r -> is(r, "qgemv", "qgemv") && r.get(Column.WEIGHT_FORMAT).equals(id));
+    }
+
+    /**
+     * Seconds of a rows x cols linear layer in {@code f} over {@code tokens} tokens of a prefill (or
+     * of one sequence's last token): NaN, with a note, when the run measured no compute rate.
+     */
+    public double linearSeconds(WeightFormat f, double tokens, int rows, int cols) {
+        return linear(f, tokens, rows, cols, false);
+    }
+
+    /**
+     * Seconds of a linear layer in a decode step of {@code tokens} tokens (fractional for an MoE
+     * expert's share of a batch); noted when the batch is past the measured qgemv batches. Without
+     * any compute rate, the weights' bytes at the read ceiling (a lower bound, noted).
+     */
+    public double decodeLinearSeconds(WeightFormat f, double tokens, int rows, int cols) {
+        int largest = largestQgemvBatch(f);
+        if (largest > 0 && tokens > largest) {
+            notes.add(String.format(Locale.ROOT, "qgemv %s: decode batches past the largest measured (%d) take the larger of its time and the gemm rule",
+                    f.id(), largest));
+        }
+        return linear(f, tokens, rows, cols, true);
+    }
+
+    private double linear(WeightFormat f, double tokens, int rows, int cols, boolean decode) {
+        int largest = largestQgemvBatch(f);
+        if (tokens <= Math.max(largest, 1)) {
+            return qgemvSeconds(f, tokens, rows, cols);
+        }
+        double gemm = gemmSeconds(f, tokens, rows, cols);
+        if (largest == 0) {
+            return decode && Double.isNaN(gemm) ? qgemvSeconds(f, tokens, rows, cols) : gemm;
+        }
+        // the weights stream at least once (the largest batch's time); and the tokens could always run
+        // in chunks of the largest batch, so never more than that per token
+        double chunk = qgemvSeconds(f, largest, rows, cols);
+        return Double.isNaN(gemm) ? chunk * tokens / largest : Math.max(chunk, Math.min(gemm, chunk * tokens / largest));
+    }
+
+    private double qgemvSeconds(WeightFormat f, double tokens, int rows, int cols) {
+        List<ResultRow> candidates = qgemvRows(f);
+        if (candidates.isEmpty()) {
+            notes.add(String.format(Locale.ROOT, "no qgemv rows for %s weights: they stream at the memory/read ceiling (%.1f GB/s)", f.id(), readBytesPerS / 1e9));
+            return bytes(f, rows, cols, tokens) / readBytesPerS;
+        }
+        // batch -> time of the needed shape at that batch
+        TreeMap<Integer, Double> times = new TreeMap<>();
+        for (ResultRow r : candidates) {
+            int b = (int) r.number(Column.BATCH);
+            ResultRow best = nearest(candidates.stream().filter(c -> c.number(Column.BATCH) == b).toList(),
+                    c -> Math.abs(Math.log(c.number(Column.N) * c.number(Column.K) / ((double) rows * cols))));
+            times.computeIfAbsent(b, x -> {
+                double rowNk = best.number(Column.N) * best.number(Column.K);
+                if (Math.max(rowNk, (double) rows * cols) / Math.min(rowNk, (double) rows * cols) > FAR) {
+                    notes.add(String.format(Locale.ROOT, "qgemv %s: %dx%d timed from the %sx%s row's bytes/s", f.id(), rows, cols,
+                            best.get(Column.N), best.get(Column.K)));
+                }
+                return QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S);
+            });
+        }
+        return interpolateInBatch(times, tokens);
+    }
+
+    /** Time at {@code tokens} from times at measured batches: linear between, held at the ends. */
+    private static double interpolateInBatch(TreeMap<Integer, Double> times, double tokens) {
+        var floor = times.floorEntry((int) Math.floor(tokens));
+        var ceiling = times.ceilingEntry((int) Math.ceil(tokens));
+        if (floor == null || ceiling == null) {
+            return (floor == null ? ceiling : floor).getValue();
+        }
+        if (floor.getKey().equals(ceiling.getKey())) {
+            return floor.getValue();
+        }
+        double w = (tokens - floor.getKey()) / (ceiling.getKey() - floor.getKey());
+        return floor.getValue() + w * (ceiling.getValue() - floor.getValue());
+    }
+
+    /** The needed shape's qgemv bytes at a fractional batch: weights once, x and y per token. */
+    private static double bytes(WeightFormat f, int rows, int cols, double tokens) {
+        long w0 = QGemv.workload(f, rows, cols, 0).bytesMoved();
+        long w1 = QGemv.workload(f, rows, cols, 1).bytesMoved();
+        return w0 + tokens * (w1 - w0);
+    }
+
+    /** Prefill linear layers: weights dequantized to 16 bits on the fly, so the rate of the 16-bit GEMM. */
+    private double gemmSeconds(WeightFormat f, double tokens, int rows, int cols) {
+        double flops = 2 * tokens * rows * cols;
+        return flops / gemmFlopsPerS(f == WeightFormat.BF16 ? "bf16" : "fp16", tokens, (double) rows * cols);
+    }
+
+    /** FLOP/s of the gemm row nearest the shape (same dtype preferred). */
+    double gemmFlopsPerS(String dtype, double m, double nk) {
+        List<ResultRow> gemm = select(r -> is(r, "gemm", "gemm") && r.number(Column.FLOPS_PER_S) > 0);
+        List<ResultRow> same = gemm.stream().filter(r -> r.get(Column.DTYPE).equals(dtype)).toList();
+        if (gemm.isEmpty()) {
+            double fallback = rows.stream().filter(r -> is(r, "qgemv", "qgemv")).mapToDouble(r -> r.number(Column.FLOPS_PER_S)).max().orElse(0);
+            if (fallback > 0) {
+                notes.add(String.format(Locale.ROOT, "no gemm rows: prefill matrix products at the best qgemv FLOP rate (%.1f GFLOP/s), a lower bound", fallback / 1e9));
+                return fallback;
+            }
+            notes.add("no gemm or qgemv rows: no compute rate, so no prefill (TTFT, input $) and no batched products (run --suite qgemv,gemm,attention)");
+            return Double.NaN;
+        }
+        if (same.isEmpty()) {
+            notes.add("no " + dtype + " gemm rows: prefill uses the other 16-bit type's rate");
+            same = gemm;
+        }
+        ResultRow best = nearest(same, r -> Math.abs(Math.log(r.number(Column.M) / m))
+                + Math.abs(Math.log(r.number(Column.N) * r.number(Column.K) / nk)));
+        if (Math.max(best.number(Column.M), m) / Math.min(best.number(Column.M), m) > FAR) {
+            notes.add(String.format(Locale.ROOT, "gemm: %s tokens timed at the rate of the m=%s row", trim(m), best.get(Column.M)));
+        }
+        return best.number(Column.FLOPS_PER_S);
+    }
+
+    /** Seconds of one layer's decode attention: batch sequences, each reading its context's K and V. */
+    public double decodeAttentionSeconds(AttentionDecode.KvFormat kv, int batch, long context, int heads, int kvHeads, int headDim) {
+        double bytes = decodeAttentionBytes(kv, batch, context, heads, kvHeads, headDim);
+        List<ResultRow> all = select(r -> is(r, "attention", "decode") && r.get(Column.WEIGHT_FORMAT).equals(kv.id()));
+        if (all.isEmpty()) {
+            notes.add(String.format(Locale.ROOT, "no attention/decode rows for %s KV: the cache streams at the memory/read ceiling", kv.id()));
+            return bytes / readBytesPerS;
+        }
+        List<ResultRow> sameHeads = all.stream().filter(r -> r.number(Column.HEAD_DIM) == headDim
+                && r.number(Column.HEADS) / r.number(Column.KV_HEADS) == (double) heads / kvHeads).toList();
+        if (sameHeads.isEmpty()) {
+            notes.add(String.format(Locale.ROOT, "attention/decode: no rows with %d q per kv head x %d dims; bytes/s taken from other layouts", heads / kvHeads, headDim));
+            sameHeads = all;
+        }
+        // bytes/s at the context on each measured batch's curve, then linear in log(batch) between the batches around it
+        TreeMap<Double, Double> byBatch = new TreeMap<>();
+        for (double b : sameHeads.stream().map(r -> r.number(Column.BATCH)).distinct().toList()) {
+            List<ResultRow> curve = sameHeads.stream().filter(r -> r.number(Column.BATCH) == b).toList();
+            byBatch.put(b, interpolateInLog(curve, Column.CONTEXT, Column.BYTES_PER_S, context, "attention/decode " + kv.id() + " context"));
+        }
+        var below = byBatch.floorEntry((double) batch);
+        var above = byBatch.ceilingEntry((double) batch);
+        double bw;
+        if (below == null || above == null || below.getKey().equals(above.getKey())) {
+            bw = (below == null ? above : below).getValue();
+        } else {
+            double w = Math.log(batch / below.getKey()) / Math.log(above.getKey() / below.getKey());
+            bw = below.getValue() + w * (above.getValue() - below.getValue());
+        }
+        return bytes / bw;
+    }
+
+    /** Bytes of one layer's decode attention, counted as {@link AttentionDecode#workload} counts them. */
+    static double decodeAttentionBytes(AttentionDecode.KvFormat kv, int batch, long context, int heads, int kvHeads, int headDim) {
+        double tokens = (double) batch * kvHeads * context;
+        double cache = 2 * tokens * headDim * kv.type().bytes();
+        double scales = kv == AttentionDecode.KvFormat.INT8 ? 2 * tokens * 2 : 0;
+        double q = (double) batch * heads * headDim;
+        return cache + scales + 2 * q + 4 * q;
+    }
+
+    /**
+     * Seconds of one layer's prefill attention for one sequence whose {@code newTokens} last tokens
+     * (of {@code seq}) attend causally to everything before them; FLOPs 4·heads·D per kept pair.
+     */
+    public double prefillAttentionSeconds(String dtype, long seq, long newTokens, int heads, int headDim) {
+        long cached = seq - newTokens;
+        double pairs = seq * (seq + 1.0) / 2 - cached * (cached + 1.0) / 2;
+        double flops = 4.0 * heads * headDim * pairs;
+        List<ResultRow> all = select(r -> is(r, "attention", "prefill") && r.number(Column.FLOPS_PER_S) > 0);
+        if (all.isEmpty()) {
+            notes.add("no attention/prefill rows: prefill attention at the gemm rate");
+            return flops / gemmFlopsPerS(dtype, seq, (double) heads * headDim * headDim);
+        }
+        List<ResultRow> same = all.stream().filter(r -> r.get(Column.DTYPE).equals(dtype)).toList();
+        List<ResultRow> pool = same.isEmpty() ? all : same;
+        ResultRow nearestBatch = nearest(pool, r -> Math.abs(Math.log(r.number(Column.BATCH))));
+        List<ResultRow> curve = pool.stream().filter(r -> r.number(Column.BATCH) == nearestBatch.number(Column.BATCH)).toList();
+        return flops / interpolateInLog(curve, Column.SEQ_LEN, Column.FLOPS_PER_S, seq, "attention/prefill seq_len");
+    }
+
+    /** y at x, linear in log(x) between the rows' (x, y) points (several rows at one x: their mean), held at the ends. */
+    private double interpolateInLog(List<ResultRow> curve, Column xColumn, Column yColumn, double x, String what) {
+        TreeMap<Double, List<Double>> points = new TreeMap<>();
+        for (ResultRow r : curve) {
+            points.computeIfAbsent(r.number(xColumn), k -> new ArrayList<>()).add(r.number(yColumn));
+        }
+        var floor = points.floorEntry(x);
+        var ceiling = points.ceilingEntry(x);
+        if (floor == null || ceiling == null) {
+            var end = floor == null ? ceiling : floor;
+            if (Math.max(end.getKey(), x) / Math.min(end.getKey(), x) > FAR / 2) {
+                notes.add(String.format(Locale.ROOT, "%s %s outside the measured %s..%s: the nearest end's rate", what, trim(x),
+                        trim(points.firstKey()), trim(points.lastKey())));
+            }
+            return mean(end.getValue());
+        }
+        if (floor.getKey().equals(ceiling.getKey())) {
+            return mean(floor.getValue());
+        }
+        double w = Math.log(x / floor.getKey()) / Math.log(ceiling.getKey() / floor.getKey());
+        return mean(floor.getValue()) + w * (mean(ceiling.getValue()) - mean(floor.getValue()));
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static ResultRow nearest(List<ResultRow> candidates, java.util.function.ToDoubleFunction<ResultRow> distance) {
+        return candidates.stream().min(Comparator.comparingDouble(distance)).orElseThrow();
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,116 @@
+package io.tokencost.results;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The measured rows of one device, gathered from run folders or CSV files: later runs replace an
+ * earlier run's row of the same case, so a run of one suite adds to (or refreshes) the others.
+ */
+public final class RunResults {
+
+    /** The columns that say which case a row measured. */
+    private static final List<Column> CASE = List.of(Column.SUITE, Column.KERNEL, Column.DTYPE, Column.WEIGHT_FORMAT, Column.M, Column.N,
+            Column.K, Column.BATCH, Column.SEQ_LEN, Column.CONTEXT, Column.HEADS, Column.KV_HEADS, Column.HEAD_DIM);
+
+    private final List<Path> files;
+    private final List<ResultRow> rows;
+
+    private RunResults(List<Path> files, List<ResultRow> rows) {
+        this.files = files;
+        this.rows = rows;
+    }
+
+    public List<Path> files() {
+        return files;
+    }
+
+    public List<ResultRow> rows() {
+        return rows;
+    }
+
+    /** A cell every row shares (device_name, backend, memory_bytes...): the first row's. */
+    public String identity(Column c) {
+        return rows.get(0).get(c);
+    }
+
+    /**
+     * Every run under {@code runsDir} measured on the device of the newest one (folder names start
+     * with the UTC stamp), oldest first. A run that crashed counts with the rows it finished.
+     */
+    public static RunResults latestDevice(Path runsDir) {
+        List<Path> csvs = runFiles(runsDir);
+        if (csvs.isEmpty()) {
+            throw new IllegalArgumentException("no runs under " + runsDir + ": run `tokencost run` first, or name results with --results");
+        }
+        List<ResultRow> newest = CsvResultReader.read(csvs.get(csvs.size() - 1));
+        if (newest.isEmpty()) {
+            throw new IllegalArgumentException(csvs.get(csvs.size() - 1) + ": the newest run holds no rows");
+        }
+        String device = deviceKey(newest.get(0));
+        List<Path> same = new ArrayList<>();
+        for (Path p : csvs) {
+            List<ResultRow> r = CsvResultReader.read(p);
+            if (!r.isEmpty() && deviceKey(r.get(0)).equals(device)) {
+                same.add(p);
+            }
+        }
+        return of(same);
+    }
+
+    /** CSV files, or run folders (their results.csv), in the given order; all from one device. */
+    public static RunResults of(List<Path> inputs) {
+        Map<List<String>, ResultRow> byCase = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
+        String device = null;
+        for (Path input : inputs) {
+            Path file = Files.isDirectory(input) ? runCsv(input) : input;
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(input + ": no such results file or run folder");
+            }
+            for (ResultRow r : CsvResultReader.read(file)) {
+                if (device == null) {
+                    device = deviceKey(r);
+                } else if (!deviceKey(r).equals(device)) {
+                    throw new IllegalArgumentException(file + ": measured on " + deviceKey(r) + ", not " + device
+                            + " like the results before it (estimate one device at a time)");
+                }
+                byCase.put(CASE.stream().map(r::get).toList(), r);
+            }
+            files.add(file);
+        }
+        if (byCase.isEmpty()) {
+            throw new IllegalArgumentException("the results given hold no rows: " + inputs);
+        }
+        return new RunResults(files, List.copyOf(byCase.values()));
+    }
+
+    private static String deviceKey(ResultRow r) {
+        return r.get(Column.BACKEND) + " " + r.get(Column.DEVICE_NAME) + " #" + r.get(Column.DEVICE_INDEX) + " on " + r.get(Column.HOST);
+    }
+
+    private static Path runCsv(Path dir) {
+        Path done = dir.resolve(RunOutput.CSV);
+        return Files.isRegularFile(done) ? done : dir.resolve(RunOutput.CSV + ".partial");
+    }
+
+    private static List<Path> runFiles(Path runsDir) {
+        if (!Files.isDirectory(runsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(runsDir)) {
+            return dirs.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .map(RunResults::runCsv).filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(runsDir + ": " + e.getMessage(), e);
+        }
+    }
+}

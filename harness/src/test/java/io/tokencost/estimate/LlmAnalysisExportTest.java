@@ -1,0 +1,44 @@
+package io.tokencost.estimate;
+
+import io.tokencost.cost.WeightFormat;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LlmAnalysisExportTest {
+
+    @Test
+    void theConfigHoldsExactlyLlmAnalysisFieldsFilledWithMeasuredCeilings() {
+        LlmAnalysisExport.Export e = LlmAnalysisExport.of(SyntheticRuns.rows("NVIDIA H100 80GB HBM3", 80L << 30), WeightFormat.INT4_G128);
+        Map<String, Object> c = e.gpuConfig();
+        // llm-analysis builds GPUConfig(**json): these fields and no others
+        assertEquals(List.of("name", "mem_per_GPU_in_GB", "hbm_bandwidth_in_GB_per_sec", "intra_node_bandwidth_in_GB_per_sec",
+                "intra_node_min_message_latency", "peak_fp16_TFLOPS", "peak_i8_TFLOPS", "peak_i4_TFLOPS", "inter_node_bandwidth_in_GB_per_sec"),
+                List.copyOf(c.keySet()));
+        assertEquals("tokencost-nvidia-h100-80gb-hbm3", e.name());
+        assertEquals(80.0, c.get("mem_per_GPU_in_GB"));
+        assertEquals(100.0, c.get("hbm_bandwidth_in_GB_per_sec"), "the measured read ceiling, 100 GB/s");
+        assertEquals(1.0, c.get("peak_fp16_TFLOPS"), "the best gemm row, 1 TFLOP/s");
+        assertEquals(450.0, c.get("intra_node_bandwidth_in_GB_per_sec"), "the catalog's NVLink figure, labelled an assumption");
+        assertEquals(0.5, e.hbmMemoryEfficiency(), 1e-12, "int4 qgemv at 50 GB/s over the 100 GB/s ceiling");
+        assertEquals(1.0, e.flopsEfficiency(), 1e-12);
+        assertEquals("--gpu_name tokencost-nvidia-h100-80gb-hbm3 --hbm_memory_efficiency 0.500 --flops_efficiency 1.000", e.flags());
+        assertTrue(e.provenance().stream().anyMatch(p -> p.startsWith("intra_node_*: ASSUMED")), e.provenance().toString());
+    }
+
+    @Test
+    void missingRowsAreNamed() {
+        var rows = SyntheticRuns.rows("x", 1L << 30);
+        IllegalArgumentException noGemm = assertThrows(IllegalArgumentException.class,
+                () -> LlmAnalysisExport.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("gemm")).toList(), WeightFormat.FP16));
+        assertTrue(noGemm.getMessage().contains("no gemm rows"), noGemm.getMessage());
+        IllegalArgumentException noGemv = assertThrows(IllegalArgumentException.class,
+                () -> LlmAnalysisExport.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("qgemv")).toList(), WeightFormat.INT8));
+        assertTrue(noGemv.getMessage().contains("no batch-1 qgemv row for int8"), noGemv.getMessage());
+    }
+}
