@@ -159,7 +159,7 @@ final class EstimateCommand implements Callable<Integer> {
         if (tp > 1) {
             report.note(Interconnect.lookup(device).orElseThrow().assumption());
         }
-        apis.forEach(a -> report.note("API price: " + a.source()));
+        apis.forEach(a -> report.note(a.describe()));
         report.note("prefill is costed at batch 1 (compute-bound; batching prompts changes little), decode steps at the batch; "
                 + "input $ = TTFT's device-seconds per prompt token, output $ = TPOT / batch");
         PrintWriter out = spec.commandLine().getOut();

@@ -42,10 +42,15 @@ public record ApiPrice(double usdPer1mInput, double usdPer1mOutput, String sourc
                 String source = r.get("source") + " (" + r.get("date") + ")";
                 double low = Double.parseDouble(r.get("usd_per_1m_low"));
                 double high = Double.parseDouble(r.get("usd_per_1m_high"));
-                return Optional.of(new ApiPrice[] {new ApiPrice(low, low, "low end: " + source), new ApiPrice(high, high, "high end: " + source)});
+                return Optional.of(new ApiPrice[] {new ApiPrice(low, low, "catalog, low end: " + source), new ApiPrice(high, high, "catalog, high end: " + source)});
             }
         }
         return Optional.empty();
+    }
+
+    /** One line naming the price and its source. */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "API price $%.2f per 1M input, $%.2f per 1M output tokens (%s)", usdPer1mInput, usdPer1mOutput, source);
     }
 
     /** What a request of {@code prompt} input and {@code output} output tokens costs at this price. */

@@ -86,7 +86,7 @@ public final class EstimateReport {
                     usd(c.get("usd_per_1m_output"), c.get("delta_usd_per_1m_output_pct")), usd(c.get("usd_per_request"), null));
             Object low = c.get("break_even_utilisation_min");
             Object high = c.get("break_even_utilisation_max");
-            if (low != null) {
+            if (low != null && c.get("variant").equals("plain")) {   // the levers' break-evens are in the CSV and JSON
                 out.println("    break-even vs the API: " + breakEven((Double) low, (Double) high));
             }
         }

@@ -148,6 +148,12 @@ class BadInputTest {
         assertEquals(0, x.code(), x.err());
         assertTrue(x.out().contains("llm-analysis flags: --gpu_name tokencost-intel-r-xeon-r-processor --hbm_memory_efficiency 0.4"), x.out());
         assertTrue(Files.readString(dir.resolve("tokencost-intel-r-xeon-r-processor.json")).contains("\"hbm_bandwidth_in_GB_per_sec\" : 28.887"));
+        // any Hugging Face config.json
+        Path config = Files.createDirectories(dir.resolve("my-mistral")).resolve("config.json");
+        Files.copy(io.tokencost.cost.ModelPresets.class.getResourceAsStream("models/Mistral-7B-v0.3.json"), config);
+        Outcome m = run("estimate", "--results", reference + "gemm-qgemv-quick," + reference + "attention-quick", "--model", config.toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().lines().anyMatch(l -> l.startsWith("Mistral-7B-v0.3 plain ")), m.out());
         // help lists the levers
         Outcome h = run("estimate", "--help");
         assertTrue(h.out().contains("--speculative") || h.out().contains("--draft"), h.out());
