@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tokencost", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Measures what an LLM token costs on this machine.",
-        subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, ModelCommand.class, EstimateCommand.class, ExportCommand.class, JmhCommand.class,
+        subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, ModelCommand.class, EstimateCommand.class, ExportCommand.class, CompareCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -29,6 +29,14 @@ public final class Main {
     /** Runs the CLI in-process and returns the exit code (tests call this). */
     public static int execute(String... args) {
         return commandLine().execute(args);
+    }
+
+    /** Runs the CLI in-process with its output and errors captured (tests of other packages call this). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
     }
 
     static CommandLine commandLine() {

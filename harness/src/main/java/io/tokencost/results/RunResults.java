@@ -17,10 +17,6 @@ import java.util.stream.Stream;
  */
 public final class RunResults {
 
-    /** The columns that say which case a row measured. */
-    private static final List<Column> CASE = List.of(Column.SUITE, Column.KERNEL, Column.DTYPE, Column.WEIGHT_FORMAT, Column.M, Column.N,
-            Column.K, Column.BATCH, Column.SEQ_LEN, Column.CONTEXT, Column.HEADS, Column.KV_HEADS, Column.HEAD_DIM);
-
     private final List<Path> files;
     private final List<ResultRow> rows;
 
@@ -68,7 +64,7 @@ public final class RunResults {
 
     /** CSV files, or run folders (their results.csv), in the given order; all from one device. */
     public static RunResults of(List<Path> inputs) {
-        Map<List<String>, ResultRow> byCase = new LinkedHashMap<>();
+        Map<CaseKey, ResultRow> byCase = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();
         String device = null;
         for (Path input : inputs) {
@@ -83,7 +79,7 @@ public final class RunResults {
                     throw new IllegalArgumentException(file + ": measured on " + deviceKey(r) + ", not " + device
                             + " like the results before it (estimate one device at a time)");
                 }
-                byCase.put(CASE.stream().map(r::get).toList(), r);
+                byCase.put(CaseKey.of(r), r);
             }
             files.add(file);
         }

@@ -19,10 +19,9 @@ public final class TablePrinter {
     }
 
     public void measured(ResultRow r) {
-        String name = r.get(Column.SUITE) + "/" + r.get(Column.KERNEL)
-                + (r.has(Column.WEIGHT_FORMAT) ? " " + r.get(Column.WEIGHT_FORMAT) : "");
+        CaseKey key = CaseKey.of(r);
         out.printf(Locale.ROOT, "%-24s %-26s %11s %10.2f %10.2f %6.2f%% %7s %8s %8s%n",
-                name, shape(r), seconds(r.number(Column.TIME_MEDIAN_S)),
+                key.name(), key.shape(), seconds(r.number(Column.TIME_MEDIAN_S)),
                 r.number(Column.BYTES_PER_S) / 1e9, r.number(Column.FLOPS_PER_S) / 1e9, 100 * r.number(Column.NOISE_REL),
                 r.has(Column.PCT_OF_PEAK_BW) ? String.format(Locale.ROOT, "%.1f", r.number(Column.PCT_OF_PEAK_BW)) : "-",
                 r.get(Column.SAMPLES), r.get(Column.VERIFIED));
@@ -49,19 +48,7 @@ public final class TablePrinter {
         out.println("  " + priceHint);
     }
 
-    /** The shape cells that are set, e.g. {@code n=4096 k=14336 batch=1}. */
-    private static String shape(ResultRow r) {
-        StringBuilder sb = new StringBuilder();
-        for (Column c : List.of(Column.M, Column.N, Column.K, Column.BATCH, Column.SEQ_LEN, Column.CONTEXT,
-                Column.HEADS, Column.KV_HEADS, Column.HEAD_DIM)) {
-            if (r.has(c)) {
-                sb.append(sb.length() == 0 ? "" : " ").append(c.header()).append('=').append(r.get(c));
-            }
-        }
-        return sb.toString();
-    }
-
-    static String seconds(double s) {
+    public static String seconds(double s) {
         if (s >= 1) {
             return String.format(Locale.ROOT, "%.3f s", s);
         } else if (s >= 1e-3) {

@@ -1,0 +1,37 @@
+package io.tokencost.results;
+
+import java.util.List;
+
+/** Which case a row measured: suite, kernel, dtype, weight format and shape, as the rows of two runs are joined. */
+public record CaseKey(List<String> cells) {
+
+    static final List<Column> COLUMNS = List.of(Column.SUITE, Column.KERNEL, Column.DTYPE, Column.WEIGHT_FORMAT, Column.M, Column.N,
+            Column.K, Column.BATCH, Column.SEQ_LEN, Column.CONTEXT, Column.HEADS, Column.KV_HEADS, Column.HEAD_DIM);
+
+    public static CaseKey of(ResultRow r) {
+        return new CaseKey(COLUMNS.stream().map(r::get).toList());
+    }
+
+    /** The same case with the n cell replaced (e.g. by a working-set rank). */
+    public CaseKey withN(String n) {
+        java.util.List<String> c = new java.util.ArrayList<>(cells);
+        c.set(COLUMNS.indexOf(Column.N), n);
+        return new CaseKey(List.copyOf(c));
+    }
+
+    /** e.g. {@code qgemv/qgemv int4_g128}. */
+    public String name() {
+        return cells.get(0) + "/" + cells.get(1) + (cells.get(3).isEmpty() ? "" : " " + cells.get(3));
+    }
+
+    /** The shape cells that are set, e.g. {@code n=4096 k=14336 batch=1}. */
+    public String shape() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 4; i < COLUMNS.size(); i++) {
+            if (!cells.get(i).isEmpty()) {
+                sb.append(sb.length() == 0 ? "" : " ").append(COLUMNS.get(i).header()).append('=').append(cells.get(i));
+            }
+        }
+        return sb.toString();
+    }
+}
