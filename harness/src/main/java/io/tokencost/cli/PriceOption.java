@@ -19,6 +19,12 @@ final class PriceOption {
         }
     }
 
+    /** For reports over several devices: the catalog's price, and the user's for a device the catalog lacks. */
+    Optional<Price> fillIn(String deviceName) {
+        Optional<Price> listed = PriceCatalog.load().lookup(deviceName);
+        return listed.isPresent() || pricePerHour == null ? listed : Optional.of(Price.userGiven(pricePerHour));
+    }
+
     Optional<Price> resolve(String deviceName) {
         return pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : PriceCatalog.load().lookup(deviceName);
     }

@@ -89,6 +89,20 @@ public final class RunResults {
         return new RunResults(files, List.copyOf(byCase.values()));
     }
 
+    /** The inputs grouped by device (in order of first appearance), each group merged as {@link #of} merges. */
+    public static List<RunResults> byDevice(List<Path> inputs) {
+        Map<String, List<Path>> groups = new LinkedHashMap<>();
+        for (Path input : inputs) {
+            Path file = Files.isDirectory(input) ? runCsv(input) : input;
+            List<ResultRow> rows = Files.isRegularFile(file) ? CsvResultReader.read(file) : List.of();
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException(input + ": no rows (no such results file, or an empty one)");
+            }
+            groups.computeIfAbsent(deviceKey(rows.get(0)), k -> new ArrayList<>()).add(input);
+        }
+        return groups.values().stream().map(RunResults::of).toList();
+    }
+
     private static String deviceKey(ResultRow r) {
         return r.get(Column.BACKEND) + " " + r.get(Column.DEVICE_NAME) + " #" + r.get(Column.DEVICE_INDEX) + " on " + r.get(Column.HOST);
     }
