@@ -100,10 +100,14 @@ class CompareTest {
         Path broken = Files.writeString(dir.resolve("broken.csv"), whole.substring(0, whole.length() - 40));   // a truncated row
         Path text = Files.writeString(dir.resolve("text.csv"), Files.readString(a).replace(",4096,", ",wide,"));
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        Path noColumn = Files.writeString(dir.resolve("nocolumn.csv"), whole.replace(",noise_rel,", ",").replace(",0.01,", ","));
+        Path version2 = Files.writeString(dir.resolve("v2.csv"), whole.replace("\n1,", "\n2,"));
         for (String[] c : new String[][] {
                 {a.toString(), broken.toString(), "broken.csv:2: "},
                 {a.toString(), text.toString(), "text.csv:2: column 'n': 'wide' is not a number"},
                 {a.toString(), empty.toString(), "empty.csv: empty file"},
+                {a.toString(), noColumn.toString(), "nocolumn.csv:1: missing column 'noise_rel'"},
+                {a.toString(), version2.toString(), "v2.csv:2: schema version '2' is not supported"},
                 {a.toString(), dir.resolve("none.csv").toString(), "none.csv: no such results file or folder"},
                 {a.toString(), "--fail-on-regression", "-3", "--fail-on-regression takes a percentage"},
         }) {
