@@ -4,6 +4,7 @@ import io.tokencost.backend.Availability;
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.DeviceProperties;
+import io.tokencost.measure.energy.EnergyMeters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -41,6 +42,7 @@ final class DevicesCommand implements Callable<Integer> {
                     print(out, "driver", d.driverVersion());
                 }
                 d.details().forEach((k, v) -> print(out, k, v));
+                print(out, "energy", EnergyMeters.describe(b.id(), d.index()));
             }
         }
         out.flush();

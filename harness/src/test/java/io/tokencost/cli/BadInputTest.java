@@ -103,6 +103,8 @@ class BadInputTest {
         assertEquals(0, o.code());
         assertTrue(o.out().contains("cpu:0: "), o.out());
         assertTrue(o.out().contains("vector_width_bits"), o.out());
+        // energy: what is metered, or one line saying why not (this VM has no RAPL)
+        assertTrue(o.out().lines().anyMatch(l -> l.matches("  energy\\s+(RAPL package energy .*|not measurable here: .*)")), o.out());
         if (!new CudaBackend().availability().available()) {
             assertTrue(o.out().lines().anyMatch(l -> l.startsWith("cuda: unavailable: ")), o.out());
         }
