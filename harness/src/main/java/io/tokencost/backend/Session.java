@@ -5,6 +5,7 @@ import io.tokencost.kernels.AttentionPrefillKernels;
 import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
+import io.tokencost.kernels.TransformerOpsKernels;
 
 /**
  * One open device: allocates buffers, exposes each kernel family's launcher, and times them.
@@ -47,6 +48,10 @@ public interface Session extends AutoCloseable {
     /** Launcher for the causal prefill attention (attention_prefill.cu and its Java twin AttentionPrefill). */
     default AttentionPrefillKernels attentionPrefill() {
         return kernels().attentionPrefill();
+    }
+
+    default TransformerOpsKernels transformerOps() {
+        return kernels().transformerOps();
     }
 
     /**

@@ -9,6 +9,7 @@ public final class KernelChecks {
     }
 
     public static List<KernelCheck> all() {
-        return List.of(new MemoryStreamCheck(), new QGemvCheck(), new GemmCheck(), new AttentionDecodeCheck(), new AttentionPrefillCheck(), new MmaProbeCheck());
+        return List.of(new MemoryStreamCheck(), new QGemvCheck(), new GemmCheck(), new AttentionDecodeCheck(), new AttentionPrefillCheck(),
+                new TransformerOpsCheck(), new MmaProbeCheck());
     }
 }

@@ -17,7 +17,7 @@ final class CpuSession extends HostSession {
         this.device = device;
         this.parallel = new CpuParallel(device.computeUnits());
         this.kernels = new Kernels(new CpuMemoryStream(parallel), new CpuQGemv(parallel), new CpuGemm(parallel),
-                new CpuAttentionDecode(parallel), new CpuAttentionPrefill(parallel));
+                new CpuAttentionDecode(parallel), new CpuAttentionPrefill(parallel), new CpuTransformerOps(parallel));
     }
 
     @Override

@@ -12,6 +12,7 @@ public final class CudaKernels {
     public static Kernels on(KernelLauncher launcher, int multiprocessors, int threadsPerMultiprocessor) {
         return new Kernels(new CudaMemoryStream(launcher, CudaMemoryStream.maxBlocks(multiprocessors, threadsPerMultiprocessor)),
                 new CudaQGemv(launcher, multiprocessors), new CudaGemm(launcher),
-                new CudaAttentionDecode(launcher, multiprocessors), new CudaAttentionPrefill(launcher));
+                new CudaAttentionDecode(launcher, multiprocessors), new CudaAttentionPrefill(launcher),
+                new CudaTransformerOps(launcher, CudaMemoryStream.maxBlocks(multiprocessors, threadsPerMultiprocessor)));
     }
 }

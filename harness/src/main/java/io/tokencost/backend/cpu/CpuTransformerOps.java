@@ -1,0 +1,114 @@
+package io.tokencost.backend.cpu;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.kernels.Half;
+import io.tokencost.kernels.TransformerOps;
+import io.tokencost.kernels.TransformerOpsKernels;
+
+/**
+ * The CPU twin of kernels/transformer_ops.cu: plain loops over rows split across the cores (these
+ * operations move a few KiB per token; the matrix products and attention around them dominate),
+ * with the kernels' float arithmetic (rotary angles in float, as the kernel and HF compute them).
+ */
+final class CpuTransformerOps implements TransformerOpsKernels {
+
+    private final CpuParallel parallel;
+
+    CpuTransformerOps(CpuParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden, float eps) {
+        TransformerOps.checkAddRmsnorm(out, h, add, w, rows, hidden);
+        short[] o = CpuBuffer.halves(out);
+        float[] hs = CpuBuffer.floats(h);
+        float[] a = add == null ? null : CpuBuffer.floats(add);
+        short[] ws = CpuBuffer.halves(w);
+        parallel.forRange(rows, 1, (worker, from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * hidden;
+                double squares = 0;
+                for (int i = 0; i < hidden; i++) {
+                    if (a != null) {
+                        hs[base + i] += a[base + i];
+                    }
+                    squares += hs[base + i] * hs[base + i];
+                }
+                float inv = (float) (1 / Math.sqrt(squares / hidden + eps));
+                for (int i = 0; i < hidden; i++) {
+                    o[base + i] = Half.fromFloat(hs[base + i] * inv * Half.toFloat(ws[i]));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads, int headDim,
+                        int context, float theta) {
+        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, batch, heads, kvHeads, headDim, context);
+        short[] qs = CpuBuffer.halves(q);
+        short[] k = CpuBuffer.halves(kCache);
+        short[] v = CpuBuffer.halves(vCache);
+        float[] x = CpuBuffer.floats(qkv);
+        int[] pos = CpuBuffer.ints(positions);
+        int half = headDim / 2;
+        int width = (heads + 2 * kvHeads) * headDim;
+        parallel.forRange(batch, 1, (worker, from, to) -> {
+            float[] cos = new float[half];
+            float[] sin = new float[half];
+            for (int b = from; b < to; b++) {
+                for (int i = 0; i < half; i++) {
+                    double angle = TransformerOps.ropeAngle(i, headDim, pos[b], theta);
+                    cos[i] = (float) Math.cos(angle);
+                    sin[i] = (float) Math.sin(angle);
+                }
+                for (int head = 0; head < heads + kvHeads; head++) {
+                    int src = b * width + head * headDim;
+                    int dst = head < heads ? (b * heads + head) * headDim : ((b * kvHeads + head - heads) * context + pos[b]) * headDim;
+                    short[] into = head < heads ? qs : k;
+                    for (int i = 0; i < half; i++) {
+                        float x1 = x[src + i];
+                        float x2 = x[src + i + half];
+                        into[dst + i] = Half.fromFloat(x1 * cos[i] - x2 * sin[i]);
+                        into[dst + i + half] = Half.fromFloat(x2 * cos[i] + x1 * sin[i]);
+                    }
+                }
+                for (int kvh = 0; kvh < kvHeads; kvh++) {
+                    int src = b * width + (heads + kvHeads + kvh) * headDim;
+                    int dst = ((b * kvHeads + kvh) * context + pos[b]) * headDim;
+                    for (int d = 0; d < headDim; d++) {
+                        v[dst + d] = Half.fromFloat(x[src + d]);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swiglu(Buffer out, Buffer gateUp, long rows, int ffn) {
+        TransformerOps.checkSwiglu(out, gateUp, rows, ffn);
+        short[] o = CpuBuffer.halves(out);
+        float[] gu = CpuBuffer.floats(gateUp);
+        parallel.forRange((int) rows, 1, (worker, from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int j = 0; j < ffn; j++) {
+                    float g = gu[r * 2 * ffn + j];
+                    o[r * ffn + j] = Half.fromFloat(g / (1 + (float) Math.exp(-g)) * gu[r * 2 * ffn + ffn + j]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void toHalf(Buffer out, Buffer in, long n) {
+        TransformerOps.checkToHalf(out, in, n);
+        short[] o = CpuBuffer.halves(out);
+        float[] f = CpuBuffer.floats(in);
+        parallel.forRange((int) n, (worker, from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[i] = Half.fromFloat(f[i]);
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package io.tokencost.backend.cuda;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.kernels.TransformerOps;
+import io.tokencost.kernels.TransformerOpsKernels;
+
+/** Host side of kernels/transformer_ops.cu, on any {@link KernelLauncher} (CUDA or the emulation). */
+public final class CudaTransformerOps implements TransformerOpsKernels {
+
+    public static final String MODULE = "transformer_ops";
+    /** transformer_ops.cu's TC_OPS_THREADS. */
+    static final int THREADS = 256;
+
+    private final KernelLauncher launcher;
+    private final int maxBlocks;
+
+    /** @param maxBlocks the grid-stride kernels' largest grid (the device's resident blocks) */
+    public CudaTransformerOps(KernelLauncher launcher, int maxBlocks) {
+        this.launcher = launcher;
+        this.maxBlocks = Math.max(1, maxBlocks);
+    }
+
+    @Override
+    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden, float eps) {
+        TransformerOps.checkAddRmsnorm(out, h, add, w, rows, hidden);
+        // without an add, h stands in for the pointer the kernel does not read
+        launcher.launch(MODULE, "add_rmsnorm", new LaunchConfig(rows, THREADS, 0), out, h, add == null ? h : add, w, hidden, eps,
+                add == null ? 0 : 1);
+    }
+
+    @Override
+    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads, int headDim,
+                        int context, float theta) {
+        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, batch, heads, kvHeads, headDim, context);
+        float log2Theta = (float) (Math.log(theta) / Math.log(2));
+        launcher.launch(MODULE, "rope_qkv", new LaunchConfig(batch, THREADS, 0), q, kCache, vCache, qkv, positions, heads, kvHeads, headDim,
+                context, log2Theta);
+    }
+
+    @Override
+    public void swiglu(Buffer out, Buffer gateUp, long rows, int ffn) {
+        TransformerOps.checkSwiglu(out, gateUp, rows, ffn);
+        launcher.launch(MODULE, "swiglu", LaunchConfig.gridStride(rows * ffn, THREADS, maxBlocks), out, gateUp, rows, ffn);
+    }
+
+    @Override
+    public void toHalf(Buffer out, Buffer in, long n) {
+        TransformerOps.checkToHalf(out, in, n);
+        launcher.launch(MODULE, "to_half", LaunchConfig.gridStride(n, THREADS, maxBlocks), out, in, n);
+    }
+}

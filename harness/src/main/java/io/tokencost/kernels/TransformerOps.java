@@ -1,0 +1,156 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+
+/**
+ * Java twin of kernels/transformer_ops.cu: the per-token operations of a transformer step between
+ * its matrix products and attention, with float64 references. Layouts (all row-major):
+ * <ul>
+ * <li>residual stream h: fp32 [rows x hidden]; norm weight fp16 [hidden]; normed output fp16 [rows x hidden];</li>
+ * <li>qkv (the fused product's output): fp32 [batch x (heads + 2 kv_heads) x D], q heads then k then v;
+ * q out: fp16 [batch x heads x D]; K and V caches: fp16 [batch x kv_heads x context x D]
+ * ({@link AttentionDecode}'s contiguous layout), this step's k and v written at {@code positions[b]};</li>
+ * <li>gate_up (the fused product's output): fp32 [rows x 2F], gate in columns 0..F-1, up in F..2F-1;
+ * activation out fp16 [rows x F].</li>
+ * </ul>
+ * Rotary: Hugging Face Llama's rotate_half, dimension i < D/2 paired with i + D/2 at the angle
+ * pos · theta^(-2i/D).
+ */
+public final class TransformerOps {
+
+    private TransformerOps() {
+    }
+
+    /** h += add (when add is not null); out = h / sqrt(mean(h²) + eps) · w, per row. Returns the new h too. */
+    public static double[][] addRmsnormReference(float[] h, float[] add, short[] w, int rows, int hidden, double eps) {
+        double[] newH = new double[rows * hidden];
+        double[] out = new double[rows * hidden];
+        for (int r = 0; r < rows; r++) {
+            double squares = 0;
+            for (int i = 0; i < hidden; i++) {
+                double x = (double) h[r * hidden + i] + (add == null ? 0 : add[r * hidden + i]);
+                newH[r * hidden + i] = x;
+                squares += x * x;
+            }
+            double inv = 1 / Math.sqrt(squares / hidden + eps);
+            for (int i = 0; i < hidden; i++) {
+                out[r * hidden + i] = newH[r * hidden + i] * inv * Half.toFloat(w[i]);
+            }
+        }
+        return new double[][] {out, newH};
+    }
+
+    /** The angle of rotary pair i at position pos. */
+    public static double ropeAngle(int i, int headDim, int pos, double theta) {
+        return pos * Math.pow(theta, -2.0 * i / headDim);
+    }
+
+    /** Rotated q [batch x heads x D] of a qkv row block. */
+    public static double[] ropeQReference(float[] qkv, int[] positions, int batch, int heads, int kvHeads, int headDim, double theta) {
+        double[] q = new double[batch * heads * headDim];
+        for (int b = 0; b < batch; b++) {
+            for (int head = 0; head < heads; head++) {
+                rotate(qkv, (b * (heads + 2 * kvHeads) + head) * headDim, q, (b * heads + head) * headDim, headDim, positions[b], theta);
+            }
+        }
+        return q;
+    }
+
+    /**
+     * The K and V caches after this step: {@code kBefore} / {@code vBefore} (fp16, the caches as
+     * they were) with each sequence's rotated k and its v written at its position.
+     */
+    public static double[][] ropeCacheReference(float[] qkv, int[] positions, short[] kBefore, short[] vBefore, int batch, int heads,
+                                                int kvHeads, int headDim, int context, double theta) {
+        double[] k = halves(kBefore);
+        double[] v = halves(vBefore);
+        int width = (heads + 2 * kvHeads) * headDim;
+        for (int b = 0; b < batch; b++) {
+            for (int kvh = 0; kvh < kvHeads; kvh++) {
+                int at = ((b * kvHeads + kvh) * context + positions[b]) * headDim;
+                rotate(qkv, b * width + (heads + kvh) * headDim, k, at, headDim, positions[b], theta);
+                for (int d = 0; d < headDim; d++) {
+                    v[at + d] = qkv[b * width + (heads + kvHeads + kvh) * headDim + d];
+                }
+            }
+        }
+        return new double[][] {k, v};
+    }
+
+    private static void rotate(float[] src, int from, double[] dst, int to, int headDim, int pos, double theta) {
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++) {
+            double angle = ropeAngle(i, headDim, pos, theta);
+            double x1 = src[from + i];
+            double x2 = src[from + i + half];
+            dst[to + i] = x1 * Math.cos(angle) - x2 * Math.sin(angle);
+            dst[to + i + half] = x2 * Math.cos(angle) + x1 * Math.sin(angle);
+        }
+    }
+
+    /** silu(gate) · up per row: [rows x F] from [rows x 2F]. */
+    public static double[] swigluReference(float[] gateUp, int rows, int ffn) {
+        double[] out = new double[rows * ffn];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < ffn; j++) {
+                double g = gateUp[r * 2 * ffn + j];
+                out[r * ffn + j] = g / (1 + Math.exp(-g)) * gateUp[r * 2 * ffn + ffn + j];
+            }
+        }
+        return out;
+    }
+
+    private static double[] halves(short[] h) {
+        double[] d = new double[h.length];
+        for (int i = 0; i < h.length; i++) {
+            d[i] = Half.toFloat(h[i]);
+        }
+        return d;
+    }
+
+    private static final String FAMILY = "transformer_ops";
+
+    /** add_rmsnorm's buffers: out fp16, h fp32 and add fp32 (or null) [rows x hidden], w fp16 [hidden]. */
+    public static void checkAddRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden) {
+        if (rows < 1 || hidden < 1) {
+            throw new IllegalArgumentException("add_rmsnorm needs rows and hidden >= 1, got " + rows + " x " + hidden);
+        }
+        long n = (long) rows * hidden;
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, n);
+        BufferChecks.require(FAMILY, "h", h, DataType.F32, n);
+        if (add != null) {
+            BufferChecks.require(FAMILY, "add", add, DataType.F32, n);
+        }
+        BufferChecks.require(FAMILY, "norm weight", w, DataType.F16, hidden);
+    }
+
+    /** rope_qkv's buffers (see the class comment); positions: U32 holding int positions below context. */
+    public static void checkRope(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads,
+                                 int headDim, int context) {
+        if (batch < 1 || heads < 1 || kvHeads < 1 || context < 1 || headDim < 2 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("rope_qkv needs batch, heads, kv_heads, context >= 1 and an even head_dim, got " + batch + "/"
+                    + heads + "/" + kvHeads + "/" + headDim + "/" + context);
+        }
+        BufferChecks.require(FAMILY, "q", q, DataType.F16, (long) batch * heads * headDim);
+        BufferChecks.require(FAMILY, "k cache", kCache, DataType.F16, (long) batch * kvHeads * context * headDim);
+        BufferChecks.require(FAMILY, "v cache", vCache, DataType.F16, (long) batch * kvHeads * context * headDim);
+        BufferChecks.require(FAMILY, "qkv", qkv, DataType.F32, (long) batch * (heads + 2L * kvHeads) * headDim);
+        BufferChecks.require(FAMILY, "positions", positions, DataType.U32, batch);
+    }
+
+    /** swiglu's buffers: out fp16 [rows x F], gate_up fp32 [rows x 2F]. */
+    public static void checkSwiglu(Buffer out, Buffer gateUp, long rows, int ffn) {
+        if (rows < 1 || ffn < 1) {
+            throw new IllegalArgumentException("swiglu needs rows and ffn >= 1, got " + rows + " x " + ffn);
+        }
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, rows * ffn);
+        BufferChecks.require(FAMILY, "gate_up", gateUp, DataType.F32, rows * 2 * ffn);
+    }
+
+    /** to_half's buffers: out fp16 and in fp32, n elements. */
+    public static void checkToHalf(Buffer out, Buffer in, long n) {
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, n);
+        BufferChecks.require(FAMILY, "in", in, DataType.F32, n);
+    }
+}

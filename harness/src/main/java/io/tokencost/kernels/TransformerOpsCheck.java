@@ -1,0 +1,135 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.backend.Session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * transformer_ops against {@link TransformerOps}'s float64 references, on odd sizes (rows and widths
+ * that are not multiples of a block, head_dim 2) and one random shape each; outputs poisoned with
+ * NaN first, except the KV caches, whose untouched tokens must come back as they were.
+ */
+public final class TransformerOpsCheck implements KernelCheck {
+
+    @Override
+    public String family() {
+        return "transformer_ops";
+    }
+
+    @Override
+    public List<CheckResult> check(Session session, RandomGenerator random) {
+        List<CheckResult> out = new ArrayList<>();
+        out.add(KernelCheck.worstOf(family(), "add_rmsnorm", "fp32/fp16", Tolerance.FP16,
+                List.of(new int[] {1, 1, 0}, new int[] {3, 257, 1}, new int[] {2, 4096, 0}, new int[] {1 + random.nextInt(9), 1 + random.nextInt(3000), 1}),
+                c -> addRmsnorm(session, c[0], c[1], c[2] == 1, random)));
+        out.add(KernelCheck.worstOf(family(), "rope_qkv", "fp32/fp16", Tolerance.FP16,
+                List.of(new int[] {1, 1, 1, 2, 1}, new int[] {2, 4, 2, 64, 37}, new int[] {3, 8, 2, 128, 100},
+                        new int[] {1 + random.nextInt(4), 4, 1 + random.nextInt(2) * 3, random.nextBoolean() ? 64 : 128, 1 + random.nextInt(300)}),
+                c -> rope(session, c[0], c[1] * c[2], c[2], c[3], c[4], random)));
+        out.add(KernelCheck.worstOf(family(), "swiglu", "fp32/fp16", Tolerance.FP16,
+                List.of(new int[] {1, 1}, new int[] {5, 300}, new int[] {1 + random.nextInt(6), 1 + random.nextInt(5000)}),
+                c -> swiglu(session, c[0], c[1], random)));
+        out.add(KernelCheck.worstOf(family(), "to_half", "fp32/fp16", Tolerance.FP16,
+                List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toHalf(session, n, random)));
+        return out;
+    }
+
+    static float[] uniform(int n, double range, RandomGenerator random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((random.nextDouble() * 2 - 1) * range);
+        }
+        return v;
+    }
+
+    static double addRmsnorm(Session session, int rows, int hidden, boolean withAdd, RandomGenerator random) {
+        float[] h = uniform(rows * hidden, 1, random);
+        float[] add = withAdd ? uniform(rows * hidden, 1, random) : null;
+        short[] w = (short[]) FloatTypes.random(DataType.F16, hidden, random);
+        short[] out = new short[rows * hidden];
+        float[] newH = new float[rows * hidden];
+        try (Buffer bo = session.allocate(DataType.F16, out.length); Buffer bh = session.allocateFloats(h.length);
+             Buffer ba = session.allocateFloats(withAdd ? add.length : 1); Buffer bw = session.allocate(DataType.F16, hidden)) {
+            bh.upload(h);
+            if (withAdd) {
+                ba.upload(add);
+            }
+            bw.upload(w);
+            bo.poison();
+            session.transformerOps().addRmsnorm(bo, bh, withAdd ? ba : null, bw, rows, hidden, 1e-5f);
+            session.synchronize();
+            bo.download(out);
+            bh.download(newH);
+        }
+        double[][] ref = TransformerOps.addRmsnormReference(h, add, w, rows, hidden, 1e-5);
+        return Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, out.length), ref[0]), Tolerance.relativeError(newH, ref[1]));
+    }
+
+    static double rope(Session session, int batch, int heads, int kvHeads, int headDim, int context, RandomGenerator random) {
+        float[] qkv = uniform(batch * (heads + 2 * kvHeads) * headDim, 1, random);
+        int[] positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            positions[b] = random.nextInt(context);
+        }
+        int cacheElements = batch * kvHeads * context * headDim;
+        short[] k = (short[]) FloatTypes.random(DataType.F16, cacheElements, random);
+        short[] v = (short[]) FloatTypes.random(DataType.F16, cacheElements, random);
+        short[] q = new short[batch * heads * headDim];
+        short[] kAfter = new short[cacheElements];
+        short[] vAfter = new short[cacheElements];
+        float theta = 500_000f;
+        try (Buffer bq = session.allocate(DataType.F16, q.length); Buffer bk = session.allocate(DataType.F16, cacheElements);
+             Buffer bv = session.allocate(DataType.F16, cacheElements); Buffer bx = session.allocateFloats(qkv.length);
+             Buffer bp = session.allocate(DataType.U32, batch)) {
+            bk.upload(k);
+            bv.upload(v);
+            bx.upload(qkv);
+            bp.upload(positions);
+            bq.poison();
+            session.transformerOps().ropeQkv(bq, bk, bv, bx, bp, batch, heads, kvHeads, headDim, context, theta);
+            session.synchronize();
+            bq.download(q);
+            bk.download(kAfter);
+            bv.download(vAfter);
+        }
+        double[] qRef = TransformerOps.ropeQReference(qkv, positions, batch, heads, kvHeads, headDim, theta);
+        double[][] cacheRef = TransformerOps.ropeCacheReference(qkv, positions, k, v, batch, heads, kvHeads, headDim, context, theta);
+        return Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, q, q.length), qRef),
+                Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, kAfter, cacheElements), cacheRef[0]),
+                        Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, vAfter, cacheElements), cacheRef[1])));
+    }
+
+    static double swiglu(Session session, int rows, int ffn, RandomGenerator random) {
+        float[] gu = uniform(rows * 2 * ffn, 4, random);
+        short[] out = new short[rows * ffn];
+        try (Buffer bo = session.allocate(DataType.F16, out.length); Buffer bg = session.allocateFloats(gu.length)) {
+            bg.upload(gu);
+            bo.poison();
+            session.transformerOps().swiglu(bo, bg, rows, ffn);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, out.length), TransformerOps.swigluReference(gu, rows, ffn));
+    }
+
+    static double toHalf(Session session, int n, RandomGenerator random) {
+        float[] in = uniform(n, 100, random);
+        short[] out = new short[n];
+        try (Buffer bo = session.allocate(DataType.F16, n); Buffer bi = session.allocateFloats(n)) {
+            bi.upload(in);
+            bo.poison();
+            session.transformerOps().toHalf(bo, bi, n);
+            session.synchronize();
+            bo.download(out);
+        }
+        double[] ref = new double[n];
+        for (int i = 0; i < n; i++) {
+            ref[i] = in[i];
+        }
+        return Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, n), ref);
+    }
+}

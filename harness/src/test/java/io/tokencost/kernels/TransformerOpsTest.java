@@ -1,0 +1,48 @@
+package io.tokencost.kernels;
+
+import io.tokencost.backend.Backend;
+import io.tokencost.backend.Backends;
+import io.tokencost.backend.Session;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kernels/transformer_ops.cu on the emulation (the same source and host code as on a GPU) and its
+ * CPU twin, against the float64 references: random shapes (odd rows and widths, both head dims,
+ * GQA groups) on fresh random inputs, several seeds.
+ */
+class TransformerOpsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cpu", "emu"})
+    void randomShapesMatchTheReferences(String backendId) {
+        Backend backend = Backends.byId(backendId);
+        assertTrue(backend.availability().available(), backend.availability().reason());
+        try (Session s = backend.open(0)) {
+            for (long seed = 1; seed <= 4; seed++) {
+                SplittableRandom r = new SplittableRandom(seed);
+                int rows = 1 + r.nextInt(7);
+                int hidden = 1 + r.nextInt(2500);
+                assertBelow(TransformerOpsCheck.addRmsnorm(s, rows, hidden, r.nextBoolean(), r), "add_rmsnorm " + rows + "x" + hidden);
+                int kvHeads = 1 + r.nextInt(3);
+                int heads = kvHeads * (1 + r.nextInt(4));
+                int headDim = r.nextBoolean() ? 64 : 128;
+                int context = 1 + r.nextInt(200);
+                assertBelow(TransformerOpsCheck.rope(s, 1 + r.nextInt(3), heads, kvHeads, headDim, context, r),
+                        "rope_qkv " + heads + "/" + kvHeads + "x" + headDim + " ctx " + context);
+                int ffn = 1 + r.nextInt(3000);
+                assertBelow(TransformerOpsCheck.swiglu(s, rows, ffn, r), "swiglu " + rows + "x" + ffn);
+                assertBelow(TransformerOpsCheck.toHalf(s, 1 + r.nextInt(50_000), r), "to_half");
+            }
+        }
+    }
+
+    static void assertBelow(double error, String what) {
+        // fp16 outputs: rounding alone is 2^-11 relative
+        assertTrue(error < 2e-3, what + ": relative error " + error);
+    }
+}
