@@ -1,0 +1,72 @@
+package io.tokencost.model;
+
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.Half;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.TransformerOps;
+
+/**
+ * The slow reference of {@link SyntheticModel#decodeStep}: the same step in float64, composed from
+ * the kernel families' references, rounding to fp16 exactly where the layouts store fp16 (the
+ * normed activations, q, the KV cache, attention's output, the SwiGLU activation). What a backend's
+ * step must match.
+ */
+public final class ReferenceForward {
+
+    private ReferenceForward() {
+    }
+
+    /** The logits [batch x vocab] of one decode step from the model's initial state. */
+    public static double[] logits(SyntheticModel m) {
+        ModelSpec s = m.spec();
+        int b = m.batch();
+        int hidden = s.hidden();
+        int[] positions = new int[b];
+        java.util.Arrays.fill(positions, m.context() - 1);
+        float[] h = m.hiddenIn.clone();
+        float[] pendingAdd = null;
+        for (SyntheticModel.Layer layer : m.layers) {
+            short[] xn = norm(h, pendingAdd, layer.attnNorm(), b, hidden);
+            float[] qkv = floats(QGemv.reference(layer.qkv(), xn, b));
+            short[] q = halves(TransformerOps.ropeQReference(qkv, positions, b, s.heads(), s.kvHeads(), s.headDim(), SyntheticModel.ROPE_THETA));
+            AttentionDecode.Cache before = layer.cache();
+            double[][] kv = TransformerOps.ropeCacheReference(qkv, positions, (short[]) before.k(), (short[]) before.v(), b, s.heads(), s.kvHeads(),
+                    s.headDim(), m.context(), SyntheticModel.ROPE_THETA);
+            AttentionDecode.Cache after = new AttentionDecode.Cache(before.format(), before.shape(), halves(kv[0]), halves(kv[1]), null, null);
+            short[] attn = halves(AttentionDecode.reference(after, q));
+            float[] proj = floats(QGemv.reference(layer.o(), attn, b));
+            xn = norm(h, proj, layer.mlpNorm(), b, hidden);
+            float[] gateUp = floats(QGemv.reference(layer.gateUp(), xn, b));
+            short[] act = halves(TransformerOps.swigluReference(gateUp, b, s.ffn()));
+            pendingAdd = floats(QGemv.reference(layer.down(), act, b));
+        }
+        short[] xn = norm(h, pendingAdd, m.finalNorm, b, hidden);
+        return QGemv.reference(m.lmHead, xn, b);
+    }
+
+    /** h += add (h updated in place, in float as the kernels keep it), returns rmsnorm(h) · w in fp16. */
+    private static short[] norm(float[] h, float[] add, short[] w, int rows, int hidden) {
+        double[][] r = TransformerOps.addRmsnormReference(h, add, w, rows, hidden, SyntheticModel.RMS_EPS);
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (float) r[1][i];
+        }
+        return halves(r[0]);
+    }
+
+    private static short[] halves(double[] v) {
+        short[] out = new short[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Half.fromFloat((float) v[i]);
+        }
+        return out;
+    }
+
+    private static float[] floats(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,207 @@
+package io.tokencost.model;
+
+import io.tokencost.backend.Buffer;
+import io.tokencost.backend.DataType;
+import io.tokencost.backend.Session;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.Half;
+import io.tokencost.kernels.QGemv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A dense transformer with random weights on a session's device, stepping a batch of sequences
+ * through one decode step as a serving engine does: per layer RMSNorm, the fused q/k/v product,
+ * rotary and the KV-cache append, decode attention over {@code context} tokens (the cache holds a
+ * random prefix of context − 1 tokens; this step's token is the last), the o product, the residual
+ * add and RMSNorm, the fused gate/up product, SwiGLU, the down product; then the final norm and the
+ * 16-bit LM head. The step starts from a random hidden state (the embedding row a token would
+ * look up). Weights are random in the format (nothing to download), as the kernel suites use.
+ */
+public final class SyntheticModel implements AutoCloseable {
+
+    public static final float RMS_EPS = 1e-5f;
+    public static final float ROPE_THETA = 500_000f;
+
+    /** One layer's weights and KV cache as they were uploaded (host copies: what the reference reads). */
+    record Layer(QGemv.QuantizedMatrix qkv, QGemv.QuantizedMatrix o, QGemv.QuantizedMatrix gateUp, QGemv.QuantizedMatrix down,
+                 short[] attnNorm, short[] mlpNorm, AttentionDecode.Cache cache) {
+    }
+
+    private final Session session;
+    private final ModelSpec spec;
+    private final WeightFormat format;
+    private final int batch;
+    private final int context;
+    final List<Layer> layers = new ArrayList<>();
+    final QGemv.QuantizedMatrix lmHead;
+    final short[] finalNorm;
+    final float[] hiddenIn;
+    private final List<Buffer> owned = new ArrayList<>();
+    private final Buffer[][] weights;
+    private final Buffer[] caches;
+    private final Buffer finalNormBuf;
+    private final Buffer[] lmHeadBufs;
+    private final Buffer h;
+    private final Buffer xn;
+    private final Buffer qkvOut;
+    private final Buffer q;
+    private final Buffer attn;
+    private final Buffer attn16;
+    private final Buffer proj;
+    private final Buffer gateUpOut;
+    private final Buffer act;
+    private final Buffer downOut;
+    private final Buffer logits;
+    private final Buffer positions;
+    private final Buffer workspace;
+    private final AttentionDecode.Shape attentionShape;
+
+    public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed) {
+        if (spec.experts() > 0) {
+            throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic model runs dense models so far");
+        }
+        this.session = session;
+        this.spec = spec;
+        this.format = format;
+        this.batch = batch;
+        this.context = context;
+        attentionShape = new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
+        int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
+        int attnWidth = spec.heads() * spec.headDim();
+        SplittableRandom r = new SplittableRandom(seed);
+        weights = new Buffer[spec.layers()][];
+        caches = new Buffer[2 * spec.layers()];
+        for (int l = 0; l < spec.layers(); l++) {
+            QGemv.QuantizedMatrix wqkv = QGemv.random(format, qkvRows, spec.hidden(), r.nextLong());
+            QGemv.QuantizedMatrix wo = QGemv.random(format, spec.hidden(), attnWidth, r.nextLong());
+            QGemv.QuantizedMatrix wgu = QGemv.random(format, 2 * spec.ffn(), spec.hidden(), r.nextLong());
+            QGemv.QuantizedMatrix wdown = QGemv.random(format, spec.hidden(), spec.ffn(), r.nextLong());
+            short[] n1 = norm(spec.hidden(), r);
+            short[] n2 = norm(spec.hidden(), r);
+            AttentionDecode.Cache cache = AttentionDecode.random(AttentionDecode.KvFormat.FP16, attentionShape, r.nextLong());
+            layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache));
+            Buffer[] bqkv = upload(wqkv);
+            Buffer[] bo = upload(wo);
+            Buffer[] bgu = upload(wgu);
+            Buffer[] bdown = upload(wdown);
+            weights[l] = new Buffer[] {bqkv[0], bqkv[1], bo[0], bo[1], bgu[0], bgu[1], bdown[0], bdown[1], upload(DataType.F16, n1),
+                upload(DataType.F16, n2)};
+            caches[2 * l] = upload(DataType.F16, cache.k());
+            caches[2 * l + 1] = upload(DataType.F16, cache.v());
+        }
+        finalNorm = norm(spec.hidden(), r);
+        finalNormBuf = upload(DataType.F16, finalNorm);
+        lmHead = QGemv.random(WeightFormat.FP16, spec.vocab(), spec.hidden(), r.nextLong());
+        lmHeadBufs = upload(lmHead);
+        hiddenIn = new float[batch * spec.hidden()];
+        for (int i = 0; i < hiddenIn.length; i++) {
+            hiddenIn[i] = (float) r.nextDouble(-1, 1);
+        }
+        h = upload(DataType.F32, hiddenIn);
+        xn = alloc(DataType.F16, (long) batch * spec.hidden());
+        qkvOut = alloc(DataType.F32, (long) batch * qkvRows);
+        q = alloc(DataType.F16, (long) batch * attnWidth);
+        attn = alloc(DataType.F32, (long) batch * attnWidth);
+        attn16 = alloc(DataType.F16, (long) batch * attnWidth);
+        proj = alloc(DataType.F32, (long) batch * spec.hidden());
+        gateUpOut = alloc(DataType.F32, (long) batch * 2 * spec.ffn());
+        act = alloc(DataType.F16, (long) batch * spec.ffn());
+        downOut = alloc(DataType.F32, (long) batch * spec.hidden());
+        logits = alloc(DataType.F32, (long) batch * spec.vocab());
+        int[] pos = new int[batch];
+        java.util.Arrays.fill(pos, context - 1);
+        positions = upload(DataType.U32, pos);
+        long ws = session.attentionDecode().workspaceElements(attentionShape);
+        workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
+    }
+
+    private static short[] norm(int n, SplittableRandom r) {
+        short[] w = new short[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = Half.fromFloat((float) r.nextDouble(0.5, 1.5));
+        }
+        return w;
+    }
+
+    private Buffer alloc(DataType type, long elements) {
+        Buffer b = session.allocate(type, elements);
+        owned.add(b);
+        return b;
+    }
+
+    private Buffer upload(DataType type, Object array) {
+        Buffer b = alloc(type, java.lang.reflect.Array.getLength(array));
+        b.upload(array);
+        return b;
+    }
+
+    private Buffer[] upload(QGemv.QuantizedMatrix m) {
+        Buffer w = upload(QGemv.weightType(m.format()), m.weights());
+        Buffer s = m.scales() == null ? null : upload(DataType.F16, m.scales());
+        return new Buffer[] {w, s};
+    }
+
+    /** One decode step of the batch; logits land in {@link #logits()}. Not synchronized: the caller times or waits. */
+    public void decodeStep() {
+        var ops = session.transformerOps();
+        var gemv = session.qgemv();
+        int hidden = spec.hidden();
+        int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
+        int attnWidth = spec.heads() * spec.headDim();
+        Buffer pendingAdd = null;   // the previous layer's down output, added with the next norm
+        for (int l = 0; l < spec.layers(); l++) {
+            Buffer[] w = weights[l];
+            ops.addRmsnorm(xn, h, pendingAdd, w[8], batch, hidden, RMS_EPS);
+            gemv.gemv(format, qkvOut, xn, w[0], w[1], qkvRows, hidden, batch);
+            ops.ropeQkv(q, caches[2 * l], caches[2 * l + 1], qkvOut, positions, batch, spec.heads(), spec.kvHeads(), spec.headDim(), context,
+                    ROPE_THETA);
+            session.attentionDecode().decode(AttentionDecode.KvFormat.FP16, attn, q, caches[2 * l], caches[2 * l + 1], null, null, null,
+                    workspace, attentionShape);
+            ops.toHalf(attn16, attn, (long) batch * attnWidth);
+            gemv.gemv(format, proj, attn16, w[2], w[3], hidden, attnWidth, batch);
+            ops.addRmsnorm(xn, h, proj, w[9], batch, hidden, RMS_EPS);
+            gemv.gemv(format, gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden, batch);
+            ops.swiglu(act, gateUpOut, batch, spec.ffn());
+            gemv.gemv(format, downOut, act, w[6], w[7], hidden, spec.ffn(), batch);
+            pendingAdd = downOut;
+        }
+        ops.addRmsnorm(xn, h, pendingAdd, finalNormBuf, batch, hidden, RMS_EPS);
+        gemv.gemv(WeightFormat.FP16, logits, xn, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, batch);
+    }
+
+    /** The logits of the last step, F32 [batch x vocab]. */
+    public float[] logits() {
+        session.synchronize();
+        float[] out = new float[batch * spec.vocab()];
+        logits.download(out);
+        return out;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        for (Buffer b : owned) {
+            b.close();
+        }
+    }
+}
