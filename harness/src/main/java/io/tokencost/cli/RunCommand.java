@@ -8,8 +8,14 @@ import io.tokencost.cost.DecodeCeilingSummary;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.Estimator;
+import io.tokencost.estimate.MeasuredRates;
+import io.tokencost.estimate.Scenario;
+import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
+import io.tokencost.measure.energy.EnergyMeters;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunIdentity;
@@ -19,6 +25,7 @@ import io.tokencost.suite.BenchCase;
 import io.tokencost.suite.CaseRows;
 import io.tokencost.suite.JmhCaseRunner;
 import io.tokencost.suite.MemorySuite;
+import io.tokencost.suite.ModelSuite;
 import io.tokencost.suite.Profile;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
@@ -129,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             cases.addAll(new MemorySuite().ceilingCases(device, override));
         }
         for (Suite s : chosen) {
-            cases.addAll(s.cases(profile, device, override));
+            cases.addAll(s instanceof ModelSuite ms ? ms.cases(profile, device, modelSpec, model) : s.cases(profile, device, override));
         }
 
         RunIdentity identity = RunIdentity.create(device);
@@ -163,6 +170,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             costSummary(identity, modelSpec, rows, output, table, device);
+            decodeSummary(modelSpec, rows, output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
@@ -188,6 +196,42 @@ final class RunCommand implements Callable<Integer> {
                 .orElse("no price for '" + device.name() + "' in the catalog: add --price-per-hour USD for the $ column");
         table.ceiling(String.format(Locale.ROOT, "Decode ceiling for %s at batch 1 (weights streamed at the measured read bandwidth %.1f GB/s;"
                 + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);
+    }
+
+    /**
+     * The decode suite's steps beside the estimator's prediction for the same scenario, from this
+     * run's kernel rows (the estimator's notes say what it had to assume), and what energy this
+     * device lets us measure.
+     */
+    private void decodeSummary(ModelSpec modelSpec, List<ResultRow> rows, RunOutput output, TablePrinter table, String backendId,
+                               DeviceProperties device) {
+        List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
+        if (steps.isEmpty() || rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))) {
+            return;
+        }
+        MeasuredRates rates = MeasuredRates.of(rows);
+        Estimator estimator = new Estimator(rates, device.name(), device.memoryBytes(), Optional.empty());
+        List<Map<String, Object>> predictions = new ArrayList<>();
+        table.note(String.format(Locale.ROOT, "Decode step of %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "  %-10s %6s %8s %12s %10s %12s %8s%n", "weights", "batch", "context", "measured", "tokens/s", "predicted", "error");
+        for (ResultRow r : steps) {
+            int batch = (int) r.number(Column.BATCH);
+            int context = (int) r.number(Column.CONTEXT);
+            WeightFormat f = WeightFormat.of(r.get(Column.WEIGHT_FORMAT));
+            double measured = r.number(Column.TIME_MEDIAN_S);
+            double predicted = estimator.estimate(Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, Math.max(1, context - 1), 1, batch,
+                    context, 1)).tpotS();
+            double error = 100 * (predicted - measured) / measured;
+            out.printf(Locale.ROOT, "  %-10s %6d %8d %12s %10.2f %12s %+7.1f%%%n", f.id(), batch, context, TablePrinter.seconds(measured),
+                    r.number(Column.TOKENS_PER_S), TablePrinter.seconds(predicted), error);
+            predictions.add(Map.of("weight_format", f.id(), "batch", batch, "context", context, "measured_s", measured, "predicted_s", predicted,
+                    "error_pct", error));
+        }
+        rates.notes().forEach(n -> out.println("  estimator: " + n));
+        String energy = EnergyMeters.describe(backendId, device.index());
+        out.println("  energy: " + (energy.startsWith("not ") ? energy : energy + " is readable; joules per token are not recorded by the suite yet"));
+        output.put("decode_predictions", predictions);
     }
 
     /** The best cold memory/read bandwidth among the rows measured so far, or NaN. */

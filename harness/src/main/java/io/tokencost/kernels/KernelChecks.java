@@ -10,6 +10,6 @@ public final class KernelChecks {
 
     public static List<KernelCheck> all() {
         return List.of(new MemoryStreamCheck(), new QGemvCheck(), new GemmCheck(), new AttentionDecodeCheck(), new AttentionPrefillCheck(),
-                new TransformerOpsCheck(), new MmaProbeCheck());
+                new TransformerOpsCheck(), new io.tokencost.model.SyntheticModelCheck(), new MmaProbeCheck());
     }
 }

@@ -19,6 +19,9 @@ public final class ReferenceForward {
 
     /** The logits [batch x vocab] of one decode step from the model's initial state. */
     public static double[] logits(SyntheticModel m) {
+        if (m.lmHead == null) {
+            throw new IllegalStateException("the reference needs the model's host copies: build it with keepHost");
+        }
         ModelSpec s = m.spec();
         int b = m.batch();
         int hidden = s.hidden();

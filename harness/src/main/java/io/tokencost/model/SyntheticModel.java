@@ -61,9 +61,26 @@ public final class SyntheticModel implements AutoCloseable {
     private final Buffer workspace;
     private final AttentionDecode.Shape attentionShape;
 
+    /** A model whose host copies of the weights are dropped once uploaded (what benchmarks want: half the memory). */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed) {
+        this(session, spec, format, batch, context, seed, false);
+    }
+
+    /**
+     * @param keepHost keep the host copies of weights and caches, which {@link ReferenceForward} reads
+     * @throws IllegalArgumentException for a mixture of experts, or when the weights, caches and
+     *                                  activations exceed the device's memory (see {@link #deviceBytes})
+     */
+    public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed, boolean keepHost) {
         if (spec.experts() > 0) {
             throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic model runs dense models so far");
+        }
+        long need = deviceBytes(spec, format, batch, context);
+        long have = session.device().memoryBytes();
+        if (have > 0 && need > have * 9 / 10) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s in %s at batch %d x context %d needs %.1f GB of device memory, more than 90%% of the %.1f GB here",
+                    spec.name(), format.id(), batch, context, need / 1e9, have / 1e9));
         }
         this.session = session;
         this.spec = spec;
@@ -84,7 +101,9 @@ public final class SyntheticModel implements AutoCloseable {
             short[] n1 = norm(spec.hidden(), r);
             short[] n2 = norm(spec.hidden(), r);
             AttentionDecode.Cache cache = AttentionDecode.random(AttentionDecode.KvFormat.FP16, attentionShape, r.nextLong());
-            layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache));
+            if (keepHost) {
+                layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache));
+            }
             Buffer[] bqkv = upload(wqkv);
             Buffer[] bo = upload(wo);
             Buffer[] bgu = upload(wgu);
@@ -96,8 +115,9 @@ public final class SyntheticModel implements AutoCloseable {
         }
         finalNorm = norm(spec.hidden(), r);
         finalNormBuf = upload(DataType.F16, finalNorm);
-        lmHead = QGemv.random(WeightFormat.FP16, spec.vocab(), spec.hidden(), r.nextLong());
-        lmHeadBufs = upload(lmHead);
+        QGemv.QuantizedMatrix head = QGemv.random(WeightFormat.FP16, spec.vocab(), spec.hidden(), r.nextLong());
+        lmHeadBufs = upload(head);
+        lmHead = keepHost ? head : null;
         hiddenIn = new float[batch * spec.hidden()];
         for (int i = 0; i < hiddenIn.length; i++) {
             hiddenIn[i] = (float) r.nextDouble(-1, 1);
@@ -118,6 +138,42 @@ public final class SyntheticModel implements AutoCloseable {
         positions = upload(DataType.U32, pos);
         long ws = session.attentionDecode().workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
+    }
+
+    /** Device bytes of the model at this batch and context: weights, KV caches (fp16) and activations. */
+    public static long deviceBytes(ModelSpec spec, WeightFormat format, int batch, int context) {
+        double weights = 0;
+        for (ModelSpec.Linear l : spec.linearLayers()) {
+            weights += format.matrixBytes(l.rows(), l.cols());
+        }
+        weights = spec.layers() * (weights + 4.0 * spec.hidden()) + WeightFormat.FP16.matrixBytes(spec.vocab(), spec.hidden()) + 2.0 * spec.hidden();
+        double cache = 2.0 * spec.layers() * batch * spec.kvHeads() * (double) context * spec.headDim() * 2;
+        double activations = 8.0 * batch * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn() + spec.vocab());
+        return (long) (weights + cache + activations);
+    }
+
+    /**
+     * What one step declares it moves and computes: every product's {@link QGemv#workload} and every
+     * layer's {@link AttentionDecode#workload} (the small elementwise ops are not counted).
+     */
+    public static io.tokencost.measure.Workload workload(ModelSpec spec, WeightFormat format, int batch, int context) {
+        long read = 0;
+        long written = 0;
+        long flops = 0;
+        List<io.tokencost.measure.Workload> parts = new ArrayList<>();
+        for (ModelSpec.Linear l : spec.linearLayers()) {
+            parts.add(QGemv.workload(format, l.rows(), l.cols(), batch));
+        }
+        parts.add(AttentionDecode.workload(AttentionDecode.KvFormat.FP16,
+                new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context)));
+        for (io.tokencost.measure.Workload w : parts) {
+            read += w.bytesRead();
+            written += w.bytesWritten();
+            flops += w.flops();
+        }
+        io.tokencost.measure.Workload head = QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), batch);
+        return new io.tokencost.measure.Workload(spec.layers() * read + head.bytesRead(), spec.layers() * written + head.bytesWritten(),
+                spec.layers() * flops + head.flops());
     }
 
     private static short[] norm(int n, SplittableRandom r) {

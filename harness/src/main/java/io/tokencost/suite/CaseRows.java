@@ -59,6 +59,10 @@ public final class CaseRows {
                 .set(Column.FLOPS_PER_S, Rates.flopsPerSecond(c.workload(), s.median()))
                 .set(Column.PCT_OF_PEAK_BW, Rates.percentOf(bw, id.device().peakBandwidthBytesPerS()))
                 .set(Column.PCT_OF_MEASURED_BW, Rates.percentOf(bw, Double.isNaN(measuredBw) ? 0 : measuredBw));
+        if (c.suite().equals("decode")) {
+            // a decode step yields one token per sequence
+            row.set(Column.TOKENS_PER_S, c.shape().get(Column.BATCH) / s.median());
+        }
         return row;
     }
 

@@ -15,6 +15,7 @@ public final class Suites {
         register(new QGemvSuite());
         register(new GemmSuite());
         register(new AttentionSuite());
+        register(new DecodeSuite());
     }
 
     private Suites() {

@@ -26,7 +26,7 @@ class SyntheticModelTest {
     void aDecodeStepMatchesTheReferenceForwardPass(String backendId, WeightFormat format) {
         Backend backend = Backends.byId(backendId);
         assertTrue(backend.availability().available(), backend.availability().reason());
-        try (Session session = backend.open(0); SyntheticModel model = new SyntheticModel(session, TINY, format, 3, 37, 42)) {
+        try (Session session = backend.open(0); SyntheticModel model = new SyntheticModel(session, TINY, format, 3, 37, 42, true)) {
             model.decodeStep();
             double error = Tolerance.relativeError(model.logits(), ReferenceForward.logits(model));
             assertTrue(error < Tolerance.FP16, backendId + " " + format + ": logits relative error " + error);

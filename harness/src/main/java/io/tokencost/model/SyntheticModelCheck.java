@@ -1,0 +1,37 @@
+package io.tokencost.model;
+
+import io.tokencost.backend.Session;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.CheckResult;
+import io.tokencost.kernels.KernelCheck;
+import io.tokencost.kernels.Tolerance;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A whole decode step of a tiny dense model (2 layers, hidden 128, 4 q / 2 kv heads of 64, ffn
+ * 256, vocab 512, batch 3 at an odd context) against {@link ReferenceForward}: the kernels composed
+ * as the decode suite composes them. Verifies the suite's step on every backend before it is timed.
+ */
+public final class SyntheticModelCheck implements KernelCheck {
+
+    public static final ModelSpec TINY = new ModelSpec("tiny", 128, 2, 4, 2, 64, 256, 512, false, 0, 0, 0);
+
+    @Override
+    public String family() {
+        return "model";
+    }
+
+    @Override
+    public List<CheckResult> check(Session session, RandomGenerator random) {
+        List<WeightFormat> formats = List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128);
+        return List.of(KernelCheck.worstOf(family(), "decode_step", "fp16/all", Tolerance.FP16, formats, f -> {
+            try (SyntheticModel m = new SyntheticModel(session, TINY, f, 3, 17 + random.nextInt(40), random.nextLong(), true)) {
+                m.decodeStep();
+                return Tolerance.relativeError(m.logits(), ReferenceForward.logits(m));
+            }
+        }));
+    }
+}

@@ -1,0 +1,66 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.model.SyntheticModel;
+import io.tokencost.results.Column;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Full-model decode: one decode step of {@code run --model}'s model (random weights) per launch,
+ * timed as output tokens/s = batch / step time. Hosts (`--quick`): int4_g128 at batch 1 and 1024
+ * tokens of context; `--full` adds int8, batch 4 and 4096 tokens where they fit. GPUs: fp16, int8 and
+ * int4_g128 at batch 1 and 16, contexts 1024 and 8192 (`--full`: also batch 64 and 32768). Cases
+ * that do not fit the device (or, on hosts, a fork's heap) are left out; MoE models are not run yet.
+ */
+public final class DecodeSuite implements ModelSuite {
+
+    static final String BENCHMARK = "io.tokencost.bench.DecodeBench.measure";
+
+    @Override
+    public String id() {
+        return "decode";
+    }
+
+    @Override
+    public String description() {
+        return "full-model decode step (random weights): output tokens/s at batch x context, beside the estimator's prediction";
+    }
+
+    @Override
+    public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
+        if (model.experts() > 0) {
+            return List.of();
+        }
+        boolean gpu = device.backend().equals("cuda");
+        boolean full = profile == Profile.FULL;
+        List<WeightFormat> formats = gpu ? List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128)
+                : full ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
+        List<Integer> batches = gpu ? (full ? List.of(1, 16, 64) : List.of(1, 16)) : (full ? List.of(1, 4) : List.of(1));
+        List<Integer> contexts = gpu ? (full ? List.of(1024, 8192, 32768) : List.of(1024, 8192)) : (full ? List.of(1024, 4096) : List.of(1024));
+        List<BenchCase> cases = new ArrayList<>();
+        for (WeightFormat f : formats) {
+            for (int batch : batches) {
+                for (int context : contexts) {
+                    long bytes = SyntheticModel.deviceBytes(model, f, batch, context);
+                    // GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM
+                    boolean fits = gpu ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
+                    if (!fits) {
+                        continue;
+                    }
+                    cases.add(new BenchCase(id(), "model/decode_step", "step", "fp16", f.id(),
+                            Map.of(Column.BATCH, (long) batch, Column.CONTEXT, (long) context, Column.HEADS, (long) model.heads(),
+                                    Column.KV_HEADS, (long) model.kvHeads(), Column.HEAD_DIM, (long) model.headDim()),
+                            SyntheticModel.workload(model, f, batch, context), bytes,
+                            gpu || CacheRotation.pastCache(device, bytes) ? "cold" : "warm", BENCHMARK,
+                            Map.of("model", modelArgument, "weights", f.id(), "batch", Integer.toString(batch), "context", Integer.toString(context))));
+                }
+            }
+        }
+        return cases;
+    }
+}

@@ -1,0 +1,39 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelPresets;
+import io.tokencost.results.Column;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DecodeSuiteTest {
+
+    static DeviceProperties device(String backend, long memory) {
+        return new DeviceProperties(backend, 0, "test", "", "", "", 2, memory, 0, 260L << 20, Map.of());
+    }
+
+    @Test
+    void casesFitTheDeviceAndDeclareTheWholeStep() {
+        DecodeSuite suite = new DecodeSuite();
+        var llama = ModelPresets.byName("Llama-3.1-8B");
+        List<BenchCase> host = suite.cases(Profile.QUICK, device("cpu", 24L << 30), llama, "Llama-3.1-8B");
+        assertEquals(1, host.size(), "a 24 GiB host: int4 only, batch 1, 1024 tokens");
+        BenchCase c = host.get(0);
+        assertEquals("int4_g128", c.weightFormat());
+        assertEquals(1024L, c.shape().get(Column.CONTEXT));
+        assertEquals("model/decode_step", c.check());
+        // the declared bytes: every weight once (int4 + scales), the 16-bit LM head, the KV cache, activations
+        assertTrue(c.workload().bytesRead() > 4.5e9 && c.workload().bytesRead() < 5.0e9, Long.toString(c.workload().bytesRead()));
+        assertTrue(suite.cases(Profile.FULL, device("cpu", 24L << 30), ModelPresets.byName("Llama-3.1-70B"), "x").isEmpty(),
+                "70B fits no 24 GiB host");
+        List<BenchCase> h200 = suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B");
+        assertEquals(12, h200.size(), "3 formats x batch 1, 16 x context 1k, 8k");
+        assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
+                "MoE is not run yet");
+    }
+}
