@@ -5,6 +5,8 @@ import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.Workload;
+import io.tokencost.measure.energy.EnergyMeter;
+import io.tokencost.measure.energy.EnergyMeters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -40,6 +42,9 @@ public abstract class DeviceBench {
 
     protected Session session;
     private KernelTimer timer;
+    /** The device's energy meter when it reads here (RAPL, NVML), and its reading at the iteration's start. */
+    private EnergyMeter meter;
+    private EnergyMeter.Sample energyStart;
 
     /** Allocates and fills the buffers (random, non-zero data); returns the work of one launch. */
     protected abstract Workload prepare();
@@ -66,6 +71,8 @@ public abstract class DeviceBench {
         KernelSamples.get().reset();
         session = Backends.byId(backend).open(device);
         timer = session.newTimer();
+        meter = EnergyMeters.of(backend, device).filter(m -> m.availability().available()).orElse(null);
+        KernelSamples.get().noteEnergyMeter(EnergyMeters.describe(backend, device));
         KernelSamples.get().declareWorkload(prepare());
         warmUp();
         session.synchronize();
@@ -74,6 +81,10 @@ public abstract class DeviceBench {
     @Setup(Level.Iteration)
     public void clockBefore() {
         session.measureClockMhz().ifPresent(KernelSamples.get()::recordClockMhz);
+        if (meter != null) {
+            session.synchronize();
+            energyStart = meter.read();
+        }
     }
 
     /** One cold sample: caches flushed (GPU), then one launch timed on the device's clock. */
@@ -87,6 +98,15 @@ public abstract class DeviceBench {
 
     @TearDown(Level.Iteration)
     public void batchAndClockAfter() {
+        if (meter != null && energyStart != null) {
+            // the iteration's energy over its timed launches (on GPUs the cache flush before each is in it)
+            session.synchronize();
+            int launches = KernelSamples.get().iterationLaunches();
+            if (launches > 0) {
+                KernelSamples.get().recordEnergyJoulesPerLaunch(meter.joulesBetween(energyStart, meter.read()) / launches);
+            }
+            energyStart = null;
+        }
         if (!backend.equals("cpu")) {
             session.flushCaches();
             timer.start();

@@ -46,7 +46,10 @@ class RunDecodeSuiteTest {
         String printed = stdout.toString();
         assertTrue(printed.contains("Decode step of tiny-llama, measured and predicted"), printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+int4_g128\\s+1\\s+1024 .*%")), printed);
-        assertTrue(printed.lines().anyMatch(l -> l.startsWith("  energy: ")), "energy, or why it is not measurable: " + printed);
+        // energy per token where the device's meter reads, else why not: one line per step either way
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("  energy (")), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("    int4_g128 batch 1 context 1024: (.* J per token, .* kWh per 1M tokens.*|not measured \\(.+\\))")),
+                "energy, or why it is not measurable: " + printed);
         assertTrue(Files.readString(out.resolve(RunOutput.JSON)).contains("\"decode_predictions\""));
     }
 

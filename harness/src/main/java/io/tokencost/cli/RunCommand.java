@@ -16,6 +16,7 @@ import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.energy.EnergyMeters;
+import io.tokencost.measure.energy.EnergyPerToken;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunIdentity;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -93,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
             + "(e.g. 64MiB); rows below 4x the last-level cache are labelled warm. gemm and prefill shapes are fixed.")
     String workingSet;
 
+    @Option(names = "--grid-intensity", paramLabel = "G_PER_KWH", description = "Grid carbon intensity (g CO2e per kWh) for the decode suite's emissions per 1M tokens.")
+    Double gridIntensity;
+
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")
     int forks;
 
@@ -103,6 +108,9 @@ final class RunCommand implements Callable<Integer> {
         ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
         price.check();
+        if (gridIntensity != null && !(gridIntensity >= 0 && gridIntensity < 5000)) {
+            throw new IllegalArgumentException("--grid-intensity takes g CO2e per kWh in 0..5000, got " + gridIntensity);
+        }
         if (forks < 0 || forks > 10) {
             throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
         }
@@ -142,6 +150,7 @@ final class RunCommand implements Callable<Integer> {
         RunIdentity identity = RunIdentity.create(device);
         Path dir = out != null ? out : Path.of("results", "runs", identity.directoryName());
         int failures = 0;
+        Map<ResultRow, KernelSamples.Raw> raws = new java.util.IdentityHashMap<>();
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
             JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
@@ -161,6 +170,7 @@ final class RunCommand implements Callable<Integer> {
                     ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, ceiling);
                     output.append(row, raw.asJson());
                     rows.add(row);
+                    raws.put(row, raw);
                     table.measured(row);
                     stdout.flush();
                 } catch (Exception e) {
@@ -170,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             costSummary(identity, modelSpec, rows, output, table, device);
-            decodeSummary(modelSpec, rows, output, table, backend.id(), device);
+            decodeSummary(modelSpec, rows, raws, output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
@@ -203,8 +213,8 @@ final class RunCommand implements Callable<Integer> {
      * run's kernel rows (the estimator's notes say what it had to assume), and what energy this
      * device lets us measure.
      */
-    private void decodeSummary(ModelSpec modelSpec, List<ResultRow> rows, RunOutput output, TablePrinter table, String backendId,
-                               DeviceProperties device) {
+    private void decodeSummary(ModelSpec modelSpec, List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
+                               TablePrinter table, String backendId, DeviceProperties device) {
         List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
         if (steps.isEmpty() || rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))) {
             return;
@@ -229,8 +239,14 @@ final class RunCommand implements Callable<Integer> {
                     "error_pct", error));
         }
         rates.notes().forEach(n -> out.println("  estimator: " + n));
-        String energy = EnergyMeters.describe(backendId, device.index());
-        out.println("  energy: " + (energy.startsWith("not ") ? energy : energy + " is readable; joules per token are not recorded by the suite yet"));
+        out.println("  energy (" + EnergyMeters.describe(backendId, device.index()) + "):");
+        OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);
+        for (ResultRow r : steps) {
+            KernelSamples.Raw raw = raws.get(r);
+            String line = raw == null ? "not measured" : EnergyPerToken.of(raw.energyJoulesPerLaunch(), r.number(Column.BATCH), grid)
+                    .map(EnergyPerToken::describe).orElse("not measured (" + (raw.energyMeter().isEmpty() ? "no meter" : raw.energyMeter()) + ")");
+            out.printf(Locale.ROOT, "    %s batch %s context %s: %s%n", r.get(Column.WEIGHT_FORMAT), r.get(Column.BATCH), r.get(Column.CONTEXT), line);
+        }
         output.put("decode_predictions", predictions);
     }
 

@@ -29,6 +29,8 @@ public final class KernelSamples {
 
     private static final KernelSamples INSTANCE = new KernelSamples();
 
+    private final List<Double> energyPerLaunch = new ArrayList<>();
+    private String energyMeter = "";
     private final List<Double> measured = new ArrayList<>();
     private final List<Double> iteration = new ArrayList<>();
     private final List<Double> batchPerLaunch = new ArrayList<>();
@@ -43,6 +45,8 @@ public final class KernelSamples {
     }
 
     public synchronized void reset() {
+        energyPerLaunch.clear();
+        energyMeter = "";
         measured.clear();
         iteration.clear();
         batchPerLaunch.clear();
@@ -112,6 +116,23 @@ public final class KernelSamples {
         return warmup ? List.of() : done;
     }
 
+    /** Launches timed so far in this iteration (what its energy reading is divided by). */
+    public synchronized int iterationLaunches() {
+        return iteration.size();
+    }
+
+    /** Joules the device drew over a measured iteration, per launch in it (warm-up iterations dropped). */
+    public synchronized void recordEnergyJoulesPerLaunch(double joules) {
+        if (!warmup) {
+            energyPerLaunch.add(joules);
+        }
+    }
+
+    /** What meters this trial's energy, or why nothing does (one line). */
+    public synchronized void noteEnergyMeter(String description) {
+        energyMeter = description;
+    }
+
     public synchronized List<Double> measured() {
         return List.copyOf(measured);
     }
@@ -134,21 +155,25 @@ public final class KernelSamples {
         List<Double> kernel = new ArrayList<>();
         List<Double> batch = new ArrayList<>();
         List<Double> clocks = new ArrayList<>();
+        List<Double> energy = new ArrayList<>();
+        String meter = "";
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().matches("samples-.*\\.json")).sorted().toList()) {
                 Raw r = readFrom(f);
                 kernel.addAll(r.kernelSeconds());
                 batch.addAll(r.batchSecondsPerLaunch());
                 clocks.addAll(r.clockMhz());
+                energy.addAll(r.energyJoulesPerLaunch());
+                meter = r.energyMeter();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list samples in " + dir, e);
         }
-        return new Raw(kernel, batch, clocks);
+        return new Raw(kernel, batch, clocks, energy, meter);
     }
 
     public synchronized void writeTo(Path file) {
-        Raw raw = new Raw(List.copyOf(measured), List.copyOf(batchPerLaunch), List.copyOf(clocksMhz));
+        Raw raw = new Raw(List.copyOf(measured), List.copyOf(batchPerLaunch), List.copyOf(clocksMhz), List.copyOf(energyPerLaunch), energyMeter);
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             new ObjectMapper().writeValue(tmp.toFile(), raw);
@@ -166,14 +191,26 @@ public final class KernelSamples {
         }
     }
 
-    /** What crosses from the benchmark JVM to the parent. */
-    public record Raw(List<Double> kernelSeconds, List<Double> batchSecondsPerLaunch, List<Double> clockMhz) {
+    /**
+     * What crosses from the benchmark JVM to the parent. {@code energyJoulesPerLaunch}: per measured
+     * iteration, the device's energy over it divided by its launches (empty where no meter reads);
+     * {@code energyMeter}: what metered it, or why nothing did.
+     */
+    public record Raw(List<Double> kernelSeconds, List<Double> batchSecondsPerLaunch, List<Double> clockMhz, List<Double> energyJoulesPerLaunch,
+                      String energyMeter) {
+
+        public Raw {
+            energyJoulesPerLaunch = energyJoulesPerLaunch == null ? List.of() : energyJoulesPerLaunch;
+            energyMeter = energyMeter == null ? "" : energyMeter;
+        }
+
         public double[] kernelSecondsArray() {
             return kernelSeconds.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
         public Map<String, Object> asJson() {
-            return Map.of("kernel_s", kernelSeconds, "batch_s_per_launch", batchSecondsPerLaunch, "clock_mhz", clockMhz);
+            return Map.of("kernel_s", kernelSeconds, "batch_s_per_launch", batchSecondsPerLaunch, "clock_mhz", clockMhz,
+                    "energy_j_per_launch", energyJoulesPerLaunch, "energy_meter", energyMeter);
         }
     }
 }

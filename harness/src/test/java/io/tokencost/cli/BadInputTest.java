@@ -59,6 +59,7 @@ class BadInputTest {
             "missing device     | verify --backend cpu --device 3          | one device, index 0",
             "unknown option     | run --fast                               | Unknown option: '--fast'",
             "both profiles      | run --quick --full                       | mutually exclusive",
+            "grid intensity     | run --backend cpu --grid-intensity -1    | --grid-intensity takes g CO2e per kWh",
             "estimate batch 0   | estimate --batch 0,8                     | --batch values must be positive",
             "estimate batch abc | estimate --batch 1,x                     | --batch takes positive whole numbers",
             "estimate sweep     | estimate --context 64..8                 | --context takes positive whole numbers",
