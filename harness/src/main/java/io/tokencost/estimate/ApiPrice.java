@@ -3,6 +3,7 @@ package io.tokencost.estimate;
 import io.tokencost.cost.CatalogCsv;
 import org.apache.commons.csv.CSVRecord;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ public record ApiPrice(double usdPer1mInput, double usdPer1mOutput, String sourc
 
     /** One line naming the price and its source. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "API price $%.2f per 1M input, $%.2f per 1M output tokens (%s)", usdPer1mInput, usdPer1mOutput, source);
+        return String.format(Locale.ROOT, "API price $%.2f per 1M input, $%.2f per 1M output tokens (%s)", usdPer1mInput, usdPer1mOutput, source);
     }
 
     /** What a request of {@code prompt} input and {@code output} output tokens costs at this price. */

@@ -6,6 +6,8 @@ import io.tokencost.kernels.Half;
 import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.TransformerOps;
 
+import java.util.Arrays;
+
 /**
  * The slow reference of {@link SyntheticModel#decodeStep}: the same step in float64, composed from
  * the kernel families' references, rounding to fp16 exactly where the layouts store fp16 (the
@@ -26,7 +28,7 @@ public final class ReferenceForward {
         int b = m.batch();
         int hidden = s.hidden();
         int[] positions = new int[b];
-        java.util.Arrays.fill(positions, m.context() - 1);
+        Arrays.fill(positions, m.context() - 1);
         float[] h = m.hiddenIn.clone();
         float[] pendingAdd = null;
         for (SyntheticModel.Layer layer : m.layers) {

@@ -8,9 +8,12 @@ import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.Half;
 import io.tokencost.kernels.QGemv;
+import io.tokencost.measure.Workload;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -78,7 +81,7 @@ public final class SyntheticModel implements AutoCloseable {
         long need = deviceBytes(spec, format, batch, context);
         long have = session.device().memoryBytes();
         if (have > 0 && need > have * 9 / 10) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s in %s at batch %d x context %d needs %.1f GB of device memory, more than 90%% of the %.1f GB here",
                     spec.name(), format.id(), batch, context, need / 1e9, have / 1e9));
         }
@@ -134,7 +137,7 @@ public final class SyntheticModel implements AutoCloseable {
         downOut = alloc(DataType.F32, (long) batch * spec.hidden());
         logits = alloc(DataType.F32, (long) batch * spec.vocab());
         int[] pos = new int[batch];
-        java.util.Arrays.fill(pos, context - 1);
+        Arrays.fill(pos, context - 1);
         positions = upload(DataType.U32, pos);
         long ws = session.attentionDecode().workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
@@ -156,23 +159,23 @@ public final class SyntheticModel implements AutoCloseable {
      * What one step declares it moves and computes: every product's {@link QGemv#workload} and every
      * layer's {@link AttentionDecode#workload} (the small elementwise ops are not counted).
      */
-    public static io.tokencost.measure.Workload workload(ModelSpec spec, WeightFormat format, int batch, int context) {
+    public static Workload workload(ModelSpec spec, WeightFormat format, int batch, int context) {
         long read = 0;
         long written = 0;
         long flops = 0;
-        List<io.tokencost.measure.Workload> parts = new ArrayList<>();
+        List<Workload> parts = new ArrayList<>();
         for (ModelSpec.Linear l : spec.linearLayers()) {
             parts.add(QGemv.workload(format, l.rows(), l.cols(), batch));
         }
         parts.add(AttentionDecode.workload(AttentionDecode.KvFormat.FP16,
                 new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context)));
-        for (io.tokencost.measure.Workload w : parts) {
+        for (Workload w : parts) {
             read += w.bytesRead();
             written += w.bytesWritten();
             flops += w.flops();
         }
-        io.tokencost.measure.Workload head = QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), batch);
-        return new io.tokencost.measure.Workload(spec.layers() * read + head.bytesRead(), spec.layers() * written + head.bytesWritten(),
+        Workload head = QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), batch);
+        return new Workload(spec.layers() * read + head.bytesRead(), spec.layers() * written + head.bytesWritten(),
                 spec.layers() * flops + head.flops());
     }
 

@@ -2,6 +2,7 @@ package io.tokencost.measure.energy;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -11,14 +12,14 @@ import java.util.OptionalDouble;
 public record EnergyPerToken(double joulesPerToken, OptionalDouble gramsPerKwh) {
 
     /** Empty when there are no readings (the meter does not read here). */
-    public static java.util.Optional<EnergyPerToken> of(List<Double> joulesPerLaunch, double tokensPerLaunch, OptionalDouble gramsPerKwh) {
+    public static Optional<EnergyPerToken> of(List<Double> joulesPerLaunch, double tokensPerLaunch, OptionalDouble gramsPerKwh) {
         if (joulesPerLaunch.isEmpty() || !(tokensPerLaunch > 0)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         double[] sorted = joulesPerLaunch.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return java.util.Optional.of(new EnergyPerToken(median / tokensPerLaunch, gramsPerKwh));
+        return Optional.of(new EnergyPerToken(median / tokensPerLaunch, gramsPerKwh));
     }
 
     /** kWh per 1M tokens: J/token x 1e6 / 3.6e6. */
