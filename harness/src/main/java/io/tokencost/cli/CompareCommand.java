@@ -8,12 +8,12 @@ import io.tokencost.cost.PriceCatalog;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
-import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.estimate.Scenario;
 import io.tokencost.kernels.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunOutput;
+import io.tokencost.results.RunResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,11 +25,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code tokencost compare}: runs side by side against the first, with nvbench-style verdicts. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -117,16 +115,16 @@ final class CompareCommand implements Callable<Integer> {
         if (Files.isRegularFile(own)) {
             return List.of(own);
         }
-        try (Stream<Path> dirs = Files.list(p)) {
-            List<Path> runs = dirs.filter(d -> Files.isRegularFile(d.resolve(RunOutput.CSV)))
-                    .sorted(Comparator.comparing(d -> d.getFileName().toString())).map(d -> d.resolve(RunOutput.CSV)).toList();
-            if (runs.isEmpty()) {
-                throw new IllegalArgumentException(p + ": holds no results.csv and no run folders");
-            }
-            return runs;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+        List<Path> runs;
+        try {
+            runs = RunResults.runFolders(p).stream().map(d -> d.resolve(RunOutput.CSV)).filter(Files::isRegularFile).toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(p + ": " + e.getCause().getMessage(), e);
         }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException(p + ": holds no results.csv and no run folders");
+        }
+        return runs;
     }
 
     /** Each run's device costed by the estimator for the model: the hardware comparison in $ per token. */
@@ -137,11 +135,9 @@ final class CompareCommand implements Callable<Integer> {
         for (int i = 0; i < c.runs().size(); i++) {
             Comparison.Run run = c.runs().get(i);
             List<ResultRow> rows = new ArrayList<>(run.rows().values());
-            ResultRow first = rows.get(0);
-            String device = first.get(Column.DEVICE_NAME);
-            long memory = first.has(Column.MEMORY_BYTES) ? (long) first.number(Column.MEMORY_BYTES) : 0;
+            String device = rows.get(0).get(Column.DEVICE_NAME);
             var price = catalog.lookup(device);
-            Estimate e = new Estimator(MeasuredRates.of(rows), device, memory, price).estimate(
+            Estimate e = Estimator.forRows(rows, price).estimate(
                     Scenario.plain(target, format, KvFormat.FP16, 1024, 128, batch, Scenario.averageContext(1024, 128), 1));
             out.printf(Locale.ROOT, "  %-4s %-40s %10s %10s %12s %12s  %s%n", i == 0 ? "base" : Integer.toString(i), device,
                     seconds(e.ttftS()), seconds(e.tpotS()), usd(e.usdPer1mInput()), usd(e.usdPer1mOutput()),

@@ -11,7 +11,6 @@ import io.tokencost.estimate.EstimateReport;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.Interconnect;
 import io.tokencost.estimate.Levers;
-import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.estimate.Scenario;
 import io.tokencost.estimate.Speculation;
 import io.tokencost.estimate.TrafficMix;
@@ -130,12 +129,11 @@ final class EstimateCommand implements Callable<Integer> {
         RunResults runs = results.load();
         String device = runs.identity(Column.DEVICE_NAME);
         String backend = runs.identity(Column.BACKEND);
-        long memory = (long) Double.parseDouble(runs.identity(Column.MEMORY_BYTES).isEmpty() ? "0" : runs.identity(Column.MEMORY_BYTES));
         Optional<Price> devicePrice = price.resolve(device);
-        Estimator estimator = new Estimator(MeasuredRates.of(runs.rows()), device, memory, devicePrice);
+        Estimator estimator = Estimator.forRows(runs.rows(), devicePrice);
 
         List<String> sources = new ArrayList<>();
-        sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, memory / 1e9,
+        sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, estimator.memoryBytes() / 1e9,
                 estimator.rates().readBytesPerS() / 1e9, runs.files().size() == 1 ? runs.files().get(0)
                         : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)"));
         sources.add(devicePrice.map(p -> String.format(Locale.ROOT, "price $%.2f per device-hour (%s)", p.usdPerHour(), p.source()))

@@ -19,13 +19,23 @@ final class PriceOption {
         }
     }
 
+    /** The price catalog, read once however many devices ask. */
+    private PriceCatalog catalog;
+
+    private PriceCatalog catalog() {
+        if (catalog == null) {
+            catalog = PriceCatalog.load();
+        }
+        return catalog;
+    }
+
     /** For reports over several devices: the catalog's price, and the user's for a device the catalog lacks. */
     Optional<Price> fillIn(String deviceName) {
-        Optional<Price> listed = PriceCatalog.load().lookup(deviceName);
+        Optional<Price> listed = catalog().lookup(deviceName);
         return listed.isPresent() || pricePerHour == null ? listed : Optional.of(Price.userGiven(pricePerHour));
     }
 
     Optional<Price> resolve(String deviceName) {
-        return pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : PriceCatalog.load().lookup(deviceName);
+        return pricePerHour != null ? Optional.of(Price.userGiven(pricePerHour)) : catalog().lookup(deviceName);
     }
 }

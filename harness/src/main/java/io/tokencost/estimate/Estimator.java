@@ -4,6 +4,10 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +26,8 @@ public final class Estimator {
     private final String deviceName;
     private final long memoryBytes;
     private final Optional<Price> price;
+    /** The catalogue's link for tensor parallelism on this device, looked up once. */
+    private final Optional<Interconnect> link;
 
     /** {@code price} is per device-hour; {@code memoryBytes} per device. */
     public Estimator(MeasuredRates rates, String deviceName, long memoryBytes, Optional<Price> price) {
@@ -29,6 +35,14 @@ public final class Estimator {
         this.deviceName = deviceName;
         this.memoryBytes = memoryBytes;
         this.price = price;
+        this.link = Interconnect.lookup(deviceName);
+    }
+
+    /** An estimator over one device's rows: its name and memory from the rows' identity cells. */
+    public static Estimator forRows(List<ResultRow> rows, Optional<Price> price) {
+        ResultRow first = rows.get(0);
+        long memory = first.has(Column.MEMORY_BYTES) ? (long) first.number(Column.MEMORY_BYTES) : 0;
+        return new Estimator(MeasuredRates.of(rows), first.get(Column.DEVICE_NAME), memory, price);
     }
 
     public MeasuredRates rates() {
@@ -39,12 +53,17 @@ public final class Estimator {
         return price;
     }
 
+    /** One device's memory in bytes (0 when the rows do not say). */
+    public long memoryBytes() {
+        return memoryBytes;
+    }
+
     public Estimate estimate(Scenario s) {
-        Optional<Interconnect> link = Optional.empty();
-        if (s.tp() > 1) {
-            link = Optional.of(Interconnect.lookup(deviceName).orElseThrow(() -> new IllegalArgumentException(
-                    "no interconnect figure for '" + deviceName + "' in the catalog: tensor parallel (--tp " + s.tp() + ") cannot be estimated here")));
+        if (s.tp() > 1 && link.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no interconnect figure for '" + deviceName + "' in the catalog: tensor parallel (--tp " + s.tp() + ") cannot be estimated here");
         }
+        Optional<Interconnect> link = s.tp() > 1 ? this.link : Optional.empty();
         StepTime prefill = prefill(s, link);
         StepTime step;
         double tokensPerStep;

@@ -132,18 +132,15 @@ public final class MeasuredRates {
         }
         // batch -> time of the needed shape at that batch
         TreeMap<Integer, Double> times = new TreeMap<>();
-        for (ResultRow r : candidates) {
-            int b = (int) r.number(Column.BATCH);
+        for (int b : candidates.stream().mapToInt(r -> (int) r.number(Column.BATCH)).distinct().toArray()) {
             ResultRow best = nearest(candidates.stream().filter(c -> c.number(Column.BATCH) == b).toList(),
                     c -> Math.abs(Math.log(c.number(Column.N) * c.number(Column.K) / ((double) rows * cols))));
-            times.computeIfAbsent(b, x -> {
-                double rowNk = best.number(Column.N) * best.number(Column.K);
-                if (Math.max(rowNk, (double) rows * cols) / Math.min(rowNk, (double) rows * cols) > FAR) {
-                    notes.add(String.format(Locale.ROOT, "qgemv %s: %dx%d timed from the %sx%s row's bytes/s", f.id(), rows, cols,
-                            best.get(Column.N), best.get(Column.K)));
-                }
-                return QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S);
-            });
+            double rowNk = best.number(Column.N) * best.number(Column.K);
+            if (Math.max(rowNk, (double) rows * cols) / Math.min(rowNk, (double) rows * cols) > FAR) {
+                notes.add(String.format(Locale.ROOT, "qgemv %s: %dx%d timed from the %sx%s row's bytes/s", f.id(), rows, cols,
+                        best.get(Column.N), best.get(Column.K)));
+            }
+            times.put(b, QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S));
         }
         return interpolateInBatch(times, tokens);
     }
@@ -232,13 +229,9 @@ public final class MeasuredRates {
         return bytes / bw;
     }
 
-    /** Bytes of one layer's decode attention, counted as {@link AttentionDecode#workload} counts them. */
+    /** Bytes of one layer's decode attention: {@link AttentionDecode#workload}'s count. */
     static double decodeAttentionBytes(AttentionDecode.KvFormat kv, int batch, long context, int heads, int kvHeads, int headDim) {
-        double tokens = (double) batch * kvHeads * context;
-        double cache = 2 * tokens * headDim * kv.type().bytes();
-        double scales = kv == AttentionDecode.KvFormat.INT8 ? 2 * tokens * 2 : 0;
-        double q = (double) batch * heads * headDim;
-        return cache + scales + 2 * q + 4 * q;
+        return AttentionDecode.workload(kv, batch, heads, kvHeads, headDim, context).bytesMoved();
     }
 
     /**

@@ -102,10 +102,19 @@ public final class AttentionDecode {
 
     /** Bytes and FLOPs of one step: k, v (and int8 scales) and q read once, o written; 4·batch·heads·context·D. */
     public static Workload workload(KvFormat kv, Shape s) {
-        long cache = 2L * s.kvElements() * kv.type().bytes();
-        long scales = kv == KvFormat.INT8 ? 2L * s.scaleElements() * 2 : 0;
-        return new Workload(cache + scales + 2L * s.qElements(), 4L * s.qElements(),
-                4L * s.batch() * s.heads() * s.context() * s.headDim());
+        return workload(kv, s.batch(), s.heads(), s.kvHeads(), s.headDim(), s.context());
+    }
+
+    /**
+     * {@link #workload(KvFormat, Shape)} for any size, including caches no Java array could hold (the
+     * estimator's 128k contexts at batch 64): the same counts, in longs, without the shape's checks.
+     */
+    public static Workload workload(KvFormat kv, long batch, long heads, long kvHeads, long headDim, long context) {
+        long tokens = batch * kvHeads * context;
+        long cache = 2 * tokens * headDim * kv.type().bytes();
+        long scales = kv == KvFormat.INT8 ? 2 * tokens * 2 : 0;
+        long q = batch * heads * headDim;
+        return new Workload(cache + scales + 2 * q, 4 * q, 4 * batch * heads * context * headDim);
     }
 
     /** Pages per sequence in a block table: ceil(context / 16). */

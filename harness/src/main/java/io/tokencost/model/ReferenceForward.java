@@ -60,11 +60,7 @@ public final class ReferenceForward {
     }
 
     private static short[] halves(double[] v) {
-        short[] out = new short[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = Half.fromFloat((float) v[i]);
-        }
-        return out;
+        return Half.fromFloats(floats(v));
     }
 
     private static float[] floats(double[] v) {

@@ -145,11 +145,8 @@ public final class SyntheticModel implements AutoCloseable {
 
     /** Device bytes of the model at this batch and context: weights, KV caches (fp16) and activations. */
     public static long deviceBytes(ModelSpec spec, WeightFormat format, int batch, int context) {
-        double weights = 0;
-        for (ModelSpec.Linear l : spec.linearLayers()) {
-            weights += format.matrixBytes(l.rows(), l.cols());
-        }
-        weights = spec.layers() * (weights + 4.0 * spec.hidden()) + WeightFormat.FP16.matrixBytes(spec.vocab(), spec.hidden()) + 2.0 * spec.hidden();
+        // a dense model holds what a decode step streams: every layer, the norms, the 16-bit LM head (no input embedding)
+        double weights = spec.decodeWeightBytesPerToken(format);
         double cache = 2.0 * spec.layers() * batch * spec.kvHeads() * (double) context * spec.headDim() * 2;
         double activations = 8.0 * batch * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn() + spec.vocab());
         return (long) (weights + cache + activations);

@@ -5,7 +5,6 @@ import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
-import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.estimate.Scenario;
 import io.tokencost.kernels.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
@@ -84,9 +83,7 @@ public final class Report {
                 notes.add(d.name() + ": no price (catalog or --price-per-hour), left out of the $ charts");
                 continue;
             }
-            MeasuredRates rates = MeasuredRates.of(d.rows());
-            long memory = d.rows().get(0).has(Column.MEMORY_BYTES) ? (long) d.rows().get(0).number(Column.MEMORY_BYTES) : 0;
-            Estimator est = new Estimator(rates, deviceName(d), memory, p);
+            Estimator est = Estimator.forRows(d.rows(), p);
             Function<Estimate, Double> y = e -> !e.fits() ? Double.NaN : priced ? e.usdPer1mOutput() : e.outputTokensPerS();
             double[][] b = new double[batches.length][];
             for (int i = 0; i < batches.length; i++) {
@@ -98,7 +95,7 @@ public final class Report {
             }
             byBatch.put(d.name(), b);
             byContext.put(d.name(), c);
-            rates.notes().forEach(n -> notes.add(d.name() + ": " + n));
+            est.rates().notes().forEach(n -> notes.add(d.name() + ": " + n));
         }
         String scenario = String.format(Locale.ROOT, "%s, %s weights, fp16 KV", model.name(), weights.id());
         ReportCharts.save(ReportCharts.sweep(figure + " vs batch (" + scenario + ", context 8192)", "batch", figure, byBatch, true),

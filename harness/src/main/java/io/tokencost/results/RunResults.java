@@ -113,14 +113,18 @@ public final class RunResults {
     }
 
     private static List<Path> runFiles(Path runsDir) {
-        if (!Files.isDirectory(runsDir)) {
+        return runFolders(runsDir).stream().map(RunResults::runCsv).filter(Files::isRegularFile).toList();
+    }
+
+    /** The folders in {@code dir}, by name: run folders start with their UTC stamp, so oldest first. None when dir is no folder. */
+    public static List<Path> runFolders(Path dir) {
+        if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> dirs = Files.list(runsDir)) {
-            return dirs.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .map(RunResults::runCsv).filter(Files::isRegularFile).toList();
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(runsDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
     }
 }
