@@ -636,6 +636,40 @@ TC_QGEMV_MMA_ENTRY(qgemv_int8_mma64, TC_Q_INT8, signed char, TC_QMMA_TILES_64, 1
 TC_QGEMV_MMA_ENTRY(qgemv_int4g128_mma16, TC_Q_INT4G128, unsigned int, TC_QMMA_TILES_16, 2)
 TC_QGEMV_MMA_ENTRY(qgemv_int4g128_mma64, TC_Q_INT4G128, unsigned int, TC_QMMA_TILES_64, 1)
 
+// ------------------------------------------------------------------ dequantisation (prefill)
+//
+// out = W as fp16 [n x k]: each weight exactly as the layout defines it (q * s is exact in fp32:
+// at most 8 + 11 significant bits), rounded once to fp16. A prefill past 64 tokens multiplies with
+// the 16-bit GEMM (gemm.cu) on these, as engines do for weight-only formats on long prompts
+// (AutoAWQ, vLLM's AWQ path past 256 tokens). Grid-stride over out, so writes coalesce.
+template <int S>
+TC_DEVICE void tc_dequantize(__half* __restrict__ out, const void* __restrict__ w, const __half* __restrict__ scales, int n, int k)
+{
+    const long long total = static_cast<long long>(n) * k;
+    for (long long e = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; e < total;
+         e += static_cast<long long>(gridDim.x) * blockDim.x) {
+        const long long row = e / k;
+        float v = tc_weight_at<S>(w, scales, row, e % k, k);
+        if constexpr (S == TC_Q_INT8) {
+            v *= __half2float(scales[row]);
+        }
+        out[e] = __float2half_rn(v);
+    }
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_QGEMV_THREADS)
+qgemv_dequantize_int8(__half* __restrict__ out, const signed char* __restrict__ w, const __half* __restrict__ scales, int n, int k)
+{
+    tc_dequantize<TC_Q_INT8>(out, w, scales, n, k);
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_QGEMV_THREADS)
+qgemv_dequantize_int4g128(__half* __restrict__ out, const unsigned int* __restrict__ w, const __half* __restrict__ scales, int n,
+                          int k)
+{
+    tc_dequantize<TC_Q_INT4G128>(out, w, scales, n, k);
+}
+
 // y[0 .. count) = 0: before a split-k qgemv_*_mma launch. Grid-stride, any grid.
 extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_QGEMV_THREADS) qgemv_zero(float* __restrict__ y, long long count)
 {

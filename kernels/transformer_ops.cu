@@ -6,10 +6,16 @@
 // The residual stream h is fp32 [rows x hidden]; what feeds a matrix product is fp16 (qgemv's x);
 // what a matrix product returns is fp32 (qgemv's y). So:
 //   add_rmsnorm    h += add (optional), out = h / sqrt(mean(h^2) + eps) * w    fp32 -> fp16
+//                  (rows from first_row: a prefill's final norm and LM head take the last token only)
 //   rope_qkv       the fused qkv product's output: q rotated -> fp16; k rotated and v appended to
-//                  the fp16 KV cache at each sequence's position (attention_decode.cu's layout)
+//                  the fp16 KV cache at each row's position (attention_decode.cu's layout); a
+//                  sequence brings `tokens` rows (decode 1; a prefill its prompt, q then laid out
+//                  per head as attention_prefill.cu reads it)
+//   merge_heads    prefill attention's output [seq x heads x tokens x D] -> [seq x tokens x heads*D],
+//                  rows for the o projection                                    fp16 -> fp16
 //   swiglu         the fused gate/up product's output: silu(gate) * up          fp32 -> fp16
 //   to_half        attention's fp32 output -> fp16 for the o projection
+//   to_float       a 16-bit GEMM's fp16 output -> fp32 for the ops above (gemm.cu writes C as fp16)
 // Each is memory-bound; one block per row (add_rmsnorm, rope_qkv) or a grid-stride loop.
 #include "tc_compat.h"
 
@@ -36,15 +42,16 @@ TC_DEVICE float tc_block_sum(float v, float* scratch)
     return total;
 }
 
-// One block per row: h[row] += add[row] (when has_add; add is then another buffer than h), then
-// out[row] = rmsnorm(h[row]) * w.
+// One block per row r = first_row + blockIdx.x: h[r] += add[r] (when has_add; add is then another
+// buffer than h), then out[blockIdx.x] = rmsnorm(h[r]) * w.
 extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
 add_rmsnorm(__half* __restrict__ out, float* __restrict__ h, const float* __restrict__ add, const __half* __restrict__ w,
-            int hidden, float eps, int has_add)
+            int hidden, float eps, int has_add, long long first_row)
 {
     __shared__ float scratch[32];
-    float* hr = h + static_cast<long long>(blockIdx.x) * hidden;
-    const float* ar = has_add ? add + static_cast<long long>(blockIdx.x) * hidden : nullptr;
+    const long long row = first_row + blockIdx.x;
+    float* hr = h + row * hidden;
+    const float* ar = has_add ? add + row * hidden : nullptr;
     float squares = 0.0f;
     for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
         float x = hr[i];
@@ -75,14 +82,17 @@ TC_DEVICE void tc_rotate(float x1, float x2, int i, int head_dim, int pos, float
     *y2 = x2 * c + x1 * s;
 }
 
-// One block per sequence b. qkv: fp32 [batch x (heads + 2 kv_heads) x D] (q heads, then k, then v).
-// q: fp16 [batch x heads x D], rotated. k, v caches: fp16 [batch x kv_heads x context x D]; this
-// step's k (rotated) and v are written at token positions[b].
+// One block per row b, token t = b % tokens of sequence s = b / tokens. qkv: fp32
+// [rows x (heads + 2 kv_heads) x D] (q heads, then k, then v). q: fp16 [seqs x heads x tokens x D],
+// rotated (tokens 1: [rows x heads x D]). k, v caches: fp16 [seqs x kv_heads x context x D]; the
+// row's k (rotated) and v are written at token positions[b].
 extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
 rope_qkv(__half* __restrict__ q, __half* __restrict__ k_cache, __half* __restrict__ v_cache, const float* __restrict__ qkv,
-         const int* __restrict__ positions, int heads, int kv_heads, int head_dim, int context, float log2_theta)
+         const int* __restrict__ positions, int heads, int kv_heads, int head_dim, int context, float log2_theta, int tokens)
 {
     const int b = blockIdx.x;
+    const int s = b / tokens;
+    const int t = b % tokens;
     const int pos = positions[b];
     const int half_dim = head_dim / 2;
     const float* row = qkv + static_cast<long long>(b) * (heads + 2 * kv_heads) * head_dim;
@@ -95,10 +105,10 @@ rope_qkv(__half* __restrict__ q, __half* __restrict__ k_cache, __half* __restric
         tc_rotate(x[i], x[i + half_dim], i, head_dim, pos, log2_theta, &y1, &y2);
         __half* dst;
         if (head < heads) {
-            dst = q + (static_cast<long long>(b) * heads + head) * head_dim;
+            dst = q + ((static_cast<long long>(s) * heads + head) * tokens + t) * head_dim;
         } else {
             const int kvh = head - heads;
-            dst = k_cache + ((static_cast<long long>(b) * kv_heads + kvh) * context + pos) * head_dim;
+            dst = k_cache + ((static_cast<long long>(s) * kv_heads + kvh) * context + pos) * head_dim;
         }
         dst[i] = __float2half_rn(y1);
         dst[i + half_dim] = __float2half_rn(y2);
@@ -108,7 +118,24 @@ rope_qkv(__half* __restrict__ q, __half* __restrict__ k_cache, __half* __restric
     for (int e = threadIdx.x; e < kv_heads * head_dim; e += blockDim.x) {
         const int kvh = e / head_dim;
         const int d = e % head_dim;
-        v_cache[((static_cast<long long>(b) * kv_heads + kvh) * context + pos) * head_dim + d] = __float2half_rn(v[e]);
+        v_cache[((static_cast<long long>(s) * kv_heads + kvh) * context + pos) * head_dim + d] = __float2half_rn(v[e]);
+    }
+}
+
+// out[s][t][h][d] = in[s][h][t][d]: seqs x heads x tokens x D halves, grid-stride over out.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+merge_heads(__half* __restrict__ out, const __half* __restrict__ in, int seqs, int heads, int tokens, int head_dim)
+{
+    const long long n = static_cast<long long>(seqs) * heads * tokens * head_dim;
+    for (long long e = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; e < n;
+         e += static_cast<long long>(blockDim.x) * gridDim.x) {
+        const int d = static_cast<int>(e % head_dim);
+        const long long rest = e / head_dim;
+        const int h = static_cast<int>(rest % heads);
+        const long long row = rest / heads;   // s * tokens + t
+        const long long s = row / tokens;
+        const long long t = row % tokens;
+        out[e] = in[((s * heads + h) * tokens + t) * head_dim + d];
     }
 }
 
@@ -128,12 +155,34 @@ swiglu(__half* __restrict__ out, const float* __restrict__ gate_up, long long ro
     }
 }
 
-// out[i] = fp16(in[i])
-extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
-to_half(__half* __restrict__ out, const float* __restrict__ in, long long n)
+TC_DEVICE __half tc_convert(float v)
+{
+    return __float2half_rn(v);
+}
+
+TC_DEVICE float tc_convert(__half v)
+{
+    return __half2float(v);
+}
+
+// out[i] = in[i] converted (fp32 -> fp16 rounded to nearest; fp16 -> fp32 exact), grid-stride.
+template <typename Out, typename In>
+TC_DEVICE void tc_convert_all(Out* __restrict__ out, const In* __restrict__ in, long long n)
 {
     for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
          i += static_cast<long long>(blockDim.x) * gridDim.x) {
-        out[i] = __float2half_rn(in[i]);
+        out[i] = tc_convert(in[i]);
     }
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+to_half(__half* __restrict__ out, const float* __restrict__ in, long long n)
+{
+    tc_convert_all(out, in, n);
+}
+
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+to_float(float* __restrict__ out, const __half* __restrict__ in, long long n)
+{
+    tc_convert_all(out, in, n);
 }

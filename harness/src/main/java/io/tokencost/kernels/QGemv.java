@@ -264,6 +264,28 @@ public final class QGemv {
         };
     }
 
+    /** W rounded once to fp16, row-major [n x k]: what {@link QGemvKernels#dequantize} must write, bit for bit. */
+    public static short[] dequantizeReference(QuantizedMatrix m) {
+        short[] out = new short[m.n() * m.k()];
+        for (int r = 0; r < m.n(); r++) {
+            for (int c = 0; c < m.k(); c++) {
+                out[r * m.k() + c] = Half.fromFloat((float) weight(m, r, c));
+            }
+        }
+        return out;
+    }
+
+    /** dequantize's buffers: a scaled format's weights and scales, out F16 [n x k]. */
+    public static void checkDequantize(WeightFormat f, Buffer out, Buffer weights, Buffer scales, int n, int k) {
+        if (f != WeightFormat.INT8 && f != WeightFormat.INT4_G128) {
+            throw new IllegalArgumentException("dequantize takes int8 or int4_g128 weights, got " + f.id());
+        }
+        checkShape(f, n, k, 1);
+        BufferChecks.require("qgemv dequantize", "out", out, DataType.F16, (long) n * k);
+        BufferChecks.require("qgemv dequantize", "weights", weights, weightType(f), weightElements(f, n, k));
+        BufferChecks.require("qgemv dequantize", "scales", scales, DataType.F16, scaleElements(f, n, k));
+    }
+
     /** The reference: weights dequantized exactly, products summed in float64. */
     public static double[] reference(QuantizedMatrix m, short[] x, int batch) {
         checkShape(m.format(), m.n(), m.k(), batch);

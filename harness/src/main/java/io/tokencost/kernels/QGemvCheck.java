@@ -6,6 +6,7 @@ import io.tokencost.backend.Session;
 import io.tokencost.cost.WeightFormat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -51,7 +52,29 @@ public final class QGemvCheck implements KernelCheck {
             out.add(KernelCheck.worstOf(family(), f.id(), "fp16/" + f.id(), Tolerance.FP16, List.of(shapes(f, random)),
                     s -> checkOnce(session, f, s[0], s[1], s[2], random)));
         }
+        for (WeightFormat f : List.of(WeightFormat.INT8, WeightFormat.INT4_G128)) {
+            out.add(KernelCheck.worstOf(family(), "dequantize/" + f.id(), f.id() + "/fp16", Tolerance.FP16,
+                    List.of(new int[] {1, 128}, new int[] {7, 1024}, new int[] {1 + random.nextInt(200), 128 * (1 + random.nextInt(20))}),
+                    s -> dequantizeOnce(session, f, s[0], s[1], random)));
+        }
         return out;
+    }
+
+    /** Dequantisation must be bit-exact (one rounding of an exact product): 0 when it is, 1 otherwise. */
+    public static double dequantizeOnce(Session session, WeightFormat f, int n, int k, RandomGenerator random) {
+        QGemv.QuantizedMatrix m = QGemv.random(f, n, k, random.nextLong());
+        short[] out = new short[n * k];
+        try (Buffer bo = session.allocate(DataType.F16, out.length);
+             Buffer bw = session.allocate(m.weightType(), m.weightElements());
+             Buffer bs = session.allocate(DataType.F16, m.scales().length)) {
+            bw.upload(m.weights());
+            bs.upload(m.scales());
+            bo.poison();
+            session.qgemv().dequantize(f, bo, bw, bs, n, k);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Arrays.equals(out, QGemv.dequantizeReference(m)) ? 0 : 1;
     }
 
     /** Relative error of one product on a fresh random matrix and activations. */

@@ -18,4 +18,10 @@ public interface QGemvKernels {
      * @param scales  F16 scales, or null for fp16
      */
     void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch);
+
+    /**
+     * out = W as fp16 [n x k], each weight exactly as the layout defines it, rounded once
+     * ({@link QGemv#dequantizeReference}): what a long prefill's 16-bit GEMM reads. int8 and int4 only.
+     */
+    void dequantize(WeightFormat format, Buffer out, Buffer weights, Buffer scales, int n, int k);
 }

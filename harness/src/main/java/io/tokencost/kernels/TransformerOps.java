@@ -8,9 +8,12 @@ import io.tokencost.backend.DataType;
  * its matrix products and attention, with float64 references. Layouts (all row-major):
  * <ul>
  * <li>residual stream h: fp32 [rows x hidden]; norm weight fp16 [hidden]; normed output fp16 [rows x hidden];</li>
- * <li>qkv (the fused product's output): fp32 [batch x (heads + 2 kv_heads) x D], q heads then k then v;
- * q out: fp16 [batch x heads x D]; K and V caches: fp16 [batch x kv_heads x context x D]
- * ({@link AttentionDecode}'s contiguous layout), this step's k and v written at {@code positions[b]};</li>
+ * <li>qkv (the fused product's output): fp32 [rows x (heads + 2 kv_heads) x D], q heads then k then v;
+ * a sequence brings {@code tokens} consecutive rows (decode: 1; a prefill: its prompt);
+ * q out: fp16 [seqs x heads x tokens x D] ({@link AttentionPrefill}'s q; with one token per
+ * sequence simply [rows x heads x D]); K and V caches: fp16 [seqs x kv_heads x context x D]
+ * ({@link AttentionDecode}'s contiguous layout), each row's k and v written at {@code positions[row]};</li>
+ * <li>merge_heads: attention output fp16 [seqs x heads x tokens x D] to rows [seqs·tokens x heads·D];</li>
  * <li>gate_up (the fused product's output): fp32 [rows x 2F], gate in columns 0..F-1, up in F..2F-1;
  * activation out fp16 [rows x F].</li>
  * </ul>
@@ -46,12 +49,13 @@ public final class TransformerOps {
         return pos * Math.pow(theta, -2.0 * i / headDim);
     }
 
-    /** Rotated q [batch x heads x D] of a qkv row block. */
-    public static double[] ropeQReference(float[] qkv, int[] positions, int batch, int heads, int kvHeads, int headDim, double theta) {
-        double[] q = new double[batch * heads * headDim];
-        for (int b = 0; b < batch; b++) {
+    /** Rotated q [seqs x heads x tokens x D] of a qkv row block of {@code rows} = seqs x tokens rows. */
+    public static double[] ropeQReference(float[] qkv, int[] positions, int rows, int tokens, int heads, int kvHeads, int headDim, double theta) {
+        double[] q = new double[rows * heads * headDim];
+        for (int b = 0; b < rows; b++) {
             for (int head = 0; head < heads; head++) {
-                rotate(qkv, (b * (heads + 2 * kvHeads) + head) * headDim, q, (b * heads + head) * headDim, headDim, positions[b], theta);
+                int to = ((b / tokens * heads + head) * tokens + b % tokens) * headDim;
+                rotate(qkv, (b * (heads + 2 * kvHeads) + head) * headDim, q, to, headDim, positions[b], theta);
             }
         }
         return q;
@@ -59,16 +63,16 @@ public final class TransformerOps {
 
     /**
      * The K and V caches after this step: {@code kBefore} / {@code vBefore} (fp16, the caches as
-     * they were) with each sequence's rotated k and its v written at its position.
+     * they were) with each row's rotated k and its v written at its position in its sequence's cache.
      */
-    public static double[][] ropeCacheReference(float[] qkv, int[] positions, short[] kBefore, short[] vBefore, int batch, int heads,
-                                                int kvHeads, int headDim, int context, double theta) {
+    public static double[][] ropeCacheReference(float[] qkv, int[] positions, short[] kBefore, short[] vBefore, int rows, int tokens,
+                                                int heads, int kvHeads, int headDim, int context, double theta) {
         double[] k = halves(kBefore);
         double[] v = halves(vBefore);
         int width = (heads + 2 * kvHeads) * headDim;
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; b < rows; b++) {
             for (int kvh = 0; kvh < kvHeads; kvh++) {
-                int at = ((b * kvHeads + kvh) * context + positions[b]) * headDim;
+                int at = ((b / tokens * kvHeads + kvh) * context + positions[b]) * headDim;
                 rotate(qkv, b * width + (heads + kvh) * headDim, k, at, headDim, positions[b], theta);
                 for (int d = 0; d < headDim; d++) {
                     v[at + d] = qkv[b * width + (heads + kvHeads + kvh) * headDim + d];
@@ -101,6 +105,19 @@ public final class TransformerOps {
         return out;
     }
 
+    /** merge_heads: [seqs x heads x tokens x D] to [seqs x tokens x heads x D] (a permutation: exact). */
+    public static short[] mergeHeadsReference(short[] in, int seqs, int heads, int tokens, int headDim) {
+        short[] out = new short[in.length];
+        for (int s = 0; s < seqs; s++) {
+            for (int h = 0; h < heads; h++) {
+                for (int t = 0; t < tokens; t++) {
+                    System.arraycopy(in, ((s * heads + h) * tokens + t) * headDim, out, ((s * tokens + t) * heads + h) * headDim, headDim);
+                }
+            }
+        }
+        return out;
+    }
+
     private static double[] halves(short[] h) {
         double[] d = new double[h.length];
         for (int i = 0; i < h.length; i++) {
@@ -111,32 +128,45 @@ public final class TransformerOps {
 
     private static final String FAMILY = "transformer_ops";
 
-    /** add_rmsnorm's buffers: out fp16, h fp32 and add fp32 (or null) [rows x hidden], w fp16 [hidden]. */
-    public static void checkAddRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden) {
-        if (rows < 1 || hidden < 1) {
-            throw new IllegalArgumentException("add_rmsnorm needs rows and hidden >= 1, got " + rows + " x " + hidden);
+    /** add_rmsnorm's buffers: out fp16 [rows x hidden]; h fp32 and add fp32 (or null) [firstRow + rows x hidden]; w fp16 [hidden]. */
+    public static void checkAddRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, long firstRow, int rows, int hidden) {
+        if (rows < 1 || hidden < 1 || firstRow < 0) {
+            throw new IllegalArgumentException("add_rmsnorm needs rows and hidden >= 1 and first_row >= 0, got " + rows + " x " + hidden
+                    + " from row " + firstRow);
         }
-        long n = (long) rows * hidden;
-        BufferChecks.require(FAMILY, "out", out, DataType.F16, n);
-        BufferChecks.require(FAMILY, "h", h, DataType.F32, n);
+        long through = (firstRow + rows) * hidden;
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, (long) rows * hidden);
+        BufferChecks.require(FAMILY, "h", h, DataType.F32, through);
         if (add != null) {
-            BufferChecks.require(FAMILY, "add", add, DataType.F32, n);
+            BufferChecks.require(FAMILY, "add", add, DataType.F32, through);
         }
         BufferChecks.require(FAMILY, "norm weight", w, DataType.F16, hidden);
     }
 
     /** rope_qkv's buffers (see the class comment); positions: U32 holding int positions below context. */
-    public static void checkRope(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads,
-                                 int headDim, int context) {
-        if (batch < 1 || heads < 1 || kvHeads < 1 || context < 1 || headDim < 2 || headDim % 2 != 0) {
-            throw new IllegalArgumentException("rope_qkv needs batch, heads, kv_heads, context >= 1 and an even head_dim, got " + batch + "/"
-                    + heads + "/" + kvHeads + "/" + headDim + "/" + context);
+    public static void checkRope(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int rows, int tokens, int heads,
+                                 int kvHeads, int headDim, int context) {
+        if (rows < 1 || tokens < 1 || rows % tokens != 0 || heads < 1 || kvHeads < 1 || context < 1 || headDim < 2 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("rope_qkv needs rows a multiple of tokens >= 1, heads, kv_heads, context >= 1 and an even head_dim, got "
+                    + rows + "/" + tokens + "/" + heads + "/" + kvHeads + "/" + headDim + "/" + context);
         }
-        BufferChecks.require(FAMILY, "q", q, DataType.F16, (long) batch * heads * headDim);
-        BufferChecks.require(FAMILY, "k cache", kCache, DataType.F16, (long) batch * kvHeads * context * headDim);
-        BufferChecks.require(FAMILY, "v cache", vCache, DataType.F16, (long) batch * kvHeads * context * headDim);
-        BufferChecks.require(FAMILY, "qkv", qkv, DataType.F32, (long) batch * (heads + 2L * kvHeads) * headDim);
-        BufferChecks.require(FAMILY, "positions", positions, DataType.U32, batch);
+        long seqs = rows / tokens;
+        BufferChecks.require(FAMILY, "q", q, DataType.F16, (long) rows * heads * headDim);
+        BufferChecks.require(FAMILY, "k cache", kCache, DataType.F16, seqs * kvHeads * context * headDim);
+        BufferChecks.require(FAMILY, "v cache", vCache, DataType.F16, seqs * kvHeads * context * headDim);
+        BufferChecks.require(FAMILY, "qkv", qkv, DataType.F32, (long) rows * (heads + 2L * kvHeads) * headDim);
+        BufferChecks.require(FAMILY, "positions", positions, DataType.U32, rows);
+    }
+
+    /** merge_heads' buffers: out and in fp16, seqs x heads x tokens x D elements. */
+    public static void checkMergeHeads(Buffer out, Buffer in, int seqs, int heads, int tokens, int headDim) {
+        if (seqs < 1 || heads < 1 || tokens < 1 || headDim < 1) {
+            throw new IllegalArgumentException("merge_heads needs seqs, heads, tokens, head_dim >= 1, got " + seqs + "/" + heads + "/" + tokens
+                    + "/" + headDim);
+        }
+        long n = (long) seqs * heads * tokens * headDim;
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, n);
+        BufferChecks.require(FAMILY, "in", in, DataType.F16, n);
     }
 
     /** swiglu's buffers: out fp16 [rows x F], gate_up fp32 [rows x 2F]. */
@@ -148,9 +178,10 @@ public final class TransformerOps {
         BufferChecks.require(FAMILY, "gate_up", gateUp, DataType.F32, rows * 2 * ffn);
     }
 
-    /** to_half's buffers: out fp16 and in fp32, n elements. */
-    public static void checkToHalf(Buffer out, Buffer in, long n) {
-        BufferChecks.require(FAMILY, "out", out, DataType.F16, n);
-        BufferChecks.require(FAMILY, "in", in, DataType.F32, n);
+    /** to_half's buffers: out fp16 and in fp32, n elements; to_float's the other way round. */
+    public static void checkConvert(Buffer out, Buffer in, long n) {
+        boolean toHalf = out.type() == DataType.F16;
+        BufferChecks.require(FAMILY, "out", out, toHalf ? DataType.F16 : DataType.F32, n);
+        BufferChecks.require(FAMILY, "in", in, toHalf ? DataType.F32 : DataType.F16, n);
     }
 }

@@ -5,6 +5,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.Session;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -24,17 +25,25 @@ public final class TransformerOpsCheck implements KernelCheck {
     public List<CheckResult> check(Session session, RandomGenerator random) {
         List<CheckResult> out = new ArrayList<>();
         out.add(KernelCheck.worstOf(family(), "add_rmsnorm", "fp32/fp16", Tolerance.FP16,
-                List.of(new int[] {1, 1, 0}, new int[] {3, 257, 1}, new int[] {2, 4096, 0}, new int[] {1 + random.nextInt(9), 1 + random.nextInt(3000), 1}),
-                c -> addRmsnorm(session, c[0], c[1], c[2] == 1, random)));
+                List.of(new int[] {1, 1, 0, 0}, new int[] {3, 257, 1, 0}, new int[] {2, 4096, 0, 0}, new int[] {1, 300, 1, 6},
+                        new int[] {1 + random.nextInt(9), 1 + random.nextInt(3000), 1, random.nextInt(4)}),
+                c -> addRmsnorm(session, c[0], c[1], c[2] == 1, c[3], random)));
+        // {seqs, tokens, heads per kv head, kv heads, head_dim, context}: one token per sequence (decode) and prompts (prefill)
         out.add(KernelCheck.worstOf(family(), "rope_qkv", "fp32/fp16", Tolerance.FP16,
-                List.of(new int[] {1, 1, 1, 2, 1}, new int[] {2, 4, 2, 64, 37}, new int[] {3, 8, 2, 128, 100},
-                        new int[] {1 + random.nextInt(4), 4, 1 + random.nextInt(2) * 3, random.nextBoolean() ? 64 : 128, 1 + random.nextInt(300)}),
-                c -> rope(session, c[0], c[1] * c[2], c[2], c[3], c[4], random)));
+                List.of(new int[] {1, 1, 1, 1, 2, 1}, new int[] {2, 1, 4, 2, 64, 37}, new int[] {3, 1, 8, 2, 128, 100}, new int[] {2, 5, 2, 2, 64, 9},
+                        new int[] {1 + random.nextInt(4), 1, 4, 1 + random.nextInt(2) * 3, random.nextBoolean() ? 64 : 128, 1 + random.nextInt(300)},
+                        new int[] {1 + random.nextInt(2), 1 + random.nextInt(40), 2, 2, 128, 64}),
+                c -> rope(session, c[0], c[1], c[2] * c[3], c[3], c[4], c[5], random)));
+        out.add(KernelCheck.worstOf(family(), "merge_heads", "fp16", Tolerance.FP16,
+                List.of(new int[] {1, 1, 1, 1}, new int[] {2, 3, 5, 64}, new int[] {1, 1 + random.nextInt(8), 1 + random.nextInt(100), 128}),
+                c -> mergeHeads(session, c[0], c[1], c[2], c[3], random)));
         out.add(KernelCheck.worstOf(family(), "swiglu", "fp32/fp16", Tolerance.FP16,
                 List.of(new int[] {1, 1}, new int[] {5, 300}, new int[] {1 + random.nextInt(6), 1 + random.nextInt(5000)}),
                 c -> swiglu(session, c[0], c[1], random)));
         out.add(KernelCheck.worstOf(family(), "to_half", "fp32/fp16", Tolerance.FP16,
                 List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toHalf(session, n, random)));
+        out.add(KernelCheck.worstOf(family(), "to_float", "fp16/fp32", Tolerance.FP32,
+                List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toFloat(session, n, random)));
         return out;
     }
 
@@ -46,12 +55,14 @@ public final class TransformerOpsCheck implements KernelCheck {
         return v;
     }
 
-    static double addRmsnorm(Session session, int rows, int hidden, boolean withAdd, RandomGenerator random) {
-        float[] h = uniform(rows * hidden, 1, random);
-        float[] add = withAdd ? uniform(rows * hidden, 1, random) : null;
+    /** Rows {@code firstRow ..} of h (and add) normed; the rows before must come back untouched. */
+    static double addRmsnorm(Session session, int rows, int hidden, boolean withAdd, int firstRow, RandomGenerator random) {
+        int all = (firstRow + rows) * hidden;
+        float[] h = uniform(all, 1, random);
+        float[] add = withAdd ? uniform(all, 1, random) : null;
         short[] w = (short[]) FloatTypes.random(DataType.F16, hidden, random);
         short[] out = new short[rows * hidden];
-        float[] newH = new float[rows * hidden];
+        float[] newH = new float[all];
         try (Buffer bo = session.allocate(DataType.F16, out.length); Buffer bh = session.allocateFloats(h.length);
              Buffer ba = session.allocateFloats(withAdd ? add.length : 1); Buffer bw = session.allocate(DataType.F16, hidden)) {
             bh.upload(h);
@@ -60,22 +71,36 @@ public final class TransformerOpsCheck implements KernelCheck {
             }
             bw.upload(w);
             bo.poison();
-            session.transformerOps().addRmsnorm(bo, bh, withAdd ? ba : null, bw, rows, hidden, 1e-5f);
+            session.transformerOps().addRmsnorm(bo, bh, withAdd ? ba : null, bw, firstRow, rows, hidden, 1e-5f);
             session.synchronize();
             bo.download(out);
             bh.download(newH);
         }
-        double[][] ref = TransformerOps.addRmsnormReference(h, add, w, rows, hidden, 1e-5);
-        return Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, out.length), ref[0]), Tolerance.relativeError(newH, ref[1]));
+        int skip = firstRow * hidden;
+        double[][] ref = TransformerOps.addRmsnormReference(Arrays.copyOfRange(h, skip, all), withAdd ? Arrays.copyOfRange(add, skip, all) : null, w,
+                rows, hidden, 1e-5);
+        double[] refH = new double[all];
+        for (int i = 0; i < all; i++) {
+            refH[i] = i < skip ? h[i] : ref[1][i - skip];
+        }
+        return Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, out.length), ref[0]), Tolerance.relativeError(newH, refH));
     }
 
-    static double rope(Session session, int batch, int heads, int kvHeads, int headDim, int context, RandomGenerator random) {
+    /**
+     * {@code seqs} sequences of {@code tokens} rows each: one token at a random position (decode),
+     * or a prompt at consecutive positions from a random start (prefill: context >= tokens).
+     */
+    static double rope(Session session, int seqs, int tokens, int heads, int kvHeads, int headDim, int context, RandomGenerator random) {
+        int batch = seqs * tokens;
         float[] qkv = uniform(batch * (heads + 2 * kvHeads) * headDim, 1, random);
         int[] positions = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            positions[b] = random.nextInt(context);
+        for (int s = 0; s < seqs; s++) {
+            int start = random.nextInt(context - tokens + 1);
+            for (int t = 0; t < tokens; t++) {
+                positions[s * tokens + t] = start + t;
+            }
         }
-        int cacheElements = batch * kvHeads * context * headDim;
+        int cacheElements = seqs * kvHeads * context * headDim;
         short[] k = (short[]) FloatTypes.random(DataType.F16, cacheElements, random);
         short[] v = (short[]) FloatTypes.random(DataType.F16, cacheElements, random);
         short[] q = new short[batch * heads * headDim];
@@ -90,14 +115,14 @@ public final class TransformerOpsCheck implements KernelCheck {
             bx.upload(qkv);
             bp.upload(positions);
             bq.poison();
-            session.transformerOps().ropeQkv(bq, bk, bv, bx, bp, batch, heads, kvHeads, headDim, context, theta);
+            session.transformerOps().ropeQkv(bq, bk, bv, bx, bp, batch, tokens, heads, kvHeads, headDim, context, theta);
             session.synchronize();
             bq.download(q);
             bk.download(kAfter);
             bv.download(vAfter);
         }
-        double[] qRef = TransformerOps.ropeQReference(qkv, positions, batch, heads, kvHeads, headDim, theta);
-        double[][] cacheRef = TransformerOps.ropeCacheReference(qkv, positions, k, v, batch, heads, kvHeads, headDim, context, theta);
+        double[] qRef = TransformerOps.ropeQReference(qkv, positions, batch, tokens, heads, kvHeads, headDim, theta);
+        double[][] cacheRef = TransformerOps.ropeCacheReference(qkv, positions, k, v, batch, tokens, heads, kvHeads, headDim, context, theta);
         return Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, q, q.length), qRef),
                 Math.max(Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, kAfter, cacheElements), cacheRef[0]),
                         Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, vAfter, cacheElements), cacheRef[1])));
@@ -114,6 +139,35 @@ public final class TransformerOpsCheck implements KernelCheck {
             bo.download(out);
         }
         return Tolerance.relativeError(FloatTypes.toFloats(DataType.F16, out, out.length), TransformerOps.swigluReference(gu, rows, ffn));
+    }
+
+    /** A permutation: any element out of place is an error of 1 (the bound is far below). */
+    static double mergeHeads(Session session, int seqs, int heads, int tokens, int headDim, RandomGenerator random) {
+        int n = seqs * heads * tokens * headDim;
+        short[] in = (short[]) FloatTypes.random(DataType.F16, n, random);
+        short[] out = new short[n];
+        try (Buffer bo = session.allocate(DataType.F16, n); Buffer bi = session.allocate(DataType.F16, n)) {
+            bi.upload(in);
+            bo.poison();
+            session.transformerOps().mergeHeads(bo, bi, seqs, heads, tokens, headDim);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Arrays.equals(out, TransformerOps.mergeHeadsReference(in, seqs, heads, tokens, headDim)) ? 0 : 1;
+    }
+
+    /** fp16 to fp32 is exact: any difference is an error. */
+    static double toFloat(Session session, int n, RandomGenerator random) {
+        short[] in = (short[]) FloatTypes.random(DataType.F16, n, random);
+        float[] out = new float[n];
+        try (Buffer bo = session.allocateFloats(n); Buffer bi = session.allocate(DataType.F16, n)) {
+            bi.upload(in);
+            bo.poison();
+            session.transformerOps().toFloat(bo, bi, n);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Arrays.equals(out, FloatTypes.toFloats(DataType.F16, in, n)) ? 0 : 1;
     }
 
     static double toHalf(Session session, int n, RandomGenerator random) {

@@ -1,7 +1,12 @@
 package io.tokencost.model;
 
+import io.tokencost.backend.DataType;
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.FloatTypes;
+import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.Half;
 import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.TransformerOps;
@@ -9,7 +14,7 @@ import io.tokencost.kernels.TransformerOps;
 import java.util.Arrays;
 
 /**
- * The slow reference of {@link SyntheticModel#decodeStep}: the same step in float64, composed from
+ * The slow reference of {@link SyntheticModel#decodeStep} and {@link SyntheticModel#prefill}: the same step in float64, composed from
  * the kernel families' references, rounding to fp16 exactly where the layouts store fp16 (the
  * normed activations, q, the KV cache, attention's output, the SwiGLU activation). What a backend's
  * step must match.
@@ -34,9 +39,9 @@ public final class ReferenceForward {
         for (SyntheticModel.Layer layer : m.layers) {
             short[] xn = norm(h, pendingAdd, layer.attnNorm(), b, hidden);
             float[] qkv = floats(QGemv.reference(layer.qkv(), xn, b));
-            short[] q = halves(TransformerOps.ropeQReference(qkv, positions, b, s.heads(), s.kvHeads(), s.headDim(), SyntheticModel.ROPE_THETA));
+            short[] q = halves(TransformerOps.ropeQReference(qkv, positions, b, 1, s.heads(), s.kvHeads(), s.headDim(), SyntheticModel.ROPE_THETA));
             AttentionDecode.Cache before = layer.cache();
-            double[][] kv = TransformerOps.ropeCacheReference(qkv, positions, (short[]) before.k(), (short[]) before.v(), b, s.heads(), s.kvHeads(),
+            double[][] kv = TransformerOps.ropeCacheReference(qkv, positions, (short[]) before.k(), (short[]) before.v(), b, 1, s.heads(), s.kvHeads(),
                     s.headDim(), m.context(), SyntheticModel.ROPE_THETA);
             AttentionDecode.Cache after = new AttentionDecode.Cache(before.format(), before.shape(), halves(kv[0]), halves(kv[1]), null, null);
             short[] attn = halves(AttentionDecode.reference(after, q));
@@ -48,6 +53,48 @@ public final class ReferenceForward {
         }
         short[] xn = norm(h, pendingAdd, m.finalNorm, b, hidden);
         return QGemv.reference(m.lmHead, xn, b);
+    }
+
+    /**
+     * The last token's logits [vocab] of a prefill model's {@link SyntheticModel#prefill}: each
+     * product the fp16 GEMM's reference on the weights as dequantised to fp16, rounded to fp16 as
+     * the GEMM stores it; rotary over the prompt's positions; causal prefill attention.
+     */
+    public static double[] prefillLogits(SyntheticModel m) {
+        if (m.lmHead == null || m.prompt() == 0) {
+            throw new IllegalStateException("the prefill reference needs a prefill model with its host copies (forPrefill, keepHost)");
+        }
+        ModelSpec s = m.spec();
+        int n = m.prompt();
+        int hidden = s.hidden();
+        int[] positions = new int[n];
+        Arrays.setAll(positions, i -> i);
+        AttentionPrefill.Shape shape = new AttentionPrefill.Shape(1, s.heads(), s.kvHeads(), s.headDim(), n);
+        short[] emptyCache = new short[shape.kvElements()];
+        float[] h = m.hiddenIn.clone();
+        float[] pendingAdd = null;
+        for (SyntheticModel.Layer layer : m.layers) {
+            short[] xn = norm(h, pendingAdd, layer.attnNorm(), n, hidden);
+            float[] qkv = product(layer.qkv(), xn, n);
+            short[] q = halves(TransformerOps.ropeQReference(qkv, positions, n, n, s.heads(), s.kvHeads(), s.headDim(), SyntheticModel.ROPE_THETA));
+            double[][] kv = TransformerOps.ropeCacheReference(qkv, positions, emptyCache, emptyCache, n, n, s.heads(), s.kvHeads(), s.headDim(), n,
+                    SyntheticModel.ROPE_THETA);
+            short[] attn = halves(AttentionPrefill.reference(DataType.F16, shape, q, halves(kv[0]), halves(kv[1])));
+            float[] proj = product(layer.o(), TransformerOps.mergeHeadsReference(attn, 1, s.heads(), n, s.headDim()), n);
+            xn = norm(h, proj, layer.mlpNorm(), n, hidden);
+            short[] act = halves(TransformerOps.swigluReference(product(layer.gateUp(), xn, n), n, s.ffn()));
+            pendingAdd = product(layer.down(), act, n);
+        }
+        int last = (n - 1) * hidden;
+        short[] xn = norm(Arrays.copyOfRange(h, last, last + hidden), Arrays.copyOfRange(pendingAdd, last, last + hidden), m.finalNorm, 1, hidden);
+        return QGemv.reference(m.lmHead, xn, 1);
+    }
+
+    /** The prompt's rows times Wᵀ as the 16-bit GEMM computes them: fp16 weights (dequantised if stored quantized), C rounded to fp16. */
+    private static float[] product(QGemv.QuantizedMatrix w, short[] x, int rows) {
+        short[] w16 = w.format() == WeightFormat.FP16 ? (short[]) w.weights() : QGemv.dequantizeReference(w);
+        short[] c = halves(Gemm.reference(DataType.F16, x, w16, rows, w.n(), w.k()));
+        return FloatTypes.toFloats(DataType.F16, c, c.length);
     }
 
     /** h += add (h updated in place, in float as the kernels keep it), returns rmsnorm(h) · w in fp16. */

@@ -6,6 +6,8 @@ import io.tokencost.backend.Session;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.Half;
 import io.tokencost.kernels.QGemv;
 import io.tokencost.measure.Workload;
@@ -24,6 +26,12 @@ import java.util.SplittableRandom;
  * add and RMSNorm, the fused gate/up product, SwiGLU, the down product; then the final norm and the
  * 16-bit LM head. The step starts from a random hidden state (the embedding row a token would
  * look up). Weights are random in the format (nothing to download), as the kernel suites use.
+ *
+ * <p>Built with {@link #forPrefill}, the same layers run a prompt of n tokens instead (one
+ * request, its TTFT): the products are 16-bit GEMMs over the n rows (int8 / int4 weights are first
+ * dequantised into one fp16 scratch matrix per product, as engines do for long prompts), rotary
+ * writes the whole prompt's K and V into a cache of n tokens, causal prefill attention, and the
+ * final norm and LM head on the last token only.
  */
 public final class SyntheticModel implements AutoCloseable {
 
@@ -40,6 +48,9 @@ public final class SyntheticModel implements AutoCloseable {
     private final WeightFormat format;
     private final int batch;
     private final int context;
+    /** Prompt tokens of a prefill model (0: a decode model); the rows every activation holds. */
+    private final int prompt;
+    private final int rows;
     final List<Layer> layers = new ArrayList<>();
     final QGemv.QuantizedMatrix lmHead;
     final short[] finalNorm;
@@ -63,6 +74,12 @@ public final class SyntheticModel implements AutoCloseable {
     private final Buffer positions;
     private final Buffer workspace;
     private final AttentionDecode.Shape attentionShape;
+    // prefill only (null in a decode model)
+    private final AttentionPrefill.Shape prefillShape;
+    private final Buffer product16;
+    private final Buffer weights16;
+    private final Buffer attnHeads;
+    private final Buffer xnLast;
 
     /** A model whose host copies of the weights are dropped once uploaded (what benchmarks want: half the memory). */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed) {
@@ -70,27 +87,45 @@ public final class SyntheticModel implements AutoCloseable {
     }
 
     /**
+     * A decode model: {@code batch} sequences at {@code context} tokens.
+     *
      * @param keepHost keep the host copies of weights and caches, which {@link ReferenceForward} reads
      * @throws IllegalArgumentException for a mixture of experts, or when the weights, caches and
      *                                  activations exceed the device's memory (see {@link #deviceBytes})
      */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed, boolean keepHost) {
+        this(session, spec, format, batch, context, 0, seed, keepHost);
+    }
+
+    /** A prefill model: one prompt of {@code prompt} tokens (see the class comment); the same checks. */
+    public static SyntheticModel forPrefill(Session session, ModelSpec spec, WeightFormat format, int prompt, long seed, boolean keepHost) {
+        if (prompt < 1) {
+            throw new IllegalArgumentException("a prefill needs a prompt of at least 1 token, got " + prompt);
+        }
+        return new SyntheticModel(session, spec, format, 1, prompt, prompt, seed, keepHost);
+    }
+
+    private SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, int prompt, long seed, boolean keepHost) {
         if (spec.experts() > 0) {
             throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic model runs dense models so far");
         }
-        long need = deviceBytes(spec, format, batch, context);
+        long need = prompt > 0 ? prefillDeviceBytes(spec, format, prompt) : deviceBytes(spec, format, batch, context);
         long have = session.device().memoryBytes();
         if (have > 0 && need > have * 9 / 10) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s in %s at batch %d x context %d needs %.1f GB of device memory, more than 90%% of the %.1f GB here",
-                    spec.name(), format.id(), batch, context, need / 1e9, have / 1e9));
+                    "%s in %s at %s needs %.1f GB of device memory, more than 90%% of the %.1f GB here",
+                    spec.name(), format.id(), prompt > 0 ? "a prompt of " + prompt : "batch " + batch + " x context " + context, need / 1e9,
+                    have / 1e9));
         }
         this.session = session;
         this.spec = spec;
         this.format = format;
         this.batch = batch;
         this.context = context;
-        attentionShape = new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
+        this.prompt = prompt;
+        this.rows = prompt > 0 ? prompt : batch;
+        attentionShape = prompt > 0 ? null : new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
+        prefillShape = prompt > 0 ? new AttentionPrefill.Shape(1, spec.heads(), spec.kvHeads(), spec.headDim(), prompt) : null;
         int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         int attnWidth = spec.heads() * spec.headDim();
         SplittableRandom r = new SplittableRandom(seed);
@@ -103,7 +138,8 @@ public final class SyntheticModel implements AutoCloseable {
             QGemv.QuantizedMatrix wdown = QGemv.random(format, spec.hidden(), spec.ffn(), r.nextLong());
             short[] n1 = norm(spec.hidden(), r);
             short[] n2 = norm(spec.hidden(), r);
-            AttentionDecode.Cache cache = AttentionDecode.random(AttentionDecode.KvFormat.FP16, attentionShape, r.nextLong());
+            // a prefill writes its whole cache: nothing to fill in beforehand
+            AttentionDecode.Cache cache = prompt > 0 ? null : AttentionDecode.random(AttentionDecode.KvFormat.FP16, attentionShape, r.nextLong());
             if (keepHost) {
                 layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache));
             }
@@ -113,34 +149,54 @@ public final class SyntheticModel implements AutoCloseable {
             Buffer[] bdown = upload(wdown);
             weights[l] = new Buffer[] {bqkv[0], bqkv[1], bo[0], bo[1], bgu[0], bgu[1], bdown[0], bdown[1], upload(DataType.F16, n1),
                 upload(DataType.F16, n2)};
-            caches[2 * l] = upload(DataType.F16, cache.k());
-            caches[2 * l + 1] = upload(DataType.F16, cache.v());
+            long cacheElements = (long) batch * spec.kvHeads() * context * spec.headDim();
+            caches[2 * l] = cache == null ? alloc(DataType.F16, cacheElements) : upload(DataType.F16, cache.k());
+            caches[2 * l + 1] = cache == null ? alloc(DataType.F16, cacheElements) : upload(DataType.F16, cache.v());
         }
         finalNorm = norm(spec.hidden(), r);
         finalNormBuf = upload(DataType.F16, finalNorm);
         QGemv.QuantizedMatrix head = QGemv.random(WeightFormat.FP16, spec.vocab(), spec.hidden(), r.nextLong());
         lmHeadBufs = upload(head);
         lmHead = keepHost ? head : null;
-        hiddenIn = new float[batch * spec.hidden()];
+        hiddenIn = new float[rows * spec.hidden()];
         for (int i = 0; i < hiddenIn.length; i++) {
             hiddenIn[i] = (float) r.nextDouble(-1, 1);
         }
         h = upload(DataType.F32, hiddenIn);
-        xn = alloc(DataType.F16, (long) batch * spec.hidden());
-        qkvOut = alloc(DataType.F32, (long) batch * qkvRows);
-        q = alloc(DataType.F16, (long) batch * attnWidth);
-        attn = alloc(DataType.F32, (long) batch * attnWidth);
-        attn16 = alloc(DataType.F16, (long) batch * attnWidth);
-        proj = alloc(DataType.F32, (long) batch * spec.hidden());
-        gateUpOut = alloc(DataType.F32, (long) batch * 2 * spec.ffn());
-        act = alloc(DataType.F16, (long) batch * spec.ffn());
-        downOut = alloc(DataType.F32, (long) batch * spec.hidden());
+        xn = alloc(DataType.F16, (long) rows * spec.hidden());
+        qkvOut = alloc(DataType.F32, (long) rows * qkvRows);
+        q = alloc(DataType.F16, (long) rows * attnWidth);
+        attn = prompt > 0 ? null : alloc(DataType.F32, (long) batch * attnWidth);
+        attn16 = alloc(DataType.F16, (long) rows * attnWidth);
+        proj = alloc(DataType.F32, (long) rows * spec.hidden());
+        gateUpOut = alloc(DataType.F32, (long) rows * 2 * spec.ffn());
+        act = alloc(DataType.F16, (long) rows * spec.ffn());
+        downOut = alloc(DataType.F32, (long) rows * spec.hidden());
         logits = alloc(DataType.F32, (long) batch * spec.vocab());
-        int[] pos = new int[batch];
-        Arrays.fill(pos, context - 1);
+        int[] pos = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            pos[i] = prompt > 0 ? i : context - 1;
+        }
         positions = upload(DataType.U32, pos);
-        long ws = session.attentionDecode().workspaceElements(attentionShape);
+        long ws = prompt > 0 ? 0 : session.attentionDecode().workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
+        if (prompt > 0) {
+            int widest = Math.max(Math.max(qkvRows, 2 * spec.ffn()), spec.hidden());
+            product16 = alloc(DataType.F16, (long) prompt * widest);
+            weights16 = format == WeightFormat.FP16 ? null : alloc(DataType.F16, largestMatrix(spec));
+            attnHeads = alloc(DataType.F16, (long) prompt * attnWidth);
+            xnLast = alloc(DataType.F16, spec.hidden());
+        } else {
+            product16 = null;
+            weights16 = null;
+            attnHeads = null;
+            xnLast = null;
+        }
+    }
+
+    /** Elements of the largest linear layer: the dequantisation scratch. */
+    private static long largestMatrix(ModelSpec spec) {
+        return spec.linearLayers().stream().mapToLong(l -> (long) l.rows() * l.cols()).max().orElseThrow();
     }
 
     /** Device bytes of the model at this batch and context: weights, KV caches (fp16) and activations. */
@@ -153,27 +209,47 @@ public final class SyntheticModel implements AutoCloseable {
     }
 
     /**
+     * Device bytes of a prefill model: the weights, a cache of the prompt, the prompt's activations
+     * (the widest twice: fp32 and the GEMM's fp16 output) and the fp16 dequantisation scratch.
+     */
+    public static long prefillDeviceBytes(ModelSpec spec, WeightFormat format, int prompt) {
+        double weights = spec.decodeWeightBytesPerToken(format);
+        double cache = 2.0 * spec.layers() * spec.kvHeads() * (double) prompt * spec.headDim() * 2;
+        double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn());
+        double scratch = format == WeightFormat.FP16 ? 0 : 2.0 * largestMatrix(spec);
+        return (long) (weights + cache + activations + scratch + 4.0 * spec.vocab());
+    }
+
+    /**
+     * What one prefill declares it moves and computes: every product as a 16-bit GEMM over the
+     * prompt ({@link Gemm#workload}) plus, for int8 / int4, its dequantisation (the stored weights
+     * read, fp16 written); every layer's causal {@link AttentionPrefill#workload}; the LM head on the
+     * last token.
+     */
+    public static Workload prefillWorkload(ModelSpec spec, WeightFormat format, int prompt) {
+        List<Workload> layer = new ArrayList<>();
+        for (ModelSpec.Linear l : spec.linearLayers()) {
+            layer.add(Gemm.workload(DataType.F16, prompt, l.rows(), l.cols()));
+            if (format != WeightFormat.FP16) {
+                layer.add(new Workload(QGemv.weightBytes(format, l.rows(), l.cols()), 2L * l.rows() * l.cols(), 0));
+            }
+        }
+        layer.add(AttentionPrefill.workload(DataType.F16, new AttentionPrefill.Shape(1, spec.heads(), spec.kvHeads(), spec.headDim(), prompt)));
+        return Workload.sum(layer).times(spec.layers(), QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), 1));
+    }
+
+    /**
      * What one step declares it moves and computes: every product's {@link QGemv#workload} and every
      * layer's {@link AttentionDecode#workload} (the small elementwise ops are not counted).
      */
     public static Workload workload(ModelSpec spec, WeightFormat format, int batch, int context) {
-        long read = 0;
-        long written = 0;
-        long flops = 0;
         List<Workload> parts = new ArrayList<>();
         for (ModelSpec.Linear l : spec.linearLayers()) {
             parts.add(QGemv.workload(format, l.rows(), l.cols(), batch));
         }
         parts.add(AttentionDecode.workload(AttentionDecode.KvFormat.FP16,
                 new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context)));
-        for (Workload w : parts) {
-            read += w.bytesRead();
-            written += w.bytesWritten();
-            flops += w.flops();
-        }
-        Workload head = QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), batch);
-        return new Workload(spec.layers() * read + head.bytesRead(), spec.layers() * written + head.bytesWritten(),
-                spec.layers() * flops + head.flops());
+        return Workload.sum(parts).times(spec.layers(), QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), batch));
     }
 
     private static short[] norm(int n, SplittableRandom r) {
@@ -204,6 +280,9 @@ public final class SyntheticModel implements AutoCloseable {
 
     /** One decode step of the batch; logits land in {@link #logits()}. Not synchronized: the caller times or waits. */
     public void decodeStep() {
+        if (prompt > 0) {
+            throw new IllegalStateException("a prefill model (forPrefill) runs prefill(), not decode steps");
+        }
         var ops = session.transformerOps();
         var gemv = session.qgemv();
         int hidden = spec.hidden();
@@ -230,7 +309,51 @@ public final class SyntheticModel implements AutoCloseable {
         gemv.gemv(WeightFormat.FP16, logits, xn, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, batch);
     }
 
-    /** The logits of the last step, F32 [batch x vocab]. */
+    /**
+     * The prompt through every layer; the last token's logits land in {@link #logits()}. Not
+     * synchronized. A prefill rewrites the whole cache, so it can run again on the same model (for
+     * timing: like a decode step, a second run starts from the residual stream the first left).
+     */
+    public void prefill() {
+        if (prompt == 0) {
+            throw new IllegalStateException("a decode model runs decodeStep(); build a prefill model with forPrefill");
+        }
+        var ops = session.transformerOps();
+        int hidden = spec.hidden();
+        int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
+        int attnWidth = spec.heads() * spec.headDim();
+        Buffer pendingAdd = null;
+        for (int l = 0; l < spec.layers(); l++) {
+            Buffer[] w = weights[l];
+            ops.addRmsnorm(xn, h, pendingAdd, w[8], prompt, hidden, RMS_EPS);
+            promptProduct(qkvOut, xn, w[0], w[1], qkvRows, hidden);
+            ops.ropeQkv(q, caches[2 * l], caches[2 * l + 1], qkvOut, positions, prompt, prompt, spec.heads(), spec.kvHeads(), spec.headDim(),
+                    prompt, ROPE_THETA);
+            session.attentionPrefill().prefill(DataType.F16, attnHeads, q, caches[2 * l], caches[2 * l + 1], prefillShape);
+            ops.mergeHeads(attn16, attnHeads, 1, spec.heads(), prompt, spec.headDim());
+            promptProduct(proj, attn16, w[2], w[3], hidden, attnWidth);
+            ops.addRmsnorm(xn, h, proj, w[9], prompt, hidden, RMS_EPS);
+            promptProduct(gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden);
+            ops.swiglu(act, gateUpOut, prompt, spec.ffn());
+            promptProduct(downOut, act, w[6], w[7], hidden, spec.ffn());
+            pendingAdd = downOut;
+        }
+        ops.addRmsnorm(xnLast, h, pendingAdd, finalNormBuf, prompt - 1, 1, hidden, RMS_EPS);
+        session.qgemv().gemv(WeightFormat.FP16, logits, xnLast, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, 1);
+    }
+
+    /** out (fp32) = x · Wᵀ over the prompt's rows: the 16-bit GEMM, on W dequantised first when stored in int8 / int4. */
+    private void promptProduct(Buffer out, Buffer x, Buffer w, Buffer scales, int n, int k) {
+        Buffer w16 = w;
+        if (format != WeightFormat.FP16) {
+            session.qgemv().dequantize(format, weights16, w, scales, n, k);
+            w16 = weights16;
+        }
+        session.gemm().gemm(DataType.F16, product16, x, w16, prompt, n, k);
+        session.transformerOps().toFloat(out, product16, (long) prompt * n);
+    }
+
+    /** The logits of the last step, F32 [batch x vocab] (a prefill: the last token's). */
     public float[] logits() {
         session.synchronize();
         float[] out = new float[batch * spec.vocab()];
@@ -252,6 +375,11 @@ public final class SyntheticModel implements AutoCloseable {
 
     public int context() {
         return context;
+    }
+
+    /** The prompt of a prefill model; 0 for a decode model. */
+    public int prompt() {
+        return prompt;
     }
 
     @Override

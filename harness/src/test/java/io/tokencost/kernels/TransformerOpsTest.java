@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,13 +28,20 @@ class TransformerOpsTest {
                 SplittableRandom r = new SplittableRandom(seed);
                 int rows = 1 + r.nextInt(7);
                 int hidden = 1 + r.nextInt(2500);
-                assertBelow(TransformerOpsCheck.addRmsnorm(s, rows, hidden, r.nextBoolean(), r), "add_rmsnorm " + rows + "x" + hidden);
+                int firstRow = r.nextInt(3);
+                assertBelow(TransformerOpsCheck.addRmsnorm(s, rows, hidden, r.nextBoolean(), firstRow, r),
+                        "add_rmsnorm " + rows + "x" + hidden + " from row " + firstRow);
                 int kvHeads = 1 + r.nextInt(3);
                 int heads = kvHeads * (1 + r.nextInt(4));
                 int headDim = r.nextBoolean() ? 64 : 128;
                 int context = 1 + r.nextInt(200);
-                assertBelow(TransformerOpsCheck.rope(s, 1 + r.nextInt(3), heads, kvHeads, headDim, context, r),
+                assertBelow(TransformerOpsCheck.rope(s, 1 + r.nextInt(3), 1, heads, kvHeads, headDim, context, r),
                         "rope_qkv " + heads + "/" + kvHeads + "x" + headDim + " ctx " + context);
+                int tokens = 1 + r.nextInt(context);
+                assertBelow(TransformerOpsCheck.rope(s, 1 + r.nextInt(2), tokens, heads, kvHeads, headDim, context, r),
+                        "rope_qkv prompt of " + tokens + ", " + heads + "/" + kvHeads + "x" + headDim + " ctx " + context);
+                assertEquals(0, TransformerOpsCheck.mergeHeads(s, 1 + r.nextInt(3), heads, tokens, headDim, r), "merge_heads");
+                assertEquals(0, TransformerOpsCheck.toFloat(s, 1 + r.nextInt(50_000), r), "to_float");
                 int ffn = 1 + r.nextInt(3000);
                 assertBelow(TransformerOpsCheck.swiglu(s, rows, ffn, r), "swiglu " + rows + "x" + ffn);
                 assertBelow(TransformerOpsCheck.toHalf(s, 1 + r.nextInt(50_000), r), "to_half");

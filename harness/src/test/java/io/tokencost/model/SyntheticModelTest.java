@@ -33,6 +33,20 @@ class SyntheticModelTest {
         }
     }
 
+    /** A prompt of 45 tokens (odd: partial GEMM tiles and attention blocks). */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"cpu, FP16", "cpu, INT8", "cpu, INT4_G128", "emu, FP16", "emu, INT4_G128"})
+    void aPrefillMatchesTheReferenceForwardPass(String backendId, WeightFormat format) {
+        Backend backend = Backends.byId(backendId);
+        assertTrue(backend.availability().available(), backend.availability().reason());
+        try (Session session = backend.open(0); SyntheticModel model = SyntheticModel.forPrefill(session, TINY, format, 45, 7, true)) {
+            model.prefill();
+            double error = Tolerance.relativeError(model.logits(), ReferenceForward.prefillLogits(model));
+            assertTrue(error < Tolerance.FP16, backendId + " " + format + ": logits relative error " + error);
+            assertThrows(IllegalStateException.class, model::decodeStep);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Mixtral-8x7B"})
     void mixturesOfExpertsAreRefusedClearly(String preset) {

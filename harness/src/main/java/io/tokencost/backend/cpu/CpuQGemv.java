@@ -67,6 +67,50 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     /**
+     * Per row (int8) or per 128-group (int4) a table of the fp16 value of every code, built with the
+     * reference's rounding, then one lookup per weight: bit-identical to {@link QGemv#dequantizeReference}.
+     */
+    @Override
+    public void dequantize(WeightFormat format, Buffer out, Buffer weights, Buffer scales, int n, int k) {
+        QGemv.checkDequantize(format, out, weights, scales, n, k);
+        short[] o = CpuBuffer.halves(out);
+        short[] s = CpuBuffer.halves(scales);
+        boolean int8 = format == WeightFormat.INT8;
+        byte[] q8 = int8 ? CpuBuffer.bytes(weights) : null;
+        int[] q4 = int8 ? null : CpuBuffer.ints(weights);
+        parallel.forRange(n, 1, (worker, from, to) -> {
+            short[] table = new short[int8 ? 256 : 16];
+            for (int row = from; row < to; row++) {
+                long base = (long) row * k;
+                if (int8) {
+                    fillTable(table, -128, Half.toFloat(s[row]));
+                    for (int c = 0; c < k; c++) {
+                        o[(int) (base + c)] = table[q8[(int) (base + c)] + 128];
+                    }
+                    continue;
+                }
+                for (int g = 0; g < k / QGemv.GROUP; g++) {
+                    fillTable(table, -8, Half.toFloat(s[row * (k / QGemv.GROUP) + g]));
+                    for (int w = 0; w < GROUP_WORDS; w++) {
+                        int word = q4[row * (k / 8) + g * GROUP_WORDS + w];
+                        int at = (int) base + g * QGemv.GROUP + 8 * w;
+                        for (int i = 0; i < 8; i++) {
+                            o[at + i] = table[(word >>> (4 * i)) & 0xf];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** table[i] = fp16((i + lowest) * scale): the product is exact in float, so one rounding. */
+    private static void fillTable(short[] table, int lowest, float scale) {
+        for (int i = 0; i < table.length; i++) {
+            table[i] = Half.fromFloat((i + lowest) * scale);
+        }
+    }
+
+    /**
      * For batch 1 returns the row's dot product; for larger batches fills {@code scratch} with the
      * dequantised row. {@code scratch} (k floats per thread) is the kernel's to use either way.
      */

@@ -19,15 +19,16 @@ final class CpuTransformerOps implements TransformerOpsKernels {
     }
 
     @Override
-    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden, float eps) {
-        TransformerOps.checkAddRmsnorm(out, h, add, w, rows, hidden);
+    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, long firstRow, int rows, int hidden, float eps) {
+        TransformerOps.checkAddRmsnorm(out, h, add, w, firstRow, rows, hidden);
+        int skip = (int) firstRow * hidden;
         short[] o = CpuBuffer.halves(out);
         float[] hs = CpuBuffer.floats(h);
         float[] a = add == null ? null : CpuBuffer.floats(add);
         short[] ws = CpuBuffer.halves(w);
         parallel.forRange(rows, 1, (worker, from, to) -> {
             for (int r = from; r < to; r++) {
-                int base = r * hidden;
+                int base = skip + r * hidden;
                 double squares = 0;
                 for (int i = 0; i < hidden; i++) {
                     if (a != null) {
@@ -37,16 +38,16 @@ final class CpuTransformerOps implements TransformerOpsKernels {
                 }
                 float inv = (float) (1 / Math.sqrt(squares / hidden + eps));
                 for (int i = 0; i < hidden; i++) {
-                    o[base + i] = Half.fromFloat(hs[base + i] * inv * Half.toFloat(ws[i]));
+                    o[r * hidden + i] = Half.fromFloat(hs[base + i] * inv * Half.toFloat(ws[i]));
                 }
             }
         });
     }
 
     @Override
-    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads, int headDim,
-                        int context, float theta) {
-        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, batch, heads, kvHeads, headDim, context);
+    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int rows, int tokens, int heads, int kvHeads,
+                        int headDim, int context, float theta) {
+        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, rows, tokens, heads, kvHeads, headDim, context);
         short[] qs = CpuBuffer.halves(q);
         short[] k = CpuBuffer.halves(kCache);
         short[] v = CpuBuffer.halves(vCache);
@@ -54,7 +55,7 @@ final class CpuTransformerOps implements TransformerOpsKernels {
         int[] pos = CpuBuffer.ints(positions);
         int half = headDim / 2;
         int width = (heads + 2 * kvHeads) * headDim;
-        parallel.forRange(batch, 1, (worker, from, to) -> {
+        parallel.forRange(rows, 1, (worker, from, to) -> {
             float[] cos = new float[half];
             float[] sin = new float[half];
             for (int b = from; b < to; b++) {
@@ -63,9 +64,11 @@ final class CpuTransformerOps implements TransformerOpsKernels {
                     cos[i] = (float) Math.cos(angle);
                     sin[i] = (float) Math.sin(angle);
                 }
+                int seq = b / tokens;
                 for (int head = 0; head < heads + kvHeads; head++) {
                     int src = b * width + head * headDim;
-                    int dst = head < heads ? (b * heads + head) * headDim : ((b * kvHeads + head - heads) * context + pos[b]) * headDim;
+                    int dst = head < heads ? ((seq * heads + head) * tokens + b % tokens) * headDim
+                            : ((seq * kvHeads + head - heads) * context + pos[b]) * headDim;
                     short[] into = head < heads ? qs : k;
                     for (int i = 0; i < half; i++) {
                         float x1 = x[src + i];
@@ -76,10 +79,26 @@ final class CpuTransformerOps implements TransformerOpsKernels {
                 }
                 for (int kvh = 0; kvh < kvHeads; kvh++) {
                     int src = b * width + (heads + kvHeads + kvh) * headDim;
-                    int dst = ((b * kvHeads + kvh) * context + pos[b]) * headDim;
+                    int dst = ((seq * kvHeads + kvh) * context + pos[b]) * headDim;
                     for (int d = 0; d < headDim; d++) {
                         v[dst + d] = Half.fromFloat(x[src + d]);
                     }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void mergeHeads(Buffer out, Buffer in, int seqs, int heads, int tokens, int headDim) {
+        TransformerOps.checkMergeHeads(out, in, seqs, heads, tokens, headDim);
+        short[] o = CpuBuffer.halves(out);
+        short[] x = CpuBuffer.halves(in);
+        parallel.forRange(seqs * tokens, 1, (worker, from, to) -> {
+            for (int row = from; row < to; row++) {
+                int s = row / tokens;
+                int t = row % tokens;
+                for (int h = 0; h < heads; h++) {
+                    System.arraycopy(x, ((s * heads + h) * tokens + t) * headDim, o, (row * heads + h) * headDim, headDim);
                 }
             }
         });
@@ -102,12 +121,24 @@ final class CpuTransformerOps implements TransformerOpsKernels {
 
     @Override
     public void toHalf(Buffer out, Buffer in, long n) {
-        TransformerOps.checkToHalf(out, in, n);
+        TransformerOps.checkConvert(out, in, n);
         short[] o = CpuBuffer.halves(out);
         float[] f = CpuBuffer.floats(in);
         parallel.forRange((int) n, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 o[i] = Half.fromFloat(f[i]);
+            }
+        });
+    }
+
+    @Override
+    public void toFloat(Buffer out, Buffer in, long n) {
+        TransformerOps.checkConvert(out, in, n);
+        float[] f = CpuBuffer.floats(out);
+        short[] x = CpuBuffer.halves(in);
+        parallel.forRange((int) n, (worker, from, to) -> {
+            for (int i = from; i < to; i++) {
+                f[i] = Half.toFloat(x[i]);
             }
         });
     }

@@ -140,6 +140,14 @@ public final class CudaQGemv implements QGemvKernels {
         launchWithScales(function, mmaConfig(n, splits), y, x, weights, scales, n, k, batch, splits);
     }
 
+    @Override
+    public void dequantize(WeightFormat format, Buffer out, Buffer weights, Buffer scales, int n, int k) {
+        QGemv.checkDequantize(format, out, weights, scales, n, k);
+        String function = format == WeightFormat.INT8 ? "qgemv_dequantize_int8" : "qgemv_dequantize_int4g128";
+        // grid-stride: 8 blocks of 256 threads fill an SM
+        launcher.launch(MODULE, function, LaunchConfig.gridStride((long) n * k, THREADS, 8 * multiprocessors), out, weights, scales, n, k);
+    }
+
     /** Launches with the kernel's arguments: (y, x, w, [scales,] n, k, batch, extra...); fp16 has no scales. */
     private void launchWithScales(String function, LaunchConfig config, Buffer y, Buffer x, Buffer weights, Buffer scales,
                                   Object... shape) {

@@ -21,20 +21,27 @@ public final class CudaTransformerOps implements TransformerOpsKernels {
     }
 
     @Override
-    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, int rows, int hidden, float eps) {
-        TransformerOps.checkAddRmsnorm(out, h, add, w, rows, hidden);
+    public void addRmsnorm(Buffer out, Buffer h, Buffer add, Buffer w, long firstRow, int rows, int hidden, float eps) {
+        TransformerOps.checkAddRmsnorm(out, h, add, w, firstRow, rows, hidden);
         // without an add, h stands in for the pointer the kernel does not read
         launcher.launch(MODULE, "add_rmsnorm", new LaunchConfig(rows, THREADS, 0), out, h, add == null ? h : add, w, hidden, eps,
-                add == null ? 0 : 1);
+                add == null ? 0 : 1, firstRow);
     }
 
     @Override
-    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int batch, int heads, int kvHeads, int headDim,
-                        int context, float theta) {
-        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, batch, heads, kvHeads, headDim, context);
+    public void ropeQkv(Buffer q, Buffer kCache, Buffer vCache, Buffer qkv, Buffer positions, int rows, int tokens, int heads, int kvHeads,
+                        int headDim, int context, float theta) {
+        TransformerOps.checkRope(q, kCache, vCache, qkv, positions, rows, tokens, heads, kvHeads, headDim, context);
         float log2Theta = (float) (Math.log(theta) / Math.log(2));
-        launcher.launch(MODULE, "rope_qkv", new LaunchConfig(batch, THREADS, 0), q, kCache, vCache, qkv, positions, heads, kvHeads, headDim,
-                context, log2Theta);
+        launcher.launch(MODULE, "rope_qkv", new LaunchConfig(rows, THREADS, 0), q, kCache, vCache, qkv, positions, heads, kvHeads, headDim,
+                context, log2Theta, tokens);
+    }
+
+    @Override
+    public void mergeHeads(Buffer out, Buffer in, int seqs, int heads, int tokens, int headDim) {
+        TransformerOps.checkMergeHeads(out, in, seqs, heads, tokens, headDim);
+        launcher.launch(MODULE, "merge_heads", LaunchConfig.gridStride((long) seqs * heads * tokens * headDim, THREADS, maxBlocks), out, in, seqs,
+                heads, tokens, headDim);
     }
 
     @Override
@@ -45,7 +52,13 @@ public final class CudaTransformerOps implements TransformerOpsKernels {
 
     @Override
     public void toHalf(Buffer out, Buffer in, long n) {
-        TransformerOps.checkToHalf(out, in, n);
+        TransformerOps.checkConvert(out, in, n);
         launcher.launch(MODULE, "to_half", LaunchConfig.gridStride(n, THREADS, maxBlocks), out, in, n);
+    }
+
+    @Override
+    public void toFloat(Buffer out, Buffer in, long n) {
+        TransformerOps.checkConvert(out, in, n);
+        launcher.launch(MODULE, "to_float", LaunchConfig.gridStride(n, THREADS, maxBlocks), out, in, n);
     }
 }
