@@ -9,6 +9,7 @@ import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.estimate.Scenario;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Verifies the kernels, measures the suites with JMH, writes results CSV + JSON and prints "
@@ -98,13 +100,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--grid-intensity", paramLabel = "G_PER_KWH", description = "Grid carbon intensity (g CO2e per kWh) for the decode suite's emissions per 1M tokens.")
     Double gridIntensity;
 
+    @Option(names = "--without-kernel-rows", description = "With decode or prefill: do not also measure the kernel suites (qgemv, gemm, attention) "
+            + "whose rows the estimator's prediction reads; faster, but the prediction falls back to the read ceiling.")
+    boolean withoutKernelRows;
+
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")
     int forks;
 
     @Override
     public Integer call() throws Exception {
         // validate every input before anything is measured
-        List<Suite> chosen = Suites.parse(suites);
+        List<Suite> asked = Suites.parse(suites);
+        List<Suite> chosen = withPredictionSuites(asked);
         ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
         price.check();
@@ -126,6 +133,10 @@ final class RunCommand implements Callable<Integer> {
             device = session.device();
             nominalClock = session.nominalClockMhz();
             stdout.println("tokencost " + RunIdentity.currentHarnessVersion() + " on " + backend.id() + ":" + device.index() + " (" + device.name() + ")");
+            if (chosen.size() > asked.size()) {
+                stdout.println("also measuring " + chosen.stream().filter(x -> !asked.contains(x)).map(Suite::id).collect(Collectors.joining(", "))
+                        + ": the estimator's prediction of the model's steps reads their rows (--without-kernel-rows skips them)");
+            }
             stdout.println("verifying kernels on fresh random inputs...");
             for (CheckResult r : VerifyCommand.verifyAll(session)) {
                 checks.put(r.key(), r);
@@ -180,13 +191,35 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             costSummary(identity, modelSpec, rows, output, table, device);
-            decodeSummary(modelSpec, rows, raws, output, table, backend.id(), device);
+            modelSummary(modelSpec, rows, raws, output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
         stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
         stdout.flush();
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The chosen suites, and before the model suites the kernel suites their prediction needs (unless told not to). */
+    private List<Suite> withPredictionSuites(List<Suite> chosen) {
+        if (withoutKernelRows) {
+            return chosen;
+        }
+        List<Suite> all = new ArrayList<>();
+        for (Suite s : chosen) {
+            if (s instanceof ModelSuite ms) {
+                for (String id : ms.predictionSuites()) {
+                    Suite needed = Suites.parse(id).get(0);
+                    if (!chosen.contains(needed) && !all.contains(needed)) {
+                        all.add(needed);
+                    }
+                }
+            }
+            if (!all.contains(s)) {
+                all.add(s);
+            }
+        }
+        return all;
     }
 
     private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
@@ -209,45 +242,58 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The decode suite's steps beside the estimator's prediction for the same scenario, from this
-     * run's kernel rows (the estimator's notes say what it had to assume), and what energy this
-     * device lets us measure.
+     * The decode and prefill suites' steps beside the estimator's prediction for the same scenario
+     * (TPOT of a decode step at its batch and context; TTFT of a prompt), from this run's kernel rows
+     * (the estimator's notes say what it had to assume), and the energy per token this device lets
+     * us measure (per output token for decode, per input token for prefill).
      */
-    private void decodeSummary(ModelSpec modelSpec, List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
-                               TablePrinter table, String backendId, DeviceProperties device) {
-        List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
+    private void modelSummary(ModelSpec modelSpec, List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
+                              TablePrinter table, String backendId, DeviceProperties device) {
+        List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode") || r.get(Column.SUITE).equals("prefill")).toList();
         if (steps.isEmpty() || rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))) {
             return;
         }
         MeasuredRates rates = MeasuredRates.of(rows);
         Estimator estimator = new Estimator(rates, device.name(), device.memoryBytes(), Optional.empty());
         List<Map<String, Object>> predictions = new ArrayList<>();
-        table.note(String.format(Locale.ROOT, "Decode step of %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
+        table.note(String.format(Locale.ROOT, "Whole %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "  %-10s %6s %8s %12s %10s %12s %8s%n", "weights", "batch", "context", "measured", "tokens/s", "predicted", "error");
+        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "tokens/s", "predicted",
+                "error");
         for (ResultRow r : steps) {
+            boolean prefill = r.get(Column.SUITE).equals("prefill");
             int batch = (int) r.number(Column.BATCH);
-            int context = (int) r.number(Column.CONTEXT);
+            int tokens = (int) r.number(prefill ? Column.SEQ_LEN : Column.CONTEXT);
             WeightFormat f = WeightFormat.of(r.get(Column.WEIGHT_FORMAT));
             double measured = r.number(Column.TIME_MEDIAN_S);
-            double predicted = estimator.estimate(Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, Math.max(1, context - 1), 1, batch,
-                    context, 1)).tpotS();
+            // a prefill is one request's prompt; a decode step's sequences hold context - 1 tokens before it
+            Estimate e = estimator.estimate(prefill
+                    ? Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, tokens, 1, 1, tokens, 1)
+                    : Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
+            double predicted = prefill ? e.ttftS() : e.tpotS();
             double error = 100 * (predicted - measured) / measured;
-            out.printf(Locale.ROOT, "  %-10s %6d %8d %12s %10.2f %12s %+7.1f%%%n", f.id(), batch, context, TablePrinter.seconds(measured),
+            String step = prefill ? "prefill" : "decode";
+            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %10.2f %12s %+7.1f%%%n", step, f.id(), batch, tokens, TablePrinter.seconds(measured),
                     r.number(Column.TOKENS_PER_S), TablePrinter.seconds(predicted), error);
-            predictions.add(Map.of("weight_format", f.id(), "batch", batch, "context", context, "measured_s", measured, "predicted_s", predicted,
-                    "error_pct", error));
+            predictions.add(Map.of("step", step, "weight_format", f.id(), "batch", batch, prefill ? "prompt" : "context", tokens,
+                    "measured_s", measured, "predicted_s", predicted, "error_pct", error));
         }
+        out.println("  (tokens: the decode step's context, the prefill's prompt; tokens/s: output tokens for decode, input tokens for prefill)");
         rates.notes().forEach(n -> out.println("  estimator: " + n));
         out.println("  energy (" + EnergyMeters.describe(backendId, device.index()) + "):");
         OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);
         for (ResultRow r : steps) {
+            boolean prefill = r.get(Column.SUITE).equals("prefill");
             KernelSamples.Raw raw = raws.get(r);
-            String line = raw == null ? "not measured" : EnergyPerToken.of(raw.energyJoulesPerLaunch(), r.number(Column.BATCH), grid)
+            // tokens per launch: a decode step's batch (output tokens), a prefill's prompt (input tokens)
+            double tokensPerLaunch = r.number(prefill ? Column.SEQ_LEN : Column.BATCH);
+            String line = raw == null ? "not measured" : EnergyPerToken.of(raw.energyJoulesPerLaunch(), tokensPerLaunch, grid)
                     .map(EnergyPerToken::describe).orElse("not measured (" + (raw.energyMeter().isEmpty() ? "no meter" : raw.energyMeter()) + ")");
-            out.printf(Locale.ROOT, "    %s batch %s context %s: %s%n", r.get(Column.WEIGHT_FORMAT), r.get(Column.BATCH), r.get(Column.CONTEXT), line);
+            out.printf(Locale.ROOT, "    %s %s %s: %s%s%n", prefill ? "prefill" : "decode", r.get(Column.WEIGHT_FORMAT),
+                    prefill ? "prompt " + r.get(Column.SEQ_LEN) : "batch " + r.get(Column.BATCH) + " context " + r.get(Column.CONTEXT), line,
+                    line.startsWith("not") ? "" : prefill ? " (per input token)" : " (per output token)");
         }
-        output.put("decode_predictions", predictions);
+        output.put("model_predictions", predictions);
     }
 
     /** The best cold memory/read bandwidth among the rows measured so far, or NaN. */

@@ -26,6 +26,11 @@ public enum WeightFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether weights are stored below 16 bits (with scales): a 16-bit GEMM needs them dequantised first. */
+    public boolean quantized() {
+        return bits < 16;
+    }
+
     /** Bytes of a rows x cols weight matrix stored in this format, scales included. */
     public double matrixBytes(long rows, long cols) {
         double weights = (double) rows * cols * bits / 8.0;

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * over it; between measured batches the time is linear in the batch, below the smallest it is the
  * smallest's.</li>
  * <li><b>Prefill linear layers</b>, and batches past the largest qgemv batch (gemm rows): the row
- * nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it, never less than the largest qgemv
+ * nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it (int8 / int4: plus dequantising
+ * the weights to fp16 at the read ceiling), never less than the largest qgemv
  * batch's time (the weights still stream once) and never more per token than that batch's (the
  * tokens could run in chunks of it).</li>
  * <li><b>Decode attention</b> (attention/decode rows of the KV format, same head layout preferred):
@@ -166,10 +167,15 @@ public final class MeasuredRates {
         return w0 + tokens * (w1 - w0);
     }
 
-    /** Prefill linear layers: weights dequantized to 16 bits on the fly, so the rate of the 16-bit GEMM. */
+    /**
+     * Prefill linear layers: the 16-bit GEMM's rate, after int8 / int4 weights are dequantised to
+     * fp16 (their bytes read, 2 bytes per weight written, at the read ceiling), as the synthetic
+     * model's prefill and engines on long prompts do.
+     */
     private double gemmSeconds(WeightFormat f, double tokens, int rows, int cols) {
         double flops = 2 * tokens * rows * cols;
-        return flops / gemmFlopsPerS(f == WeightFormat.BF16 ? "bf16" : "fp16", tokens, (double) rows * cols);
+        double dequantize = f.quantized() ? (f.matrixBytes(rows, cols) + 2.0 * rows * cols) / readBytesPerS : 0;
+        return flops / gemmFlopsPerS(f == WeightFormat.BF16 ? "bf16" : "fp16", tokens, (double) rows * cols) + dequantize;
     }
 
     /** FLOP/s of the gemm row nearest the shape (same dtype preferred). */

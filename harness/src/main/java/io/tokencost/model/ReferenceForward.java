@@ -92,7 +92,7 @@ public final class ReferenceForward {
 
     /** The prompt's rows times Wᵀ as the 16-bit GEMM computes them: fp16 weights (dequantised if stored quantized), C rounded to fp16. */
     private static float[] product(QGemv.QuantizedMatrix w, short[] x, int rows) {
-        short[] w16 = w.format() == WeightFormat.FP16 ? (short[]) w.weights() : QGemv.dequantizeReference(w);
+        short[] w16 = w.format().quantized() ? QGemv.dequantizeReference(w) : (short[]) w.weights();
         short[] c = halves(Gemm.reference(DataType.F16, x, w16, rows, w.n(), w.k()));
         return FloatTypes.toFloats(DataType.F16, c, c.length);
     }

@@ -183,7 +183,7 @@ public final class SyntheticModel implements AutoCloseable {
         if (prompt > 0) {
             int widest = Math.max(Math.max(qkvRows, 2 * spec.ffn()), spec.hidden());
             product16 = alloc(DataType.F16, (long) prompt * widest);
-            weights16 = format == WeightFormat.FP16 ? null : alloc(DataType.F16, largestMatrix(spec));
+            weights16 = format.quantized() ? alloc(DataType.F16, largestMatrix(spec)) : null;
             attnHeads = alloc(DataType.F16, (long) prompt * attnWidth);
             xnLast = alloc(DataType.F16, spec.hidden());
         } else {
@@ -216,7 +216,7 @@ public final class SyntheticModel implements AutoCloseable {
         double weights = spec.decodeWeightBytesPerToken(format);
         double cache = 2.0 * spec.layers() * spec.kvHeads() * (double) prompt * spec.headDim() * 2;
         double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn());
-        double scratch = format == WeightFormat.FP16 ? 0 : 2.0 * largestMatrix(spec);
+        double scratch = format.quantized() ? 2.0 * largestMatrix(spec) : 0;
         return (long) (weights + cache + activations + scratch + 4.0 * spec.vocab());
     }
 
@@ -230,7 +230,7 @@ public final class SyntheticModel implements AutoCloseable {
         List<Workload> layer = new ArrayList<>();
         for (ModelSpec.Linear l : spec.linearLayers()) {
             layer.add(Gemm.workload(DataType.F16, prompt, l.rows(), l.cols()));
-            if (format != WeightFormat.FP16) {
+            if (format.quantized()) {
                 layer.add(new Workload(QGemv.weightBytes(format, l.rows(), l.cols()), 2L * l.rows() * l.cols(), 0));
             }
         }
@@ -345,7 +345,7 @@ public final class SyntheticModel implements AutoCloseable {
     /** out (fp32) = x · Wᵀ over the prompt's rows: the 16-bit GEMM, on W dequantised first when stored in int8 / int4. */
     private void promptProduct(Buffer out, Buffer x, Buffer w, Buffer scales, int n, int k) {
         Buffer w16 = w;
-        if (format != WeightFormat.FP16) {
+        if (format.quantized()) {
             session.qgemv().dequantize(format, weights16, w, scales, n, k);
             w16 = weights16;
         }

@@ -12,8 +12,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * A whole decode step of a tiny dense model (2 layers, hidden 128, 4 q / 2 kv heads of 64, ffn
- * 256, vocab 512, batch 3 at an odd context) against {@link ReferenceForward}: the kernels composed
- * as the decode suite composes them. Verifies the suite's step on every backend before it is timed.
+ * 256, vocab 512, batch 3 at an odd context) and a prefill of an odd prompt against
+ * {@link ReferenceForward}: the kernels composed as the decode and prefill suites compose them.
+ * Verifies the suites' steps on every backend before they are timed.
  */
 public final class SyntheticModelCheck implements KernelCheck {
 
@@ -31,6 +32,11 @@ public final class SyntheticModelCheck implements KernelCheck {
             try (SyntheticModel m = new SyntheticModel(session, TINY, f, 3, 17 + random.nextInt(40), random.nextLong(), true)) {
                 m.decodeStep();
                 return Tolerance.relativeError(m.logits(), ReferenceForward.logits(m));
+            }
+        }), KernelCheck.worstOf(family(), "prefill", "fp16/all", Tolerance.FP16, formats, f -> {
+            try (SyntheticModel m = SyntheticModel.forPrefill(session, TINY, f, 9 + random.nextInt(40), random.nextLong(), true)) {
+                m.prefill();
+                return Tolerance.relativeError(m.logits(), ReferenceForward.prefillLogits(m));
             }
         }));
     }

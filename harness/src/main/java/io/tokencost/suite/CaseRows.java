@@ -62,6 +62,9 @@ public final class CaseRows {
         if (c.suite().equals("decode")) {
             // a decode step yields one token per sequence
             row.set(Column.TOKENS_PER_S, c.shape().get(Column.BATCH) / s.median());
+        } else if (c.suite().equals("prefill")) {
+            // a prefill takes in its prompt: input tokens/s
+            row.set(Column.TOKENS_PER_S, c.shape().get(Column.SEQ_LEN) / s.median());
         }
         return row;
     }

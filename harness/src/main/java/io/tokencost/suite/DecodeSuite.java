@@ -47,9 +47,7 @@ public final class DecodeSuite implements ModelSuite {
             for (int batch : batches) {
                 for (int context : contexts) {
                     long bytes = SyntheticModel.deviceBytes(model, f, batch, context);
-                    // GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM
-                    boolean fits = gpu ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
-                    if (!fits) {
+                    if (!fits(device, bytes)) {
                         continue;
                     }
                     cases.add(new BenchCase(id(), "model/decode_step", "step", "fp16", f.id(),
@@ -62,5 +60,10 @@ public final class DecodeSuite implements ModelSuite {
             }
         }
         return cases;
+    }
+
+    /** GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
+    static boolean fits(DeviceProperties device, long bytes) {
+        return device.backend().equals("cuda") ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
     }
 }

@@ -10,6 +10,11 @@ public interface ModelSuite extends Suite {
 
     List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument);
 
+    /** The kernel suites whose rows the estimator's prediction of this suite's steps reads. */
+    default List<String> predictionSuites() {
+        return List.of("qgemv", "gemm", "attention");
+    }
+
     /** Without a model: the default preset's cases. */
     @Override
     default List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {

@@ -16,6 +16,7 @@ public final class Suites {
         register(new GemmSuite());
         register(new AttentionSuite());
         register(new DecodeSuite());
+        register(new PrefillSuite());
     }
 
     private Suites() {

@@ -36,4 +36,24 @@ class DecodeSuiteTest {
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
                 "MoE is not run yet");
     }
+
+    @Test
+    void prefillCasesFitTheDeviceAndDeclareThePromptsWork() {
+        PrefillSuite suite = new PrefillSuite();
+        var llama = ModelPresets.byName("Llama-3.1-8B");
+        List<BenchCase> host = suite.cases(Profile.QUICK, device("cpu", 24L << 30), llama, "Llama-3.1-8B");
+        assertEquals(1, host.size(), "a 24 GiB host: int4 only, a prompt of 128");
+        BenchCase c = host.get(0);
+        assertEquals("model/prefill", c.check());
+        assertEquals(128L, c.shape().get(Column.SEQ_LEN));
+        // 2 P n over the layers' products (6.98e9 parameters in Llama-3.1-8B's layers) plus causal attention; the LM head on one token
+        double layerParams = 32.0 * (4096 * 6144 + 4096 * 4096 + 2 * 4096 * 14336 + 14336 * 4096);
+        double attention = 32.0 * 4 * 32 * 128 * (128.0 * 129 / 2);
+        assertEquals(2 * layerParams * 128 + attention + 2.0 * 128256 * 4096, c.workload().flops(), 1e6);
+        assertTrue(suite.cases(Profile.FULL, device("cpu", 24L << 30), ModelPresets.byName("Llama-3.1-70B"), "x").isEmpty(),
+                "70B fits no 24 GiB host");
+        assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B").size(), "3 formats x 512, 2048 tokens");
+        assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
+                "MoE is not run yet");
+    }
 }
