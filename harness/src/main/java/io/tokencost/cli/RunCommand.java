@@ -155,7 +155,19 @@ final class RunCommand implements Callable<Integer> {
             cases.addAll(new MemorySuite().ceilingCases(device, override));
         }
         for (Suite s : chosen) {
-            cases.addAll(s instanceof ModelSuite ms ? ms.cases(profile, device, modelSpec, model) : s.cases(profile, device, override));
+            if (s instanceof ModelSuite ms) {
+                if (!withoutKernelRows) {
+                    // the model's own kernel shapes, unless a chosen suite already times them
+                    for (BenchCase c : ms.predictionCases(profile, device, modelSpec)) {
+                        if (cases.stream().noneMatch(o -> o.label().equals(c.label()))) {
+                            cases.add(c);
+                        }
+                    }
+                }
+                cases.addAll(ms.cases(profile, device, modelSpec, model));
+            } else {
+                cases.addAll(s.cases(profile, device, override));
+            }
         }
 
         RunIdentity identity = RunIdentity.create(device);

@@ -38,16 +38,14 @@ public final class DecodeSuite implements ModelSuite {
         }
         boolean gpu = device.backend().equals("cuda");
         boolean full = profile == Profile.FULL;
-        List<WeightFormat> formats = gpu ? List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128)
-                : full ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
         List<Integer> batches = gpu ? (full ? List.of(1, 16, 64) : List.of(1, 16)) : (full ? List.of(1, 4) : List.of(1));
         List<Integer> contexts = gpu ? (full ? List.of(1024, 8192, 32768) : List.of(1024, 8192)) : (full ? List.of(1024, 4096) : List.of(1024));
         List<BenchCase> cases = new ArrayList<>();
-        for (WeightFormat f : formats) {
+        for (WeightFormat f : ModelSuite.formats(profile, device)) {
             for (int batch : batches) {
                 for (int context : contexts) {
                     long bytes = SyntheticModel.deviceBytes(model, f, batch, context);
-                    if (!fits(device, bytes)) {
+                    if (!ModelSuite.fits(device, bytes)) {
                         continue;
                     }
                     cases.add(new BenchCase(id(), "model/decode_step", "step", "fp16", f.id(),
@@ -60,10 +58,5 @@ public final class DecodeSuite implements ModelSuite {
             }
         }
         return cases;
-    }
-
-    /** GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
-    static boolean fits(DeviceProperties device, long bytes) {
-        return device.backend().equals("cuda") ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
     }
 }

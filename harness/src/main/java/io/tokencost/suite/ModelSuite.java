@@ -1,7 +1,9 @@
 package io.tokencost.suite;
 
 import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
 
 import java.util.List;
 
@@ -15,9 +17,30 @@ public interface ModelSuite extends Suite {
         return List.of("qgemv", "gemm", "attention");
     }
 
+    /**
+     * Kernel cases at this model's own shapes that the prediction reads besides {@link #predictionSuites}
+     * (the suites time one layer's shape; a kernel's rate can differ several-fold across shapes).
+     */
+    default List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
+        return List.of();
+    }
+
+    /** The weight formats a model suite runs: GPUs all three; hosts int4_g128 (`--full`: int8 too), what fits their RAM. */
+    static List<WeightFormat> formats(Profile profile, DeviceProperties device) {
+        if (device.backend().equals("cuda")) {
+            return List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128);
+        }
+        return profile == Profile.FULL ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
+    }
+
+    /** GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
+    static boolean fits(DeviceProperties device, long bytes) {
+        return device.backend().equals("cuda") ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
+    }
+
     /** Without a model: the default preset's cases. */
     @Override
     default List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
-        return cases(profile, device, io.tokencost.cost.ModelPresets.byName("Llama-3.1-8B"), "Llama-3.1-8B");
+        return cases(profile, device, ModelPresets.byName("Llama-3.1-8B"), "Llama-3.1-8B");
     }
 }

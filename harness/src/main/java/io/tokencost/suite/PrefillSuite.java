@@ -1,5 +1,6 @@
 package io.tokencost.suite;
 
+import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
@@ -30,21 +31,41 @@ public final class PrefillSuite implements ModelSuite {
         return "full-model prefill of one prompt (random weights): TTFT and input tokens/s, beside the estimator's prediction";
     }
 
+    static List<Integer> prompts(Profile profile, boolean gpu) {
+        boolean full = profile == Profile.FULL;
+        return gpu ? (full ? List.of(512, 2048, 8192) : List.of(512, 2048)) : (full ? List.of(128, 512) : List.of(128));
+    }
+
+    /**
+     * The fp16 GEMM at every prompt x every linear layer of the model (the LM head runs on one token):
+     * on a CPU the rate at 128 rows is half that at 512 (the weights' conversion amortises over fewer
+     * rows), so the prediction needs the prefill's own shapes.
+     */
+    @Override
+    public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
+        List<BenchCase> cases = new ArrayList<>();
+        if (model.experts() > 0) {
+            return cases;
+        }
+        for (int prompt : prompts(profile, device.backend().equals("cuda"))) {
+            for (ModelSpec.Linear l : model.linearLayers()) {
+                cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+            }
+        }
+        return cases;
+    }
+
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
         if (model.experts() > 0) {
             return List.of();
         }
         boolean gpu = device.backend().equals("cuda");
-        boolean full = profile == Profile.FULL;
-        List<WeightFormat> formats = gpu ? List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128)
-                : full ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
-        List<Integer> prompts = gpu ? (full ? List.of(512, 2048, 8192) : List.of(512, 2048)) : (full ? List.of(128, 512) : List.of(128));
         List<BenchCase> cases = new ArrayList<>();
-        for (WeightFormat f : formats) {
-            for (int prompt : prompts) {
+        for (WeightFormat f : ModelSuite.formats(profile, device)) {
+            for (int prompt : prompts(profile, gpu)) {
                 long bytes = SyntheticModel.prefillDeviceBytes(model, f, prompt);
-                if (!DecodeSuite.fits(device, bytes)) {
+                if (!ModelSuite.fits(device, bytes)) {
                     continue;
                 }
                 cases.add(new BenchCase(id(), "model/prefill", "prefill", "fp16", f.id(),

@@ -11,7 +11,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DecodeSuiteTest {
+/** The decode and prefill suites: which cases a device gets, what fits, and the work each declares. */
+class ModelSuitesTest {
 
     static DeviceProperties device(String backend, long memory) {
         return new DeviceProperties(backend, 0, "test", "", "", "", 2, memory, 0, 260L << 20, Map.of());
@@ -53,6 +54,11 @@ class DecodeSuiteTest {
         assertTrue(suite.cases(Profile.FULL, device("cpu", 24L << 30), ModelPresets.byName("Llama-3.1-70B"), "x").isEmpty(),
                 "70B fits no 24 GiB host");
         assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B").size(), "3 formats x 512, 2048 tokens");
+        // the prediction's gemm rows: fp16 at the prompt x each of the model's four products
+        List<BenchCase> gemm = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
+        assertEquals(4, gemm.size());
+        assertTrue(gemm.stream().allMatch(g -> g.shape().get(Column.M) == 128 && g.check().equals("gemm/fp16")), gemm.toString());
+        assertEquals(2L * 128 * 28672 * 4096, gemm.get(2).workload().flops(), "gate_up");
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
                 "MoE is not run yet");
     }
