@@ -1,11 +1,13 @@
 package io.tokencost.results;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Results schema v1, column by column, in file order (GUIDE §4). Units are SI and named in the
+ * Results schema v2, column by column, in file order (GUIDE §4). Units are SI and named in the
  * column. {@link Kind#TEXT} cells are neutralised against spreadsheet formulas on writing;
- * {@link Kind#NUMBER} cells must parse as numbers (or be empty) on reading.
+ * {@link Kind#NUMBER} cells must parse as numbers (or be empty) on reading. v2 added the energy
+ * columns ({@link #since} 2): a v1 file, which lacks them, still reads, its energy cells empty.
  */
 public enum Column {
     // identity
@@ -24,22 +26,37 @@ public enum Column {
     // derived
     BYTES_MOVED(Kind.NUMBER), FLOPS(Kind.NUMBER), BYTES_PER_S(Kind.NUMBER), FLOPS_PER_S(Kind.NUMBER),
     PCT_OF_PEAK_BW(Kind.NUMBER), PCT_OF_MEASURED_BW(Kind.NUMBER),
+    // energy (v2): the median over measured iterations of the meter's joules per launch; empty where nothing meters
+    ENERGY_J(Kind.NUMBER, 2), POWER_W(Kind.NUMBER, 2), ENERGY_METER(Kind.TEXT, 2),
     // model-level
-    TOKENS_PER_S(Kind.NUMBER), USD_PER_HOUR(Kind.NUMBER), USD_PER_1M_TOKENS(Kind.NUMBER), PRICE_SOURCE(Kind.TEXT);
+    TOKENS_PER_S(Kind.NUMBER), J_PER_TOKEN(Kind.NUMBER, 2), USD_PER_HOUR(Kind.NUMBER), USD_PER_1M_TOKENS(Kind.NUMBER), PRICE_SOURCE(Kind.TEXT);
 
-    /** The schema version this code writes and the only one it reads. */
-    public static final String SCHEMA_VERSION_V1 = "1";
+    /** The schema version this code writes. */
+    public static final String SCHEMA_VERSION_CURRENT = "2";
+    /** The versions it reads: 1 (no energy columns) and 2. */
+    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2");
 
     public enum Kind { TEXT, NUMBER }
 
     private final Kind kind;
+    private final int since;
 
     Column(Kind kind) {
+        this(kind, 1);
+    }
+
+    Column(Kind kind, int since) {
         this.kind = kind;
+        this.since = since;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The schema version that introduced the column: files of earlier versions lack it. */
+    public int since() {
+        return since;
     }
 
     /** The header name: the constant in lower case, e.g. {@code time_median_s}. */

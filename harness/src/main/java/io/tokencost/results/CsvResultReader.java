@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a results CSV and validates it: the header must hold every schema-v1 column, every row must
- * say schema version 1 and have numbers where numbers belong. Errors name file, line and column.
+ * Reads a results CSV and validates it: the header must hold every column of the rows' schema
+ * version (1 or 2: v1 files lack the energy columns), and every row must have numbers where numbers
+ * belong. Errors name file, line and column.
  */
 public final class CsvResultReader {
 
@@ -37,7 +38,7 @@ public final class CsvResultReader {
                 rows.add(row(file, line, record, index));
             }
             if (index == null) {
-                throw new ResultFormatException(file + ": empty file, expected a schema-v1 header");
+                throw new ResultFormatException(file + ": empty file, expected a results header");
             }
             return rows;
         } catch (IOException e) {
@@ -58,10 +59,12 @@ public final class CsvResultReader {
         Map<Column, Integer> index = new HashMap<>();
         for (Column c : Column.values()) {
             Integer i = byName.get(c.header());
-            if (i == null) {
+            if (i != null) {
+                index.put(c, i);
+            } else if (c.since() == 1) {
+                // later columns may be missing: a v1 file; a v2 row without them is caught per row
                 throw new ResultFormatException(file + ":1: missing column '" + c.header() + "'");
             }
-            index.put(c, i);
         }
         return index;
     }
@@ -72,10 +75,18 @@ public final class CsvResultReader {
         }
         ResultRow row = new ResultRow();
         for (Column c : Column.values()) {
-            String v = CsvResultWriter.unneutralise(record.get(index.get(c)));
-            if (c == Column.SCHEMA_VERSION && !v.equals(Column.SCHEMA_VERSION_V1)) {
+            Integer at = index.get(c);
+            if (at == null) {
+                int version = Integer.parseInt(row.get(Column.SCHEMA_VERSION));
+                if (c.since() <= version) {
+                    throw new ResultFormatException(file + ":1: missing column '" + c.header() + "' (schema version " + version + " has it)");
+                }
+                continue;
+            }
+            String v = CsvResultWriter.unneutralise(record.get(at));
+            if (c == Column.SCHEMA_VERSION && !Column.SCHEMA_VERSIONS_READ.contains(v)) {
                 throw new ResultFormatException(file + ":" + line + ": schema version '" + v
-                        + "' is not supported by this tokencost (reads version " + Column.SCHEMA_VERSION_V1 + ")");
+                        + "' is not supported by this tokencost (reads versions " + String.join(", ", Column.SCHEMA_VERSIONS_READ) + ")");
             }
             if (c.kind() == Column.Kind.NUMBER && !v.isEmpty()) {
                 try {

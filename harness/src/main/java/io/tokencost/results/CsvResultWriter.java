@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes schema-v1 rows to a CSV file, flushing after every row so a crash later in the sweep
+ * Writes results rows (the current schema) to a CSV file, flushing after every row so a crash later in the sweep
  * loses nothing already measured. Text cells a spreadsheet would run as formulas are neutralised.
  */
 public final class CsvResultWriter implements AutoCloseable {

@@ -35,7 +35,7 @@ public record RunIdentity(String runId, Instant timestamp, String harnessVersion
     public ResultRow cells() {
         DeviceProperties d = device;
         return new ResultRow()
-                .set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_V1)
+                .set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT)
                 .set(Column.RUN_ID, runId)
                 .set(Column.TIMESTAMP_UTC, DateTimeFormatter.ISO_INSTANT.format(timestamp))
                 .set(Column.HARNESS_VERSION, harnessVersion)

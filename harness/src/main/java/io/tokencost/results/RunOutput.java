@@ -45,7 +45,7 @@ public final class RunOutput implements AutoCloseable {
             throw new IllegalArgumentException("output folder " + dir + " is not writable");
         }
         this.csv = new CsvResultWriter(dir.resolve(CSV + PARTIAL));
-        json.put("schema_version", Column.SCHEMA_VERSION_V1);
+        json.put("schema_version", Column.SCHEMA_VERSION_CURRENT);
         Map<String, String> id = new LinkedHashMap<>();
         identity.cells().cells().forEach((c, v) -> id.put(c.header(), v));
         json.put("identity", id);

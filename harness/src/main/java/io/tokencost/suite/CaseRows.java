@@ -10,7 +10,7 @@ import io.tokencost.results.RunIdentity;
 
 import java.util.List;
 
-/** Turns one measured case into its schema-v1 row: statistics, clocks, verification, derived rates. */
+/** Turns one measured case into its results row: statistics, clocks, verification, derived rates, energy. */
 public final class CaseRows {
 
     /** nvbench flags samples taken below 75 % of the nominal SM clock as throttled. */
@@ -59,12 +59,19 @@ public final class CaseRows {
                 .set(Column.FLOPS_PER_S, Rates.flopsPerSecond(c.workload(), s.median()))
                 .set(Column.PCT_OF_PEAK_BW, Rates.percentOf(bw, id.device().peakBandwidthBytesPerS()))
                 .set(Column.PCT_OF_MEASURED_BW, Rates.percentOf(bw, Double.isNaN(measuredBw) ? 0 : measuredBw));
-        if (c.suite().equals("decode")) {
-            // a decode step yields one token per sequence
-            row.set(Column.TOKENS_PER_S, c.shape().get(Column.BATCH) / s.median());
-        } else if (c.suite().equals("prefill")) {
-            // a prefill takes in its prompt: input tokens/s
-            row.set(Column.TOKENS_PER_S, c.shape().get(Column.SEQ_LEN) / s.median());
+        // a decode step yields one token per sequence; a prefill takes in its prompt (input tokens)
+        Long tokens = c.suite().equals("decode") ? c.shape().get(Column.BATCH) : c.suite().equals("prefill") ? c.shape().get(Column.SEQ_LEN) : null;
+        if (tokens != null) {
+            row.set(Column.TOKENS_PER_S, tokens / s.median());
+        }
+        if (!raw.energyJoulesPerLaunch().isEmpty()) {
+            double joules = median(raw.energyJoulesPerLaunch());
+            row.set(Column.ENERGY_J, joules)
+                    .set(Column.POWER_W, joules / s.median())
+                    .set(Column.ENERGY_METER, raw.energyMeter());
+            if (tokens != null) {
+                row.set(Column.J_PER_TOKEN, joules / tokens);
+            }
         }
         return row;
     }

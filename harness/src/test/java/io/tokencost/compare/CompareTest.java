@@ -24,7 +24,7 @@ class CompareTest {
     Path dir;
 
     static ResultRow row(String device, String kernel, int n, double seconds, double noise) {
-        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_V1).set(Column.BACKEND, "cpu").set(Column.HOST, "h")
+        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT).set(Column.BACKEND, "cpu").set(Column.HOST, "h")
                 .set(Column.DEVICE_NAME, device).set(Column.DEVICE_INDEX, 0).set(Column.SUITE, "qgemv").set(Column.KERNEL, kernel)
                 .set(Column.WEIGHT_FORMAT, "int8").set(Column.N, n).set(Column.K, 4096).set(Column.BATCH, 1)
                 .set(Column.TIME_MEDIAN_S, seconds).set(Column.NOISE_REL, noise);
@@ -101,13 +101,13 @@ class CompareTest {
         Path text = Files.writeString(dir.resolve("text.csv"), Files.readString(a).replace(",4096,", ",wide,"));
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
         Path noColumn = Files.writeString(dir.resolve("nocolumn.csv"), whole.replace(",noise_rel,", ",").replace(",0.01,", ","));
-        Path version2 = Files.writeString(dir.resolve("v2.csv"), whole.replace("\n1,", "\n2,"));
+        Path version3 = Files.writeString(dir.resolve("v3.csv"), whole.replace("\n2,", "\n3,"));
         for (String[] c : new String[][] {
                 {a.toString(), broken.toString(), "broken.csv:2: "},
                 {a.toString(), text.toString(), "text.csv:2: column 'n': 'wide' is not a number"},
                 {a.toString(), empty.toString(), "empty.csv: empty file"},
                 {a.toString(), noColumn.toString(), "nocolumn.csv:1: missing column 'noise_rel'"},
-                {a.toString(), version2.toString(), "v2.csv:2: schema version '2' is not supported"},
+                {a.toString(), version3.toString(), "v3.csv:2: schema version '3' is not supported"},
                 {a.toString(), dir.resolve("none.csv").toString(), "none.csv: no such results file or folder"},
                 {a.toString(), "--fail-on-regression", "-3", "--fail-on-regression takes a percentage"},
         }) {

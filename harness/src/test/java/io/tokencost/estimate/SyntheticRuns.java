@@ -53,7 +53,7 @@ final class SyntheticRuns {
     }
 
     private static ResultRow row(String device, long memoryBytes, String suite, String kernel, String dtype, String format) {
-        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_V1).set(Column.BACKEND, "cuda").set(Column.HOST, "test")
+        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT).set(Column.BACKEND, "cuda").set(Column.HOST, "test")
                 .set(Column.DEVICE_NAME, device).set(Column.DEVICE_INDEX, 0).set(Column.MEMORY_BYTES, memoryBytes)
                 .set(Column.SUITE, suite).set(Column.KERNEL, kernel).set(Column.DTYPE, dtype).set(Column.WEIGHT_FORMAT, format)
                 .set(Column.TIME_MEDIAN_S, 1e-3);

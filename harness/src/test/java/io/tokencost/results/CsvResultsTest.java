@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,9 +77,26 @@ class CsvResultsTest {
 
     @Test
     void readerRejectsAnUnknownSchemaVersion() throws Exception {
-        Path file = write("v2.csv", csvWith(Column.SCHEMA_VERSION, "2"));
+        Path file = write("v3.csv", csvWith(Column.SCHEMA_VERSION, "3"));
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-        assertTrue(e.getMessage().contains("v2.csv:2") && e.getMessage().contains("schema version '2'"), e.getMessage());
+        assertTrue(e.getMessage().contains("v3.csv:2") && e.getMessage().contains("schema version '3'"), e.getMessage());
+    }
+
+    /** v1 files (before the energy columns) still read, energy empty; a v2 file must have them. */
+    @Test
+    void readerReadsVersion1WithoutTheEnergyColumnsAndVersion2OnlyWithThem() throws Exception {
+        List<ResultRow> v1 = CsvResultReader.read(Path.of("..", "results", "reference", "cpu-dev-vm", "decode-quick", "results.csv"));
+        assertTrue(v1.size() > 5);
+        assertTrue(v1.stream().allMatch(r -> r.get(Column.SCHEMA_VERSION).equals("1") && !r.has(Column.ENERGY_J)));
+        assertTrue(v1.stream().anyMatch(r -> r.get(Column.SUITE).equals("decode") && r.number(Column.TOKENS_PER_S) > 0));
+        List<String> headers = new ArrayList<>(List.of(Column.headers()));
+        int at = headers.indexOf(Column.ENERGY_METER.header());
+        headers.remove(at);
+        List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, "2").split("\n")[1].split(",", -1)));
+        cells.remove(at);
+        Path v2 = write("v2-missing.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
+        ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(v2));
+        assertTrue(e.getMessage().contains("missing column 'energy_meter'"), e.getMessage());
     }
 
     @Test
@@ -113,7 +131,7 @@ class CsvResultsTest {
         out.close();
         assertEquals(1, CsvResultReader.read(runDir.resolve(RunOutput.CSV)).size());
         JsonNode json = new ObjectMapper().readTree(runDir.resolve(RunOutput.JSON).toFile());
-        assertEquals("1", json.get("schema_version").asText());
+        assertEquals(Column.SCHEMA_VERSION_CURRENT, json.get("schema_version").asText());
         assertEquals("copy", json.get("cases").get(0).get("kernel").asText());
         assertEquals(1.1e-3, json.get("cases").get(0).get("raw").get("kernel_s").get(1).asDouble());
         assertEquals(id.runId(), json.get("identity").get("run_id").asText());

@@ -17,7 +17,7 @@ class RunResultsTest {
     Path dir;
 
     static ResultRow row(String device, String kernel, double seconds) {
-        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_V1).set(Column.BACKEND, "cpu").set(Column.HOST, "h")
+        return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT).set(Column.BACKEND, "cpu").set(Column.HOST, "h")
                 .set(Column.DEVICE_NAME, device).set(Column.DEVICE_INDEX, 0).set(Column.SUITE, "memory").set(Column.KERNEL, kernel)
                 .set(Column.TIME_MEDIAN_S, seconds);
     }

@@ -1,9 +1,18 @@
 package io.tokencost.measure.energy;
 
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
+import io.tokencost.measure.Workload;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunIdentity;
+import io.tokencost.suite.BenchCase;
+import io.tokencost.suite.CaseRows;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,5 +54,27 @@ class EnergyPerTokenTest {
         assertEquals("test meter", raw.energyMeter());
         assertEquals(List.of(5.0), raw.asJson().get("energy_j_per_launch"));
         k.reset();
+    }
+
+    /** The CSV's energy columns (schema v2): median joules per launch, power, per token, with the meter named; empty without readings. */
+    @Test
+    void rowsCarryEnergyPowerAndJoulesPerToken() {
+        DeviceProperties device = new DeviceProperties("cpu", 0, "test", "", "", "", 2, 1L << 34, 0, 1 << 28, Map.of());
+        RunIdentity id = RunIdentity.create(device);
+        CheckResult passed = new CheckResult("model", "decode_step", "fp16/all", 3, 1e-4, 1e-2, null);
+        BenchCase step = new BenchCase("decode", "model/decode_step", "step", "fp16", "int4_g128", Map.of(Column.BATCH, 4L, Column.CONTEXT, 1024L),
+                new Workload(1000, 0, 0), 1000, "cold", "b", Map.of());
+        KernelSamples.Raw raw = new KernelSamples.Raw(List.of(0.5, 0.5, 0.5), List.of(), List.of(), List.of(44.0, 36.0, 40.0), "test meter");
+        ResultRow row = CaseRows.of(id, step, raw, passed, 0, Double.NaN);
+        assertEquals(40, row.number(Column.ENERGY_J), 1e-9);
+        assertEquals(80, row.number(Column.POWER_W), 1e-9);       // 40 J over 0.5 s
+        assertEquals(10, row.number(Column.J_PER_TOKEN), 1e-9);   // 4 output tokens per step
+        assertEquals("test meter", row.get(Column.ENERGY_METER));
+        BenchCase prefill = new BenchCase("prefill", "model/prefill", "prefill", "fp16", "int4_g128", Map.of(Column.BATCH, 1L, Column.SEQ_LEN, 128L),
+                new Workload(1000, 0, 0), 1000, "cold", "b", Map.of());
+        assertEquals(40.0 / 128, CaseRows.of(id, prefill, raw, passed, 0, Double.NaN).number(Column.J_PER_TOKEN), 1e-9, "per input token");
+        KernelSamples.Raw unmetered = new KernelSamples.Raw(List.of(0.5), List.of(), List.of(), List.of(), "not measurable here: no powercap");
+        ResultRow none = CaseRows.of(id, step, unmetered, passed, 0, Double.NaN);
+        assertTrue(!none.has(Column.ENERGY_J) && !none.has(Column.J_PER_TOKEN) && !none.has(Column.ENERGY_METER));
     }
 }
