@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The qgemv suite: y = x · Wᵀ with quantized weights, the decode step's linear layers. Each launch
+ * The qgemv suite: y = x · Wᵀ with quantized weights, the decode step's linear layers; with
+ * {@code kernel=dequantize}, W written out as fp16 instead (a long prefill's first step). Each launch
  * takes the next of {@code copies} weight sets (the harness sizes the set past 4x the last-level
  * cache), so weights come from memory as they do when a model's layers run in turn. Defaults:
  * Llama-3.1-8B's down projection at batch 1, for plain JMH use of the jar.
@@ -41,11 +42,16 @@ public class QGemvBench extends DeviceBench {
     @Param("8")
     public int copies;
 
+    /** {@code gemv}, or {@code dequantize} (int8 / int4 weights to fp16; batch unused). */
+    @Param("gemv")
+    public String kernel;
+
     private WeightFormat weightFormat;
     private Buffer[] weights;
     private Buffer[] scales;
     private Buffer x;
     private Buffer y;
+    private boolean dequantize;
     private int next;
 
     @Override
@@ -64,6 +70,12 @@ public class QGemvBench extends DeviceBench {
                 scales[i].upload(m.scales());
             }
         }
+        dequantize = kernel.equals("dequantize");
+        if (dequantize) {
+            x = null;
+            y = session.allocate(DataType.F16, (long) n * k);
+            return QGemv.dequantizeWorkload(weightFormat, n, k);
+        }
         x = session.allocate(DataType.F16, (long) batch * k);
         x.upload(QGemv.randomActivations(batch, k, new SplittableRandom()));
         y = session.allocate(DataType.F32, (long) batch * n);
@@ -74,7 +86,11 @@ public class QGemvBench extends DeviceBench {
     protected void launch() {
         int i = next;
         next = (next + 1) % copies;
-        session.qgemv().gemv(weightFormat, y, x, weights[i], scales[i], n, k, batch);
+        if (dequantize) {
+            session.qgemv().dequantize(weightFormat, y, weights[i], scales[i], n, k);
+        } else {
+            session.qgemv().gemv(weightFormat, y, x, weights[i], scales[i], n, k, batch);
+        }
     }
 
     @Override
@@ -85,7 +101,9 @@ public class QGemvBench extends DeviceBench {
                 scales[i].close();
             }
         }
-        x.close();
+        if (x != null) {
+            x.close();
+        }
         y.close();
     }
 }

@@ -3,6 +3,7 @@ package io.tokencost.bench;
 import io.tokencost.measure.KernelSamples;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,10 +25,26 @@ class BenchClassesTest {
             bench.batchAndClockAfter();
             java.util.List<Double> samples = KernelSamples.get().endIteration();
             assertTrue(samples.stream().allMatch(t -> t > 0), samples.toString());
-            assertTrue(KernelSamples.get().workload().flops() > 0);
+            assertTrue(KernelSamples.get().workload().bytesMoved() > 0);
             return samples.size();
         } finally {
             bench.closeTrial();
+        }
+    }
+
+    @Test
+    void qgemvBenchDequantizes() {
+        for (String backend : new String[] {"cpu", "emu"}) {
+            QGemvBench b = new QGemvBench();
+            b.backend = backend;
+            b.format = "int4_g128";
+            b.kernel = "dequantize";
+            b.n = 70;
+            b.k = 256;
+            b.batch = 1;
+            b.copies = 2;
+            assertTrue(drive(b) >= 3, backend);
+            assertEquals(70L * 256 / 2 + 70L * 2 * 2 + 2L * 70 * 256, KernelSamples.get().workload().bytesMoved());
         }
     }
 

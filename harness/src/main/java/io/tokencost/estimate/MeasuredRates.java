@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * smallest's.</li>
  * <li><b>Prefill linear layers</b>, and batches past the largest qgemv batch (gemm rows): the row
  * nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it (int8 / int4: plus dequantising
- * the weights to fp16 at the read ceiling), never less than the largest qgemv
+ * the weights to fp16, at the bytes/s of the qgemv/dequantize row nearest in n·k, else the read
+ * ceiling), never less than the largest qgemv
  * batch's time (the weights still stream once) and never more per token than that batch's (the
  * tokens could run in chunks of it).</li>
  * <li><b>Decode attention</b> (attention/decode rows of the KV format, same head layout preferred):
@@ -169,13 +170,28 @@ public final class MeasuredRates {
 
     /**
      * Prefill linear layers: the 16-bit GEMM's rate, after int8 / int4 weights are dequantised to
-     * fp16 (their bytes read, 2 bytes per weight written, at the read ceiling), as the synthetic
-     * model's prefill and engines on long prompts do.
+     * fp16 ({@link #dequantizeSeconds}), as the synthetic model's prefill and engines on long prompts do.
      */
     private double gemmSeconds(WeightFormat f, double tokens, int rows, int cols) {
         double flops = 2 * tokens * rows * cols;
-        double dequantize = f.quantized() ? (f.matrixBytes(rows, cols) + 2.0 * rows * cols) / readBytesPerS : 0;
+        double dequantize = f.quantized() ? dequantizeSeconds(f, rows, cols) : 0;
         return flops / gemmFlopsPerS(f == WeightFormat.BF16 ? "bf16" : "fp16", tokens, (double) rows * cols) + dequantize;
+    }
+
+    /**
+     * Seconds to dequantise a rows x cols matrix to fp16: the qgemv/dequantize row of the format
+     * nearest in n·k gives bytes/s ({@link QGemv#dequantizeWorkload}'s bytes over it); without one,
+     * those bytes at the read ceiling (noted).
+     */
+    double dequantizeSeconds(WeightFormat f, int rows, int cols) {
+        double bytes = QGemv.dequantizeWorkload(f, rows, cols).bytesMoved();
+        List<ResultRow> measured = select(r -> is(r, "qgemv", "dequantize") && r.get(Column.WEIGHT_FORMAT).equals(f.id()) && r.number(Column.BYTES_PER_S) > 0);
+        if (measured.isEmpty()) {
+            notes.add("no qgemv/dequantize rows for " + f.id() + ": the prefill's dequantisation streams at the read ceiling");
+            return bytes / readBytesPerS;
+        }
+        ResultRow best = nearest(measured, r -> Math.abs(Math.log(r.number(Column.N) * r.number(Column.K) / ((double) rows * cols))));
+        return bytes / best.number(Column.BYTES_PER_S);
     }
 
     /** FLOP/s of the gemm row nearest the shape (same dtype preferred). */

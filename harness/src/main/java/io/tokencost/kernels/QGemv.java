@@ -275,6 +275,11 @@ public final class QGemv {
         return out;
     }
 
+    /** Dequantisation's work: the stored weights (and scales) read once, 2 bytes per weight written; no FLOPs counted. */
+    public static Workload dequantizeWorkload(WeightFormat f, int n, int k) {
+        return new Workload(weightBytes(f, n, k), 2L * n * k, 0);
+    }
+
     /** dequantize's buffers: a scaled format's weights and scales, out F16 [n x k]. */
     public static void checkDequantize(WeightFormat f, Buffer out, Buffer weights, Buffer scales, int n, int k) {
         if (f != WeightFormat.INT8 && f != WeightFormat.INT4_G128) {

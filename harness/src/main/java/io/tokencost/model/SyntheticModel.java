@@ -231,7 +231,7 @@ public final class SyntheticModel implements AutoCloseable {
         for (ModelSpec.Linear l : spec.linearLayers()) {
             layer.add(Gemm.workload(DataType.F16, prompt, l.rows(), l.cols()));
             if (format.quantized()) {
-                layer.add(new Workload(QGemv.weightBytes(format, l.rows(), l.cols()), 2L * l.rows() * l.cols(), 0));
+                layer.add(QGemv.dequantizeWorkload(format, l.rows(), l.cols()));
             }
         }
         layer.add(AttentionPrefill.workload(DataType.F16, new AttentionPrefill.Shape(1, spec.heads(), spec.kvHeads(), spec.headDim(), prompt)));

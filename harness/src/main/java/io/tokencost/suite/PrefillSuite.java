@@ -37,9 +37,10 @@ public final class PrefillSuite implements ModelSuite {
     }
 
     /**
-     * The fp16 GEMM at every prompt x every linear layer of the model (the LM head runs on one token):
-     * on a CPU the rate at 128 rows is half that at 512 (the weights' conversion amortises over fewer
-     * rows), so the prediction needs the prefill's own shapes.
+     * The fp16 GEMM at every prompt x every linear layer of the model (the LM head runs on one token),
+     * and each layer's dequantisation in every quantized format the suite runs: on a CPU the GEMM's
+     * rate at 128 rows is half that at 512 (the weights' conversion amortises over fewer rows), and
+     * dequantisation runs well below the read ceiling, so the prediction needs the prefill's own shapes.
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
@@ -50,6 +51,13 @@ public final class PrefillSuite implements ModelSuite {
         for (int prompt : prompts(profile, device.backend().equals("cuda"))) {
             for (ModelSpec.Linear l : model.linearLayers()) {
                 cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+            }
+        }
+        for (WeightFormat f : ModelSuite.formats(profile, device)) {
+            if (f.quantized()) {
+                for (ModelSpec.Linear l : model.linearLayers()) {
+                    cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
+                }
             }
         }
         return cases;

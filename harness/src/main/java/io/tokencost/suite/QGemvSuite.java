@@ -66,4 +66,18 @@ public final class QGemvSuite implements Suite {
         }
         return cases;
     }
+
+    /**
+     * int8 / int4 weights dequantised to fp16 at one layer's shape (a prefill's first step per
+     * product), weights rotated past the caches as for the products; bytes/s is the row's rate.
+     */
+    static BenchCase dequantizeCase(WeightFormat f, int n, int k, DeviceProperties device) {
+        long weightBytes = QGemv.weightBytes(f, n, k);
+        int copies = CacheRotation.copies(CacheRotation.coldSetBytes(device, 0), weightBytes, 256);
+        long workingSet = copies * weightBytes + 2L * n * k;
+        return new BenchCase("qgemv", "qgemv/dequantize/" + f.id(), "dequantize", "fp16", f.id(), Map.of(Column.N, (long) n, Column.K, (long) k),
+                QGemv.dequantizeWorkload(f, n, k), workingSet, CacheRotation.pastCache(device, workingSet) ? "rotated" : "warm", BENCHMARK,
+                Map.of("kernel", "dequantize", "format", f.id(), "n", Integer.toString(n), "k", Integer.toString(k), "batch", "1",
+                        "copies", Integer.toString(copies)));
+    }
 }

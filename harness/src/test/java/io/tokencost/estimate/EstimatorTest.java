@@ -4,8 +4,10 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.results.ResultRow;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,6 +92,23 @@ class EstimatorTest {
         layer += 4.0 * 8 * 128 * pairs / PREFILL;
         layer += fresh * ELEMENTWISE / READ;
         return 2 * layer + qgemvBytes(VOCAB, HIDDEN, 1) / QGEMV;   // the LM head on the last token
+    }
+
+    /** int8 / int4 weights reach a prefill's 16-bit GEMM dequantised: at the measured qgemv/dequantize bytes/s, else the read ceiling (noted). */
+    @Test
+    void dequantisationIsTimedFromItsRowsOrTheReadCeiling() {
+        double bytes = 4096.0 * 14336 / 2 + 4096.0 * 112 * 2 + 2.0 * 4096 * 14336;   // int4 codes and scales read, fp16 written
+        MeasuredRates without = MeasuredRates.of(SyntheticRuns.rows("x", 80L << 30));
+        assertEquals(bytes / READ, without.dequantizeSeconds(WeightFormat.INT4_G128, 4096, 14336), 1e-15);
+        assertTrue(without.notes().stream().anyMatch(n -> n.startsWith("no qgemv/dequantize rows for int4_g128")), without.notes().toString());
+        List<ResultRow> rows = new ArrayList<>(SyntheticRuns.rows("x", 80L << 30));
+        rows.add(SyntheticRuns.dequantizeRow("x", 80L << 30, "int4_g128", 2e10));
+        rows.add(SyntheticRuns.dequantizeRow("x", 80L << 30, "int8", 9e10));
+        MeasuredRates with = MeasuredRates.of(rows);
+        assertEquals(bytes / 2e10, with.dequantizeSeconds(WeightFormat.INT4_G128, 4096, 14336), 1e-15);
+        assertTrue(with.notes().isEmpty(), with.notes().toString());
+        // the dequantisation rows are not qgemv rows: the products' lookups never see them
+        assertEquals(16, with.largestQgemvBatch(WeightFormat.INT4_G128));
     }
 
     @Test

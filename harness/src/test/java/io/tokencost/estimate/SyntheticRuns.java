@@ -52,6 +52,11 @@ final class SyntheticRuns {
         return rows;
     }
 
+    /** A qgemv/dequantize row of a format at 4096 x 4096, at {@code bytesPerS}. */
+    static ResultRow dequantizeRow(String device, long memoryBytes, String format, double bytesPerS) {
+        return row(device, memoryBytes, "qgemv", "dequantize", "fp16", format).set(Column.N, 4096).set(Column.K, 4096).set(Column.BYTES_PER_S, bytesPerS);
+    }
+
     private static ResultRow row(String device, long memoryBytes, String suite, String kernel, String dtype, String format) {
         return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT).set(Column.BACKEND, "cuda").set(Column.HOST, "test")
                 .set(Column.DEVICE_NAME, device).set(Column.DEVICE_INDEX, 0).set(Column.MEMORY_BYTES, memoryBytes)

@@ -54,11 +54,17 @@ class ModelSuitesTest {
         assertTrue(suite.cases(Profile.FULL, device("cpu", 24L << 30), ModelPresets.byName("Llama-3.1-70B"), "x").isEmpty(),
                 "70B fits no 24 GiB host");
         assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B").size(), "3 formats x 512, 2048 tokens");
-        // the prediction's gemm rows: fp16 at the prompt x each of the model's four products
-        List<BenchCase> gemm = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
+        // the prediction's rows: the fp16 GEMM at the prompt x each of the model's four products, and each product's int4 dequantisation
+        List<BenchCase> extra = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
+        List<BenchCase> gemm = extra.stream().filter(g -> g.suite().equals("gemm")).toList();
         assertEquals(4, gemm.size());
         assertTrue(gemm.stream().allMatch(g -> g.shape().get(Column.M) == 128 && g.check().equals("gemm/fp16")), gemm.toString());
         assertEquals(2L * 128 * 28672 * 4096, gemm.get(2).workload().flops(), "gate_up");
+        List<BenchCase> dequantize = extra.stream().filter(g -> g.kernel().equals("dequantize")).toList();
+        assertEquals(4, dequantize.size());
+        assertEquals("qgemv/dequantize/int4_g128", dequantize.get(0).check());
+        assertEquals(6144L * 4096 / 2 + 6144L * 32 * 2 + 2L * 6144 * 4096, dequantize.get(0).workload().bytesMoved(), "qkv: codes and scales read, fp16 written");
+        assertEquals("dequantize", dequantize.get(0).jmhParams().get("kernel"));
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
                 "MoE is not run yet");
     }
