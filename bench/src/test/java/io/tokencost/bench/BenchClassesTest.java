@@ -49,6 +49,20 @@ class BenchClassesTest {
     }
 
     @Test
+    void transformerOpsBenchRunsBothSteps() {
+        for (String backend : new String[] {"cpu", "emu"}) {
+            for (String step : new String[] {"decode", "prefill"}) {
+                TransformerOpsBench b = new TransformerOpsBench();
+                b.backend = backend;
+                b.model = "Mistral-7B-v0.3";
+                b.step = step;
+                b.tokens = 5;
+                assertTrue(drive(b) >= 3, backend + " " + step);
+            }
+        }
+    }
+
+    @Test
     void gemmBench() {
         for (String backend : new String[] {"cpu", "emu"}) {
             GemmBench b = new GemmBench();

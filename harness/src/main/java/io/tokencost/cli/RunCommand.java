@@ -97,11 +97,12 @@ final class RunCommand implements Callable<Integer> {
             + "(e.g. 64MiB); rows below 4x the last-level cache are labelled warm. gemm and prefill shapes are fixed.")
     String workingSet;
 
-    @Option(names = "--grid-intensity", paramLabel = "G_PER_KWH", description = "Grid carbon intensity (g CO2e per kWh) for the decode suite's emissions per 1M tokens.")
+    @Option(names = "--grid-intensity", paramLabel = "G_PER_KWH", description = "Grid carbon intensity (g CO2e per kWh) for the decode and prefill suites' emissions per 1M tokens.")
     Double gridIntensity;
 
-    @Option(names = "--without-kernel-rows", description = "With decode or prefill: do not also measure the kernel suites (qgemv, gemm, attention) "
-            + "whose rows the estimator's prediction reads; faster, but the prediction falls back to the read ceiling.")
+    @Option(names = "--without-kernel-rows", description = "With decode or prefill: do not also measure the kernel rows the estimator's prediction "
+            + "reads (the qgemv, gemm and attention suites; prefill: the GEMM and dequantisation at the model's own shapes); faster, "
+            + "but the prediction falls back to the read ceiling and nearby shapes.")
     boolean withoutKernelRows;
 
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")

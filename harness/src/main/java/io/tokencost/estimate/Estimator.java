@@ -9,6 +9,7 @@ import io.tokencost.results.ResultRow;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Turns measured kernel times into a scenario's cost: a transformer step is its linear layers, its
@@ -94,7 +95,7 @@ public final class Estimator {
         // the k+1 queries of a verify step share one read of the cache, which is what the time is
         double t = rates.decodeAttentionSeconds(s.kv(), s.batch(), s.context(), heads, kvHeads, m.headDim());
         double stream = MeasuredRates.decodeAttentionBytes(s.kv(), s.batch(), s.context(), heads, kvHeads, m.headDim()) / rates.readBytesPerS();
-        layer = layer.plus(StepTime.kv(t, stream)).plus(StepTime.overhead(elementwiseSeconds(m, tokens, s.tp()) + allReduces(m, tokens, s.tp(), link)));
+        layer = layer.plus(StepTime.kv(t, stream)).plus(StepTime.overhead(elementwiseSeconds(m, tokens, s.tp(), false) + allReduces(m, tokens, s.tp(), link)));
         return layer.times(m.layers()).plus(lmHead(m, s, tokens, true));
     }
 
@@ -109,7 +110,7 @@ public final class Estimator {
         double attention = rates.prefillAttentionSeconds(s.weights() == WeightFormat.BF16 ? "bf16" : "fp16", s.prompt(), fresh,
                 m.heads() / s.tp(), m.headDim());
         layer = layer.plus(new StepTime(0, 0, attention, 0))
-                .plus(StepTime.overhead(elementwiseSeconds(m, fresh, s.tp()) + allReduces(m, fresh, s.tp(), link)));
+                .plus(StepTime.overhead(elementwiseSeconds(m, fresh, s.tp(), true) + allReduces(m, fresh, s.tp(), link)));
         return layer.times(m.layers()).plus(lmHead(m, s, 1, false));
     }
 
@@ -142,14 +143,24 @@ public final class Estimator {
     }
 
     /**
-     * The elementwise ops of a layer at the read ceiling: two RMSNorms and two residual adds over the
-     * hidden state (20 bytes per element), rotary on q and k (read and written), the gated MLP's
-     * activation (two inputs read, one output written, per expert a token uses).
+     * The elementwise ops of a layer: the measured ops rows at this model's widths when the run has
+     * them ({@link MeasuredRates#layerOpsSeconds}, split by tensor parallelism in proportion to the
+     * bytes below); else at the read ceiling: two RMSNorms and two residual adds over the hidden state
+     * (20 bytes per element), rotary on q and k (read and written), the gated MLP's activation (two
+     * inputs read, one output written, per expert a token uses).
      */
-    private double elementwiseSeconds(ModelSpec m, double tokens, int tp) {
+    private double elementwiseSeconds(ModelSpec m, double tokens, int tp, boolean prefill) {
+        OptionalDouble measured = rates.layerOpsSeconds(prefill, tokens, m);
+        double perToken = elementwiseBytesPerToken(m, tp);
+        if (measured.isPresent()) {
+            return measured.getAsDouble() * perToken / elementwiseBytesPerToken(m, 1);
+        }
+        return tokens * perToken / rates.readBytesPerS();
+    }
+
+    private static double elementwiseBytesPerToken(ModelSpec m, int tp) {
         double width = (m.experts() > 0 ? (double) m.moeFfn() * m.expertsPerToken() : m.ffn()) / tp;
-        double bytesPerToken = 20.0 * m.hidden() + 4.0 * (m.heads() + m.kvHeads()) * m.headDim() / tp + 6 * width;
-        return tokens * bytesPerToken / rates.readBytesPerS();
+        return 20.0 * m.hidden() + 4.0 * (m.heads() + m.kvHeads()) * m.headDim() / tp + 6 * width;
     }
 
     /** Two all-reduces of the 16-bit hidden state per layer (after attention and after the MLP). */

@@ -1,5 +1,6 @@
 package io.tokencost.estimate;
 
+import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.QGemv;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -34,6 +36,8 @@ import java.util.function.Predicate;
  * batches, held at the ends; time = the needed cache's bytes over it.</li>
  * <li><b>Prefill attention</b> (attention/prefill rows): FLOP/s linear in log(seq_len), held at the ends;
  * time = the kept (query, key) pairs' FLOPs over it.</li>
+ * <li><b>A layer's small ops</b> (ops rows of the step's kind at the model's widths): time linear in
+ * tokens between measured counts ({@link #layerOpsSeconds}).</li>
  * </ul>
  * A family with no rows falls back to the memory/read ceiling (bandwidth) or the gemm rate (FLOPs);
  * every fallback, extrapolation and reused shape is collected as a note for the user.
@@ -217,6 +221,31 @@ public final class MeasuredRates {
             notes.add(String.format(Locale.ROOT, "gemm: %s tokens timed at the rate of the m=%s row", trim(m), best.get(Column.M)));
         }
         return best.number(Column.FLOPS_PER_S);
+    }
+
+    /**
+     * Seconds of one layer's small ops (norms, rotary, SwiGLU, conversions) over {@code tokens} rows:
+     * the ops rows of the step's kind at this model's widths (n = hidden, k = ffn, same heads),
+     * linear in tokens between measured counts, the smallest count's time below it (launch-bound),
+     * per token beyond the largest. Empty without such rows.
+     */
+    public OptionalDouble layerOpsSeconds(boolean prefill, double tokens, ModelSpec m) {
+        String kernel = prefill ? "prefill_layer_ops" : "decode_layer_ops";
+        Column count = prefill ? Column.SEQ_LEN : Column.BATCH;
+        List<ResultRow> measured = select(r -> is(r, "ops", kernel) && r.number(Column.N) == m.hidden() && r.number(Column.K) == m.ffn()
+                && r.number(Column.HEADS) == m.heads() && r.number(Column.KV_HEADS) == m.kvHeads() && r.number(Column.HEAD_DIM) == m.headDim());
+        if (measured.isEmpty()) {
+            notes.add("no ops/" + kernel + " rows at this model's widths: its norms, rotary and SwiGLU stream at the read ceiling");
+            return OptionalDouble.empty();
+        }
+        TreeMap<Integer, Double> times = new TreeMap<>();
+        measured.forEach(r -> times.put((int) r.number(count), r.number(Column.TIME_MEDIAN_S)));
+        var largest = times.lastEntry();
+        if (tokens > largest.getKey()) {
+            notes.add(String.format(Locale.ROOT, "ops/%s: %s tokens timed per token from the largest measured (%d)", kernel, trim(tokens), largest.getKey()));
+            return OptionalDouble.of(largest.getValue() * tokens / largest.getKey());
+        }
+        return OptionalDouble.of(interpolateInBatch(times, tokens));
     }
 
     /** Seconds of one layer's decode attention: batch sequences, each reading its context's K and V. */

@@ -2,6 +2,7 @@ package io.tokencost.kernels;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import io.tokencost.measure.Workload;
 
 /**
  * Java twin of kernels/transformer_ops.cu: the per-token operations of a transformer step between
@@ -124,6 +125,29 @@ public final class TransformerOps {
             d[i] = Half.toFloat(h[i]);
         }
         return d;
+    }
+
+    /**
+     * One layer's ops over {@code tokens} rows as the synthetic model runs them (see
+     * {@code TransformerOpsBench}): two add_rmsnorm (h read and written, the add read, fp16 out), rope_qkv
+     * (the qkv row read, q, k, v written in fp16) and swiglu (gate/up read, fp16 out); a decode step
+     * adds to_half of attention's output, a prefill to_float of its four GEMM outputs and merge_heads.
+     * Bytes as the ops touch them; no FLOPs counted.
+     */
+    public static Workload layerWorkload(boolean prefill, long tokens, int hidden, int heads, int kvHeads, int headDim, int ffn) {
+        long qkvWidth = (long) (heads + 2 * kvHeads) * headDim;
+        long attnWidth = (long) heads * headDim;
+        long read = 2 * 12L * hidden + 4 * qkvWidth + 8L * ffn;
+        long written = 2 * 6L * hidden + 2 * qkvWidth + 2L * ffn;
+        if (prefill) {
+            long products = qkvWidth + hidden + 2L * ffn + hidden;
+            read += 2 * products + 2 * attnWidth;
+            written += 4 * products + 2 * attnWidth;
+        } else {
+            read += 4 * attnWidth;
+            written += 2 * attnWidth;
+        }
+        return new Workload(tokens * read, tokens * written, 0);
     }
 
     private static final String FAMILY = "transformer_ops";

@@ -100,21 +100,25 @@ public final class AttentionSuite implements Suite {
                     }
                     AttentionPrefill.Shape s = new AttentionPrefill.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), seq);
                     for (DataType type : AttentionPrefill.TYPES) {
-                        Workload w = AttentionPrefill.workload(type, s);
-                        String l2 = gpu || CacheRotation.pastCache(device, w.bytesMoved()) ? "cold" : "warm";
-                        String dtype = FloatTypes.id(type);
-                        cases.add(new BenchCase(id(), "attention_prefill/" + dtype, "prefill", dtype, dtype,
-                                Map.of(Column.BATCH, (long) batch, Column.SEQ_LEN, (long) seq, Column.HEADS, (long) s.heads(),
-                                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
-                                w, w.bytesMoved(), l2, PREFILL_BENCHMARK,
-                                Map.of("dtype", dtype, "batch", Integer.toString(batch), "heads", Integer.toString(s.heads()),
-                                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
-                                        "seq", Integer.toString(seq))));
+                        cases.add(prefillCase(type, s, device));
                     }
                 }
             }
         }
         return cases;
+    }
+
+    /** One prefill attention case: GPUs flush L2 (cold); hosts are warm unless q, k, v and o exceed 4x the last-level cache. */
+    static BenchCase prefillCase(DataType type, AttentionPrefill.Shape s, DeviceProperties device) {
+        Workload w = AttentionPrefill.workload(type, s);
+        String l2 = device.backend().equals("cuda") || CacheRotation.pastCache(device, w.bytesMoved()) ? "cold" : "warm";
+        String dtype = FloatTypes.id(type);
+        return new BenchCase("attention", "attention_prefill/" + dtype, "prefill", dtype, dtype,
+                Map.of(Column.BATCH, (long) s.batch(), Column.SEQ_LEN, (long) s.seq(), Column.HEADS, (long) s.heads(),
+                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
+                w, w.bytesMoved(), l2, PREFILL_BENCHMARK,
+                Map.of("dtype", dtype, "batch", Integer.toString(s.batch()), "heads", Integer.toString(s.heads()),
+                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()), "seq", Integer.toString(s.seq())));
     }
 
     /**

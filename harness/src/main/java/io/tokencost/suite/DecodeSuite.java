@@ -31,6 +31,33 @@ public final class DecodeSuite implements ModelSuite {
         return "full-model decode step (random weights): output tokens/s at batch x context, beside the estimator's prediction";
     }
 
+    /**
+     * qgemv at each of the model's products and its 16-bit LM head, at the suite's batches in its
+     * formats: the quick qgemv suite times one shape, and a CPU's rate differs across shapes.
+     */
+    @Override
+    public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
+        List<BenchCase> cases = new ArrayList<>();
+        if (model.experts() > 0) {
+            return cases;
+        }
+        long coldSet = CacheRotation.coldSetBytes(device, 0);
+        for (int batch : batches(profile, device.backend().equals("cuda"))) {
+            for (WeightFormat f : ModelSuite.formats(profile, device)) {
+                for (ModelSpec.Linear l : model.linearLayers()) {
+                    cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), batch, device, coldSet));
+                }
+            }
+            cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.vocab(), model.hidden(), batch, device, coldSet));
+        }
+        return cases;
+    }
+
+    static List<Integer> batches(Profile profile, boolean gpu) {
+        boolean full = profile == Profile.FULL;
+        return gpu ? (full ? List.of(1, 16, 64) : List.of(1, 16)) : (full ? List.of(1, 4) : List.of(1));
+    }
+
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
         if (model.experts() > 0) {
@@ -38,7 +65,7 @@ public final class DecodeSuite implements ModelSuite {
         }
         boolean gpu = device.backend().equals("cuda");
         boolean full = profile == Profile.FULL;
-        List<Integer> batches = gpu ? (full ? List.of(1, 16, 64) : List.of(1, 16)) : (full ? List.of(1, 4) : List.of(1));
+        List<Integer> batches = batches(profile, gpu);
         List<Integer> contexts = gpu ? (full ? List.of(1024, 8192, 32768) : List.of(1024, 8192)) : (full ? List.of(1024, 4096) : List.of(1024));
         List<BenchCase> cases = new ArrayList<>();
         for (WeightFormat f : ModelSuite.formats(profile, device)) {

@@ -14,7 +14,7 @@ public interface ModelSuite extends Suite {
 
     /** The kernel suites whose rows the estimator's prediction of this suite's steps reads. */
     default List<String> predictionSuites() {
-        return List.of("qgemv", "gemm", "attention");
+        return List.of("qgemv", "gemm", "attention", "ops");
     }
 
     /**

@@ -4,6 +4,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 
@@ -38,8 +39,9 @@ public final class PrefillSuite implements ModelSuite {
 
     /**
      * The fp16 GEMM at every prompt x every linear layer of the model (the LM head runs on one token),
-     * and each layer's dequantisation in every quantized format the suite runs: on a CPU the GEMM's
-     * rate at 128 rows is half that at 512 (the weights' conversion amortises over fewer rows), and
+     * the prompt's attention at the model's heads, and each layer's dequantisation in every quantized
+     * format the suite runs: on a CPU the GEMM's rate at 128 rows is half that at 512 (the weights'
+     * conversion amortises over fewer rows), attention's rate at 128 tokens half that at 512, and
      * dequantisation runs well below the read ceiling, so the prediction needs the prefill's own shapes.
      */
     @Override
@@ -52,6 +54,8 @@ public final class PrefillSuite implements ModelSuite {
             for (ModelSpec.Linear l : model.linearLayers()) {
                 cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
             }
+            cases.add(AttentionSuite.prefillCase(DataType.F16, new AttentionPrefill.Shape(1, model.heads(), model.kvHeads(), model.headDim(), prompt),
+                    device));
         }
         for (WeightFormat f : ModelSuite.formats(profile, device)) {
             if (f.quantized()) {

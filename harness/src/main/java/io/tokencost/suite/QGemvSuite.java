@@ -48,23 +48,26 @@ public final class QGemvSuite implements Suite {
         long coldSet = CacheRotation.coldSetBytes(device, workingSetOverride);
         List<BenchCase> cases = new ArrayList<>();
         for (int[] shape : shapes) {
-            int n = shape[0];
-            int k = shape[1];
             for (WeightFormat f : QGemv.FORMATS) {
-                long weightBytes = QGemv.weightBytes(f, n, k);
-                int copies = CacheRotation.copies(coldSet, weightBytes, 256);
-                long workingSet = copies * weightBytes;
-                String l2 = CacheRotation.pastCache(device, workingSet) ? "rotated" : "warm";
                 for (int batch : batches) {
-                    cases.add(new BenchCase(id(), "qgemv/" + f.id(), "qgemv", "fp16", f.id(),
-                            Map.of(Column.N, (long) n, Column.K, (long) k, Column.BATCH, (long) batch),
-                            QGemv.workload(f, n, k, batch), workingSet, l2, BENCHMARK,
-                            Map.of("format", f.id(), "n", Integer.toString(n), "k", Integer.toString(k),
-                                    "batch", Integer.toString(batch), "copies", Integer.toString(copies))));
+                    cases.add(qgemvCase(f, shape[0], shape[1], batch, device, coldSet));
                 }
             }
         }
         return cases;
+    }
+
+    /** One product's case, its weights rotated over copies totalling {@code coldSet} (rotated once past 4x the last-level cache). */
+    static BenchCase qgemvCase(WeightFormat f, int n, int k, int batch, DeviceProperties device, long coldSet) {
+        long weightBytes = QGemv.weightBytes(f, n, k);
+        int copies = CacheRotation.copies(coldSet, weightBytes, 256);
+        long workingSet = copies * weightBytes;
+        String l2 = CacheRotation.pastCache(device, workingSet) ? "rotated" : "warm";
+        return new BenchCase("qgemv", "qgemv/" + f.id(), "qgemv", "fp16", f.id(),
+                Map.of(Column.N, (long) n, Column.K, (long) k, Column.BATCH, (long) batch),
+                QGemv.workload(f, n, k, batch), workingSet, l2, BENCHMARK,
+                Map.of("format", f.id(), "n", Integer.toString(n), "k", Integer.toString(k),
+                        "batch", Integer.toString(batch), "copies", Integer.toString(copies)));
     }
 
     /**

@@ -17,6 +17,7 @@ public final class Suites {
         register(new AttentionSuite());
         register(new DecodeSuite());
         register(new PrefillSuite());
+        register(new TransformerOpsSuite());
     }
 
     private Suites() {

@@ -111,6 +111,30 @@ class EstimatorTest {
         assertEquals(16, with.largestQgemvBatch(WeightFormat.INT4_G128));
     }
 
+    /** With ops rows at the model's widths, a layer's small ops take their measured time (launches included), not the read ceiling's. */
+    @Test
+    void measuredLayerOpsReplaceTheReadCeilingsGuess() {
+        List<ResultRow> rows = new ArrayList<>(SyntheticRuns.rows("x", 80L << 30));
+        rows.add(SyntheticRuns.opsRow("x", 80L << 30, false, 1, 40e-6));
+        rows.add(SyntheticRuns.opsRow("x", 80L << 30, false, 16, 100e-6));
+        rows.add(SyntheticRuns.opsRow("x", 80L << 30, true, 512, 2e-3));
+        Estimator est = Estimator.forRows(rows, Optional.empty());
+        Estimate plain = estimator("x").estimate(tiny(1, 1024));
+        Estimate e = est.estimate(tiny(1, 1024));
+        // two layers: the read ceiling's ops replaced by 40 us each (decode, batch 1) and 2 ms each (a 512-token prefill)
+        assertEquals(plain.tpotS() - 2 * ELEMENTWISE / READ + 2 * 40e-6, e.tpotS(), 1e-12);
+        assertEquals(plain.ttftS() - 2 * 512 * ELEMENTWISE / READ + 2 * 2e-3, e.ttftS(), 1e-12);
+        // between measured batches linear: batch 4 is 40 + 3/15 x 60 = 52 us per layer
+        Estimate b4 = est.estimate(tiny(4, 1024));
+        assertEquals(estimator("x").estimate(tiny(4, 1024)).tpotS() - 2 * 4 * ELEMENTWISE / READ + 2 * 52e-6, b4.tpotS(), 1e-12);
+        // past the largest measured prompt: per token, noted
+        MeasuredRates rates = MeasuredRates.of(rows);
+        assertEquals(2e-3 * 2, rates.layerOpsSeconds(true, 1024, TINY).getAsDouble(), 1e-15);
+        assertTrue(rates.notes().stream().anyMatch(n -> n.contains("1024 tokens timed per token")), rates.notes().toString());
+        assertTrue(rates.layerOpsSeconds(true, 100, new ModelSpec("other", 2048, 2, 8, 2, 128, 2048, 4096, false, 0, 0, 0)).isEmpty(),
+                "rows of other widths do not count");
+    }
+
     @Test
     void prefillAndItsDollarsAddUpByHand() {
         Estimate e = estimator("x").estimate(tiny(1, 1024));

@@ -57,6 +57,14 @@ final class SyntheticRuns {
         return row(device, memoryBytes, "qgemv", "dequantize", "fp16", format).set(Column.N, 4096).set(Column.K, 4096).set(Column.BYTES_PER_S, bytesPerS);
     }
 
+    /** An ops row of the tiny model: one layer's small ops over {@code tokens} rows of a decode step or a prefill, in {@code seconds}. */
+    static ResultRow opsRow(String device, long memoryBytes, boolean prefill, int tokens, double seconds) {
+        return row(device, memoryBytes, "ops", prefill ? "prefill_layer_ops" : "decode_layer_ops", "fp16", "")
+                .set(prefill ? Column.SEQ_LEN : Column.BATCH, tokens).set(Column.N, TINY.hidden()).set(Column.K, TINY.ffn())
+                .set(Column.HEADS, TINY.heads()).set(Column.KV_HEADS, TINY.kvHeads()).set(Column.HEAD_DIM, TINY.headDim())
+                .set(Column.TIME_MEDIAN_S, seconds);
+    }
+
     private static ResultRow row(String device, long memoryBytes, String suite, String kernel, String dtype, String format) {
         return new ResultRow().set(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT).set(Column.BACKEND, "cuda").set(Column.HOST, "test")
                 .set(Column.DEVICE_NAME, device).set(Column.DEVICE_INDEX, 0).set(Column.MEMORY_BYTES, memoryBytes)

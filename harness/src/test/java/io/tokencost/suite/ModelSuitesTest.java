@@ -36,6 +36,29 @@ class ModelSuitesTest {
         assertEquals(12, h200.size(), "3 formats x batch 1, 16 x context 1k, 8k");
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
                 "MoE is not run yet");
+        // the prediction's rows: qgemv at the four products in int4 and the fp16 LM head, batch 1
+        List<BenchCase> extra = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
+        assertEquals(5, extra.size());
+        assertEquals(List.of("qgemv/int4_g128", "qgemv/int4_g128", "qgemv/int4_g128", "qgemv/int4_g128", "qgemv/fp16"),
+                extra.stream().map(BenchCase::check).toList());
+        assertEquals(128256L, extra.get(4).shape().get(Column.N));
+    }
+
+    @Test
+    void opsCasesFollowTheDecodeBatchesAndPrefillPrompts() {
+        var llama = ModelPresets.byName("Llama-3.1-8B");
+        List<BenchCase> host = new TransformerOpsSuite().cases(Profile.QUICK, device("cpu", 24L << 30), llama, "Llama-3.1-8B");
+        assertEquals(List.of("decode_layer_ops", "prefill_layer_ops"), host.stream().map(BenchCase::kernel).toList());
+        assertEquals(1L, host.get(0).shape().get(Column.BATCH));
+        assertEquals(128L, host.get(1).shape().get(Column.SEQ_LEN));
+        assertEquals(4096L, host.get(1).shape().get(Column.N));
+        assertEquals("model/prefill", host.get(1).check());
+        // decode, batch 1: two norms (12 B read + 6 written per hidden element), rotary (4 B read, 2 written per qkv element),
+        // to_half (4 + 2 per attention element), SwiGLU (8 + 2 per ffn element)
+        long bytes = 2 * 18L * 4096 + 6L * 6144 + 6L * 4096 + 10L * 14336;
+        assertEquals(bytes, host.get(0).workload().bytesMoved());
+        assertEquals(4, new TransformerOpsSuite().cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B").size(),
+                "GPUs: batch 1, 16 and prompts 512, 2048");
     }
 
     @Test
@@ -65,6 +88,9 @@ class ModelSuitesTest {
         assertEquals("qgemv/dequantize/int4_g128", dequantize.get(0).check());
         assertEquals(6144L * 4096 / 2 + 6144L * 32 * 2 + 2L * 6144 * 4096, dequantize.get(0).workload().bytesMoved(), "qkv: codes and scales read, fp16 written");
         assertEquals("dequantize", dequantize.get(0).jmhParams().get("kernel"));
+        List<BenchCase> prompts = extra.stream().filter(g -> g.suite().equals("attention")).toList();
+        assertEquals(1, prompts.size());
+        assertEquals(128L, prompts.get(0).shape().get(Column.SEQ_LEN));
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
                 "MoE is not run yet");
     }
