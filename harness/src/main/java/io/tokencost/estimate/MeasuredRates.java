@@ -8,6 +8,7 @@ import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,17 +137,27 @@ public final class MeasuredRates {
             notes.add(String.format(Locale.ROOT, "no qgemv rows for %s weights: they stream at the memory/read ceiling (%.1f GB/s)", f.id(), readBytesPerS / 1e9));
             return bytes(f, rows, cols, tokens) / readBytesPerS;
         }
-        // batch -> time of the needed shape at that batch
+        // batch -> the row of the nearest shape at that batch, and the needed shape's time at its rate
+        TreeMap<Integer, ResultRow> nearestRows = new TreeMap<>();
         TreeMap<Integer, Double> times = new TreeMap<>();
         for (int b : candidates.stream().mapToInt(r -> (int) r.number(Column.BATCH)).distinct().toArray()) {
             ResultRow best = nearest(candidates.stream().filter(c -> c.number(Column.BATCH) == b).toList(),
                     c -> Math.abs(Math.log(c.number(Column.N) * c.number(Column.K) / ((double) rows * cols))));
-            double rowNk = best.number(Column.N) * best.number(Column.K);
+            nearestRows.put(b, best);
+            times.put(b, QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S));
+        }
+        // a note only for the batches the interpolation reads
+        var floor = nearestRows.floorEntry((int) Math.floor(tokens));
+        var ceiling = nearestRows.ceilingEntry((int) Math.ceil(tokens));
+        for (var used : new LinkedHashSet<>(Arrays.asList(floor, ceiling))) {
+            if (used == null) {
+                continue;
+            }
+            double rowNk = used.getValue().number(Column.N) * used.getValue().number(Column.K);
             if (Math.max(rowNk, (double) rows * cols) / Math.min(rowNk, (double) rows * cols) > FAR) {
                 notes.add(String.format(Locale.ROOT, "qgemv %s: %dx%d timed from the %sx%s row's bytes/s", f.id(), rows, cols,
-                        best.get(Column.N), best.get(Column.K)));
+                        used.getValue().get(Column.N), used.getValue().get(Column.K)));
             }
-            times.put(b, QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S));
         }
         return interpolateInBatch(times, tokens);
     }
