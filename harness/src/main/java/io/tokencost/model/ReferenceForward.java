@@ -2,7 +2,6 @@ package io.tokencost.model;
 
 import io.tokencost.backend.DataType;
 import io.tokencost.cost.ModelSpec;
-import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;

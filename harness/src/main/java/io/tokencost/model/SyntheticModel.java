@@ -13,7 +13,6 @@ import io.tokencost.kernels.QGemv;
 import io.tokencost.measure.Workload;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
