@@ -297,14 +297,16 @@ final class RunCommand implements Callable<Integer> {
         OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);
         for (ResultRow r : steps) {
             boolean prefill = r.get(Column.SUITE).equals("prefill");
-            KernelSamples.Raw raw = raws.get(r);
-            // tokens per launch: a decode step's batch (output tokens), a prefill's prompt (input tokens)
-            double tokensPerLaunch = r.number(prefill ? Column.SEQ_LEN : Column.BATCH);
-            String line = raw == null ? "not measured" : EnergyPerToken.of(raw.energyJoulesPerLaunch(), tokensPerLaunch, grid)
-                    .map(EnergyPerToken::describe).orElse("not measured (" + (raw.energyMeter().isEmpty() ? "no meter" : raw.energyMeter()) + ")");
-            out.printf(Locale.ROOT, "    %s %s %s: %s%s%n", prefill ? "prefill" : "decode", r.get(Column.WEIGHT_FORMAT),
-                    prefill ? "prompt " + r.get(Column.SEQ_LEN) : "batch " + r.get(Column.BATCH) + " context " + r.get(Column.CONTEXT), line,
-                    line.startsWith("not") ? "" : prefill ? " (per input token)" : " (per output token)");
+            // the row's j_per_token: per output token for decode, per input token for prefill (CaseRows)
+            String line;
+            if (r.has(Column.J_PER_TOKEN)) {
+                line = new EnergyPerToken(r.number(Column.J_PER_TOKEN), grid).describe() + (prefill ? " (per input token)" : " (per output token)");
+            } else {
+                KernelSamples.Raw raw = raws.get(r);
+                line = raw == null ? "not measured" : "not measured (" + (raw.energyMeter().isEmpty() ? "no meter" : raw.energyMeter()) + ")";
+            }
+            out.printf(Locale.ROOT, "    %s %s %s: %s%n", prefill ? "prefill" : "decode", r.get(Column.WEIGHT_FORMAT),
+                    prefill ? "prompt " + r.get(Column.SEQ_LEN) : "batch " + r.get(Column.BATCH) + " context " + r.get(Column.CONTEXT), line);
         }
         output.put("model_predictions", predictions);
     }

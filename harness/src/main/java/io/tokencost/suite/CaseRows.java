@@ -4,11 +4,13 @@ import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.Rates;
 import io.tokencost.measure.SampleStats;
+import io.tokencost.measure.energy.EnergyPerToken;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunIdentity;
 
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** Turns one measured case into its results row: statistics, clocks, verification, derived rates, energy. */
 public final class CaseRows {
@@ -70,7 +72,7 @@ public final class CaseRows {
                     .set(Column.POWER_W, joules / s.median())
                     .set(Column.ENERGY_METER, raw.energyMeter());
             if (tokens != null) {
-                row.set(Column.J_PER_TOKEN, joules / tokens);
+                EnergyPerToken.of(raw.energyJoulesPerLaunch(), tokens, OptionalDouble.empty()).ifPresent(e -> row.set(Column.J_PER_TOKEN, e.joulesPerToken()));
             }
         }
         return row;

@@ -1,5 +1,7 @@
 package io.tokencost.measure.energy;
 
+import io.tokencost.measure.SampleStats;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,9 +18,7 @@ public record EnergyPerToken(double joulesPerToken, OptionalDouble gramsPerKwh) 
         if (joulesPerLaunch.isEmpty() || !(tokensPerLaunch > 0)) {
             return Optional.empty();
         }
-        double[] sorted = joulesPerLaunch.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double median = SampleStats.of(joulesPerLaunch.stream().mapToDouble(Double::doubleValue).toArray()).median();
         return Optional.of(new EnergyPerToken(median / tokensPerLaunch, gramsPerKwh));
     }
 
