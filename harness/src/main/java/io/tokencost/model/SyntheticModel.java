@@ -5,6 +5,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.Session;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.Estimator;
 import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.Gemm;
@@ -110,11 +111,11 @@ public final class SyntheticModel implements AutoCloseable {
         }
         long need = prompt > 0 ? prefillDeviceBytes(spec, format, prompt) : deviceBytes(spec, format, batch, context);
         long have = session.device().memoryBytes();
-        if (have > 0 && need > have * 9 / 10) {
+        if (have > 0 && !fitsIn(need, have)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s in %s at %s needs %.1f GB of device memory, more than 90%% of the %.1f GB here",
+                    "%s in %s at %s needs %.1f GB of device memory, more than %.0f%% of the %.1f GB here",
                     spec.name(), format.id(), prompt > 0 ? "a prompt of " + prompt : "batch " + batch + " x context " + context, need / 1e9,
-                    have / 1e9));
+                    100 * Estimator.MEMORY_FOR_MODEL, have / 1e9));
         }
         this.session = session;
         this.spec = spec;
@@ -196,6 +197,11 @@ public final class SyntheticModel implements AutoCloseable {
     /** Elements of the largest linear layer: the dequantisation scratch. */
     private static long largestMatrix(ModelSpec spec) {
         return spec.linearLayers().stream().mapToLong(l -> (long) l.rows() * l.cols()).max().orElseThrow();
+    }
+
+    /** Whether {@code need} bytes fit the share of a device's memory a model may take ({@link Estimator#MEMORY_FOR_MODEL}). */
+    public static boolean fitsIn(long need, long deviceMemory) {
+        return need <= deviceMemory * Estimator.MEMORY_FOR_MODEL;
     }
 
     /** Device bytes of the model at this batch and context: weights, KV caches (fp16) and activations. */

@@ -4,6 +4,7 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.model.SyntheticModel;
 
 import java.util.List;
 
@@ -33,9 +34,10 @@ public interface ModelSuite extends Suite {
         return profile == Profile.FULL ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
     }
 
-    /** GPUs: the model in 90 % of memory; hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
+    /** GPUs: the model in the share {@link SyntheticModel} allows (90 %); hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
     static boolean fits(DeviceProperties device, long bytes) {
-        return device.backend().equals("cuda") ? bytes <= device.memoryBytes() * 9 / 10 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
+        return device.backend().equals("cuda") ? SyntheticModel.fitsIn(bytes, device.memoryBytes())
+                : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
     }
 
     /** Without a model: the default preset's cases. */
