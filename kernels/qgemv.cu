@@ -265,7 +265,7 @@ TC_DEVICE void tc_qgemv_rows(float (&acc)[R][B], const __half* __restrict__ x, c
 
 template <int S, int B>
 TC_DEVICE void tc_qgemv_tile(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                             const __half* __restrict__ scales, int n, int k, int batch)
+                             const __half* __restrict__ scales, int n, int k, int batch, long long block, long long blocks)
 {
     constexpr int R = tc_rows_per_block(B);
     constexpr int V = tc_q_per_vec<S>();
@@ -276,7 +276,7 @@ TC_DEVICE void tc_qgemv_tile(float* __restrict__ y, const __half* __restrict__ x
     // uniform: vectors when every row of x and w starts 16-byte aligned
     const bool aligned = ((reinterpret_cast<unsigned long long>(x) | reinterpret_cast<unsigned long long>(w)) & 15ull) == 0ull;
     const bool vec = aligned && (S == TC_Q_INT4G128 || k % (S == TC_Q_FP16 ? 8 : V) == 0);
-    for (long long row0 = static_cast<long long>(blockIdx.x) * R; row0 < n; row0 += static_cast<long long>(gridDim.x) * R) {
+    for (long long row0 = block * R; row0 < n; row0 += blocks * R) {
         float acc[R][B];
         TC_UNROLL
         for (int r = 0; r < R; r++) {
@@ -324,31 +324,31 @@ TC_DEVICE void tc_qgemv_tile(float* __restrict__ y, const __half* __restrict__ x
 
 template <int S>
 TC_DEVICE void tc_qgemv_small(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                              const __half* __restrict__ scales, int n, int k, int batch)
+                              const __half* __restrict__ scales, int n, int k, int batch, long long block, long long blocks)
 {
     if (batch <= 2) {
-        tc_qgemv_tile<S, 2>(y, x, w, scales, n, k, batch);
+        tc_qgemv_tile<S, 2>(y, x, w, scales, n, k, batch, block, blocks);
     } else {
-        tc_qgemv_tile<S, 4>(y, x, w, scales, n, k, batch);
+        tc_qgemv_tile<S, 4>(y, x, w, scales, n, k, batch, block, blocks);
     }
 }
 
 template <int S>
 TC_DEVICE void tc_qgemv_wide(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                             const __half* __restrict__ scales, int n, int k, int batch)
+                             const __half* __restrict__ scales, int n, int k, int batch, long long block, long long blocks)
 {
     if (batch <= 8) {
-        tc_qgemv_tile<S, 8>(y, x, w, scales, n, k, batch);
+        tc_qgemv_tile<S, 8>(y, x, w, scales, n, k, batch, block, blocks);
     } else {
-        tc_qgemv_tile<S, 16>(y, x, w, scales, n, k, batch);
+        tc_qgemv_tile<S, 16>(y, x, w, scales, n, k, batch, block, blocks);
     }
 }
 
 template <int S>
 TC_DEVICE void tc_qgemv_one(float* __restrict__ y, const __half* __restrict__ x, const void* __restrict__ w,
-                            const __half* __restrict__ scales, int n, int k, int batch)
+                            const __half* __restrict__ scales, int n, int k, int batch, long long block, long long blocks)
 {
-    tc_qgemv_tile<S, 1>(y, x, w, scales, n, k, batch);
+    tc_qgemv_tile<S, 1>(y, x, w, scales, n, k, batch, block, blocks);
 }
 
 // One entry point per format and batch range, so each gets the registers (and so the occupancy)
@@ -359,14 +359,14 @@ TC_DEVICE void tc_qgemv_one(float* __restrict__ y, const __half* __restrict__ x,
     NAME(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, \
          int batch)                                                                                       \
     {                                                                                                     \
-        DISPATCH<TC_Q_FP16>(y, x, w, nullptr, n, k, batch);                                               \
+        DISPATCH<TC_Q_FP16>(y, x, w, nullptr, n, k, batch, blockIdx.x, gridDim.x);                                               \
     }
 #define TC_QGEMV_SCALED_ENTRY(NAME, SCHEME, WTYPE, DISPATCH, MIN_BLOCKS)                                 \
     extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
     NAME(float* __restrict__ y, const __half* __restrict__ x, const WTYPE* __restrict__ w,               \
          const __half* __restrict__ scales, int n, int k, int batch)                                      \
     {                                                                                                     \
-        DISPATCH<SCHEME>(y, x, w, scales, n, k, batch);                                                   \
+        DISPATCH<SCHEME>(y, x, w, scales, n, k, batch, blockIdx.x, gridDim.x);                                                   \
     }
 
 TC_QGEMV_FP16_ENTRY(qgemv_fp16, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
@@ -378,6 +378,79 @@ TC_QGEMV_SCALED_ENTRY(qgemv_int8_b16, TC_Q_INT8, signed char, tc_qgemv_wide, TC_
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128, TC_Q_INT4G128, unsigned int, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b4, TC_Q_INT4G128, unsigned int, tc_qgemv_small, TC_QGEMV_MIN_BLOCKS_SMALL)
 TC_QGEMV_SCALED_ENTRY(qgemv_int4g128_b16, TC_Q_INT4G128, unsigned int, tc_qgemv_wide, TC_QGEMV_MIN_BLOCKS_WIDE)
+
+// ------------------------------------------------------------------ experts (a mixture-of-experts layer)
+//
+// The experts of a layer stored as one matrix, expert e's rows at e*n .. e*n + n - 1 (scales alike);
+// x holds one row per slot (token, chosen expert), sorted by expert (transformer_ops.cu's moe_route
+// and moe_gather): the i-th listed expert active_experts[i] owns rows active_start[i] ..
+// active_start[i + 1] - 1, and y gets the same rows. The grid is `slots` x `per` blocks: block b
+// serves listed expert b / per, row tile b % per, with the CUDA-core tiles above, its rows in chunks
+// of C (1, 4 or 16: the entry point), so each expert's weights stream once per chunk; an expert
+// with no rows returns at once. As fused MoE kernels do, nothing leaves the device: the host picks
+// C from the step's tokens (an expert gets at most one row per token), not from the routing.
+template <int S>
+TC_DEVICE long long tc_weight_elements(int n, int k)
+{
+    return S == TC_Q_INT4G128 ? static_cast<long long>(n) * (k / 8) : static_cast<long long>(n) * k;
+}
+
+template <int S>
+TC_DEVICE long long tc_scale_elements(int n, int k)
+{
+    return S == TC_Q_INT8 ? n : (S == TC_Q_INT4G128 ? static_cast<long long>(n) * (k / 128) : 0);
+}
+
+template <int S, int C, typename W>
+TC_DEVICE void tc_qgemv_experts(float* __restrict__ y, const __half* __restrict__ x, const W* __restrict__ w,
+                                const __half* __restrict__ scales, const unsigned int* __restrict__ active_experts,
+                                const unsigned int* __restrict__ active_start, int slots, int n, int k)
+{
+    const long long per = gridDim.x / slots;
+    const long long listed = blockIdx.x / per;
+    const long long block = blockIdx.x % per;
+    const unsigned int first = active_start[listed];
+    const unsigned int rows = active_start[listed + 1] - first;
+    const long long e = active_experts[listed];
+    const W* we = w + e * tc_weight_elements<S>(n, k);
+    const __half* se = S == TC_Q_FP16 ? nullptr : scales + e * tc_scale_elements<S>(n, k);
+    for (unsigned int c = 0; c < rows; c += C) {
+        const int batch = static_cast<int>(rows - c < static_cast<unsigned int>(C) ? rows - c : C);
+        float* yc = y + static_cast<long long>(first + c) * n;
+        const __half* xc = x + static_cast<long long>(first + c) * k;
+        if constexpr (C == 1) {
+            tc_qgemv_one<S>(yc, xc, we, se, n, k, batch, block, per);
+        } else if constexpr (C == 4) {
+            tc_qgemv_small<S>(yc, xc, we, se, n, k, batch, block, per);
+        } else {
+            tc_qgemv_wide<S>(yc, xc, we, se, n, k, batch, block, per);
+        }
+    }
+}
+
+#define TC_QGEMV_EXPERTS_ENTRY(NAME, SCHEME, WTYPE, C, MIN_BLOCKS)                                       \
+    extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
+    NAME(float* __restrict__ y, const __half* __restrict__ x, const WTYPE* __restrict__ w,               \
+         const __half* __restrict__ scales, const unsigned int* __restrict__ active_experts,              \
+         const unsigned int* __restrict__ active_start, int slots, int n, int k)                          \
+    {                                                                                                     \
+        tc_qgemv_experts<SCHEME, C>(y, x, w, scales, active_experts, active_start, slots, n, k);          \
+    }
+// The chunk loop keeps the expert's pointers and row counters live across the tiles: at the
+// plain kernels' register caps int4 spills (b4: 80 registers wanted under SMALL's 85, b16 over
+// WIDE's 128), so the chunked experts kernels run one step lower (_b4 at 2 blocks per SM, _b16 at 1).
+#define TC_QGEMV_MIN_BLOCKS_EXPERTS_SMALL 2
+#define TC_QGEMV_MIN_BLOCKS_EXPERTS_WIDE 1
+// fp16 takes a scales argument too (unread), so every format's experts kernel has one signature
+TC_QGEMV_EXPERTS_ENTRY(qgemv_fp16_experts, TC_Q_FP16, __half, 1, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_fp16_experts_b4, TC_Q_FP16, __half, 4, TC_QGEMV_MIN_BLOCKS_EXPERTS_SMALL)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_fp16_experts_b16, TC_Q_FP16, __half, 16, TC_QGEMV_MIN_BLOCKS_EXPERTS_WIDE)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int8_experts, TC_Q_INT8, signed char, 1, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int8_experts_b4, TC_Q_INT8, signed char, 4, TC_QGEMV_MIN_BLOCKS_EXPERTS_SMALL)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int8_experts_b16, TC_Q_INT8, signed char, 16, TC_QGEMV_MIN_BLOCKS_EXPERTS_WIDE)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int4g128_experts, TC_Q_INT4G128, unsigned int, 1, TC_QGEMV_MIN_BLOCKS_ONE)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int4g128_experts_b4, TC_Q_INT4G128, unsigned int, 4, TC_QGEMV_MIN_BLOCKS_EXPERTS_SMALL)
+TC_QGEMV_EXPERTS_ENTRY(qgemv_int4g128_experts_b16, TC_Q_INT4G128, unsigned int, 16, TC_QGEMV_MIN_BLOCKS_EXPERTS_WIDE)
 
 // ------------------------------------------------------------------ tensor cores (batch 1..64; used from 5)
 //

@@ -16,6 +16,15 @@
 //   swiglu         the fused gate/up product's output: silu(gate) * up          fp32 -> fp16
 //   to_half        attention's fp32 output -> fp16 for the o projection
 //   to_float       a 16-bit GEMM's fp16 output -> fp32 for the ops above (gemm.cu writes C as fp16)
+// A mixture-of-experts layer (decode) adds three around its router product and its experts'
+// products (qgemv.cu's qgemv_<format>_experts):
+//   moe_route      the router's logits [tokens x E] -> each token's top-k experts and their weights
+//                  (softmax over the k chosen: Mixtral's rule, and Qwen3's with norm_topk_prob);
+//                  the slots s = t*k + j sorted by expert, stable: each slot's row in that order, and
+//                  the experts used (ascending) with the first row of each. One block: decode's
+//                  tokens*k is at most 512.
+//   moe_gather     each slot's row <- its token's normed hidden row                fp16 -> fp16
+//   moe_combine    out[t] = sum_j weight[t][j] * y[row of slot (t, j)]               fp32 -> fp32
 // Each is memory-bound; one block per row (add_rmsnorm, rope_qkv) or a grid-stride loop.
 #include "tc_compat.h"
 
@@ -185,4 +194,116 @@ extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
 to_float(float* __restrict__ out, const __half* __restrict__ in, long long n)
 {
     tc_convert_all(out, in, n);
+}
+
+// Experts one routing kernel can count: its counters live in shared memory.
+#define TC_MOE_MAX_EXPERTS 1024
+
+// One block. Per token t (a thread each): the top_k largest logits, ties to the lower expert,
+// ranked; their softmax. Then thread 0 counts the slots per expert, lists the experts used in
+// ascending order with their first sorted row (the `slots` = min(experts, tokens * top_k) entries
+// past the used ones: expert 0, no rows), and gives each slot, in slot order, the next row of its
+// expert: the sort is stable, so every backend orders the rows alike.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+moe_route(unsigned int* __restrict__ slot_expert, float* __restrict__ slot_weight, unsigned int* __restrict__ slot_row,
+          unsigned int* __restrict__ active_experts, unsigned int* __restrict__ active_start, const float* __restrict__ logits,
+          int tokens, int experts, int top_k)
+{
+    __shared__ unsigned int next_row[TC_MOE_MAX_EXPERTS];
+    for (int t = threadIdx.x; t < tokens; t += blockDim.x) {
+        const float* l = logits + static_cast<long long>(t) * experts;
+        unsigned int* ids = slot_expert + t * top_k;
+        float* w = slot_weight + t * top_k;
+        for (int j = 0; j < top_k; j++) {
+            int best = -1;
+            float best_logit = 0.0f;
+            for (int e = 0; e < experts; e++) {
+                bool taken = false;
+                for (int i = 0; i < j; i++) {
+                    taken = taken || ids[i] == static_cast<unsigned int>(e);
+                }
+                if (!taken && (best < 0 || l[e] > best_logit)) {
+                    best = e;
+                    best_logit = l[e];
+                }
+            }
+            ids[j] = static_cast<unsigned int>(best);
+            w[j] = best_logit;
+        }
+        const float top = w[0];
+        float sum = 0.0f;
+        for (int j = 0; j < top_k; j++) {
+            w[j] = expf(w[j] - top);
+            sum += w[j];
+        }
+        for (int j = 0; j < top_k; j++) {
+            w[j] /= sum;
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        const int slots_total = tokens * top_k;
+        for (int e = 0; e < experts; e++) {
+            next_row[e] = 0u;
+        }
+        for (int s = 0; s < slots_total; s++) {
+            next_row[slot_expert[s]]++;
+        }
+        const int listed = experts < slots_total ? experts : slots_total;
+        unsigned int row = 0u;
+        int a = 0;
+        for (int e = 0; e < experts; e++) {
+            const unsigned int count = next_row[e];
+            if (count > 0u) {
+                active_experts[a] = static_cast<unsigned int>(e);
+                active_start[a] = row;
+                a++;
+            }
+            next_row[e] = row;
+            row += count;
+        }
+        for (; a <= listed; a++) {
+            if (a < listed) {
+                active_experts[a] = 0u;
+            }
+            active_start[a] = row;
+        }
+        for (int s = 0; s < slots_total; s++) {
+            slot_row[s] = next_row[slot_expert[s]]++;
+        }
+    }
+}
+
+// out[slot_row[s]][c] = x[s / top_k][c]: fp16 rows of `hidden`, grid-stride over tokens * top_k * hidden.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+moe_gather(__half* __restrict__ out, const __half* __restrict__ x, const unsigned int* __restrict__ slot_row, int tokens, int top_k,
+           int hidden)
+{
+    const long long n = static_cast<long long>(tokens) * top_k * hidden;
+    for (long long e = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; e < n;
+         e += static_cast<long long>(blockDim.x) * gridDim.x) {
+        const long long s = e / hidden;
+        const int c = static_cast<int>(e % hidden);
+        out[static_cast<long long>(slot_row[s]) * hidden + c] = x[(s / top_k) * hidden + c];
+    }
+}
+
+// out[t][c] = sum over j (in rank order) of slot_weight[t*k + j] * y[slot_row[t*k + j]][c]: fp32,
+// grid-stride over tokens * hidden.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
+moe_combine(float* __restrict__ out, const float* __restrict__ y, const float* __restrict__ slot_weight,
+            const unsigned int* __restrict__ slot_row, int tokens, int top_k, int hidden)
+{
+    const long long n = static_cast<long long>(tokens) * hidden;
+    for (long long e = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; e < n;
+         e += static_cast<long long>(blockDim.x) * gridDim.x) {
+        const long long t = e / hidden;
+        const int c = static_cast<int>(e % hidden);
+        float sum = 0.0f;
+        for (int j = 0; j < top_k; j++) {
+            const long long s = t * top_k + j;
+            sum += slot_weight[s] * y[static_cast<long long>(slot_row[s]) * hidden + c];
+        }
+        out[e] = sum;
+    }
 }

@@ -35,6 +35,23 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
                 new Linear("down", hidden, width, active));
     }
 
+    /** Whether a layer of {@link #linearLayers()} is an expert's (an MoE model's gate_up and down). */
+    public boolean isExpert(Linear l) {
+        return experts > 0 && (l.name().equals("gate_up") || l.name().equals("down"));
+    }
+
+    /**
+     * The experts {@code tokens} tokens touch on average when each picks its top k uniformly at
+     * random: E·(1 − (1 − k/E)^tokens). 1 for a dense model.
+     */
+    public double expectedExpertsTouched(double tokens) {
+        if (experts == 0) {
+            return 1;
+        }
+        double e = experts;
+        return e * (1 - Math.pow(1 - expertsPerToken / e, tokens));
+    }
+
     private long attentionParams() {
         long q = (long) heads * headDim * hidden;
         long kv = 2L * kvHeads * headDim * hidden;
@@ -99,7 +116,7 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
         double linear = 0;
         for (Linear l : linearLayers()) {
             // linearLayers() counts the experts a token touches; storage holds every expert
-            int copies = l.name().equals("gate_up") || l.name().equals("down") ? mlps : 1;
+            int copies = isExpert(l) ? mlps : 1;
             linear += copies * format.matrixBytes(l.rows(), l.cols());
         }
         double perLayer = linear + routerParams() * 2.0 + 2.0 * (2L * hidden);

@@ -90,6 +90,7 @@ public final class Estimator {
         for (ModelSpec.Linear l : m.linearLayers()) {
             layer = layer.plus(linear(m, s.weights(), l, tokens, s.tp(), true));
         }
+        layer = layer.plus(router(m, s, tokens, true));
         int heads = m.heads() / s.tp();
         int kvHeads = Math.max(1, m.kvHeads() / s.tp());   // fewer kv heads than devices: replicated
         // the k+1 queries of a verify step share one read of the cache, which is what the time is
@@ -107,6 +108,7 @@ public final class Estimator {
         for (ModelSpec.Linear l : m.linearLayers()) {
             layer = layer.plus(linear(m, s.weights(), l, fresh, s.tp(), false));
         }
+        layer = layer.plus(router(m, s, fresh, false));
         double attention = rates.prefillAttentionSeconds(s.weights() == WeightFormat.BF16 ? "bf16" : "fp16", s.prompt(), fresh,
                 m.heads() / s.tp(), m.headDim());
         layer = layer.plus(new StepTime(0, 0, attention, 0))
@@ -125,10 +127,8 @@ public final class Estimator {
         int cols = columnSplit ? l.cols() : l.cols() / tp;
         double copies = 1;
         double perCopy = tokens;
-        boolean expert = m.experts() > 0 && (l.name().equals("gate_up") || l.name().equals("down"));
-        if (expert) {
-            double e = m.experts();
-            copies = e * (1 - Math.pow(1 - m.expertsPerToken() / e, tokens));
+        if (m.isExpert(l)) {
+            copies = m.expectedExpertsTouched(tokens);
             perCopy = tokens * m.expertsPerToken() / copies;
         }
         double t = decode ? rates.decodeLinearSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
@@ -136,10 +136,19 @@ public final class Estimator {
     }
 
     private StepTime lmHead(ModelSpec m, Scenario s, double tokens, boolean decode) {
-        WeightFormat head = s.weights() == WeightFormat.BF16 ? WeightFormat.BF16 : WeightFormat.FP16;   // kept at 16 bits
-        int rows = m.vocab() / s.tp();
-        double t = decode ? rates.decodeLinearSeconds(head, tokens, rows, m.hidden()) : rates.linearSeconds(head, tokens, rows, m.hidden());
-        return StepTime.weights(t, head.matrixBytes(rows, m.hidden()) / rates.readBytesPerS());
+        return sixteenBit(s, m.vocab() / s.tp(), m.hidden(), tokens, decode);
+    }
+
+    /** An MoE layer's router, experts x hidden at 16 bits: every device runs it whole. Nothing for a dense model. */
+    private StepTime router(ModelSpec m, Scenario s, double tokens, boolean decode) {
+        return m.experts() > 0 ? sixteenBit(s, m.experts(), m.hidden(), tokens, decode) : StepTime.ZERO;
+    }
+
+    /** A product kept at 16 bits whatever the weights' format (the LM head, a router). */
+    private StepTime sixteenBit(Scenario s, int rows, int cols, double tokens, boolean decode) {
+        WeightFormat f = s.weights() == WeightFormat.BF16 ? WeightFormat.BF16 : WeightFormat.FP16;
+        double t = decode ? rates.decodeLinearSeconds(f, tokens, rows, cols) : rates.linearSeconds(f, tokens, rows, cols);
+        return StepTime.weights(t, f.matrixBytes(rows, cols) / rates.readBytesPerS());
     }
 
     /**

@@ -134,6 +134,11 @@ public final class QGemv {
         checkShape(f, n, k, batch);
         BufferChecks.require("qgemv", "y", y, DataType.F32, (long) batch * n);
         BufferChecks.require("qgemv", "x", x, DataType.F16, (long) batch * k);
+        checkWeights(f, weights, scales, n, k);
+    }
+
+    /** The weights in the format's type, and its scales (none for fp16), for an n x k matrix. */
+    private static void checkWeights(WeightFormat f, Buffer weights, Buffer scales, int n, int k) {
         BufferChecks.require("qgemv", "weights", weights, weightType(f), weightElements(f, n, k));
         int scaleCount = scaleElements(f, n, k);
         if (scaleCount == 0) {
@@ -309,5 +314,66 @@ public final class QGemv {
             }
         }
         return y;
+    }
+
+    /**
+     * An MoE layer's experts, stored as one matrix of {@code experts} x n rows (expert e's rows
+     * e·n .. e·n + n − 1, scales alike), over rows of x sorted by expert: listed expert i =
+     * {@code expertIds[i]} owns rows {@code starts[i] .. starts[i + 1] − 1} of x and of y
+     * ({@link TransformerOps#moeRouteReference} writes both lists).
+     */
+    public static double[] expertsReference(QuantizedMatrix stacked, int experts, short[] x, int rows, int[] expertIds, int[] starts) {
+        int n = stacked.n() / experts;
+        int k = stacked.k();
+        double[] y = new double[rows * n];
+        for (int i = 0; i + 1 < starts.length; i++) {
+            for (int r = 0; r < n; r++) {
+                int wr = expertIds[i] * n + r;
+                for (int b = starts[i]; b < starts[i + 1]; b++) {
+                    double sum = 0;
+                    for (int c = 0; c < k; c++) {
+                        sum += weight(stacked, wr, c) * Half.toFloat(x[b * k + c]);
+                    }
+                    y[b * n + r] = sum;
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * The experts product's buffers: weights of {@code experts} stacked n x k matrices; x F16 and
+     * y F32 of {@code rows} rows; the expert list U32 [min(experts, rows)] and its starts U32
+     * [min(experts, rows) + 1]. An expert gets at most {@code maxRowsPerExpert} rows (the step's
+     * tokens: one per token), which picks the kernel.
+     */
+    public static void checkExperts(WeightFormat f, Buffer y, Buffer x, Buffer weights, Buffer scales, Buffer expertIds, Buffer starts,
+                                    int experts, int n, int k, int rows, int maxRowsPerExpert) {
+        if (experts < 1 || rows < 1 || maxRowsPerExpert < 1 || maxRowsPerExpert > rows || maxRowsPerExpert > MAX_BATCH) {
+            throw new IllegalArgumentException("qgemv experts needs experts, rows >= 1 and 1 <= rows per expert <= min(rows, " + MAX_BATCH
+                    + "), got " + experts + " experts, " + rows + " rows, " + maxRowsPerExpert + " per expert");
+        }
+        if (f == null) {
+            throw new IllegalArgumentException("qgemv needs a weight format");
+        }
+        if ((long) experts * n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("qgemv experts: " + experts + " x " + n + " rows exceed one Java array");
+        }
+        checkShape(f, experts * n, k, 1);
+        checkWeights(f, weights, scales, experts * n, k);
+        BufferChecks.require("qgemv", "y", y, DataType.F32, (long) rows * n);
+        BufferChecks.require("qgemv", "x", x, DataType.F16, (long) rows * k);
+        int listed = Math.min(experts, rows);
+        BufferChecks.require("qgemv", "expert list", expertIds, DataType.U32, listed);
+        BufferChecks.require("qgemv", "expert starts", starts, DataType.U32, listed + 1L);
+    }
+
+    /**
+     * Bytes and FLOPs of an experts product over {@code rows} rows that touches {@code touched}
+     * experts (fractional: an expectation): each touched expert's weights once, x read, y written.
+     */
+    public static Workload expertsWorkload(WeightFormat f, int n, int k, int rows, double touched) {
+        long weights = Math.round(touched * weightBytes(f, n, k));
+        return new Workload(weights + 2L * rows * k, 4L * rows * n, 2L * rows * n * k);
     }
 }

@@ -57,7 +57,48 @@ public final class QGemvCheck implements KernelCheck {
                     List.of(new int[] {1, 128}, new int[] {7, 1024}, new int[] {1 + random.nextInt(200), 128 * (1 + random.nextInt(20))}),
                     s -> dequantizeOnce(session, f, s[0], s[1], random)));
         }
+        // {experts, n, k, tokens, top k}: one row per expert (chunks of 1), up to 4 (chunks of 4), past 16 (chunks of 16, two
+        // trips), Qwen3's 128 experts top 8 at decode's largest batch, and a random one
+        for (WeightFormat f : QGemv.FORMATS) {
+            out.add(KernelCheck.worstOf(family(), "experts/" + f.id(), "fp16/" + f.id(), Tolerance.FP16,
+                    List.of(new int[] {1, 1, 128, 1, 1}, new int[] {8, 33, 256, 1, 2}, new int[] {8, 17, 384, 3, 2}, new int[] {2, 9, 256, 40, 2},
+                            new int[] {128, 5, 128, QGemv.MAX_BATCH, 8},
+                            new int[] {1 + random.nextInt(64), 1 + random.nextInt(100), 128 * (1 + random.nextInt(8)), 1 + random.nextInt(20), 1}),
+                    c -> expertsOnce(session, f, c[0], c[1], c[2], c[3], Math.min(c[0], c[4] + random.nextInt(2)), random)));
+        }
         return out;
+    }
+
+    /** The experts product over a random routing of {@code tokens} tokens: each row against its expert's matrix in float64. */
+    public static double expertsOnce(Session session, WeightFormat f, int experts, int n, int k, int tokens, int topK, RandomGenerator random) {
+        QGemv.QuantizedMatrix stacked = QGemv.random(f, experts * n, k, random.nextLong());
+        float[] logits = new float[tokens * experts];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) random.nextGaussian();
+        }
+        TransformerOps.Routing r = TransformerOps.moeRouteReference(logits, tokens, experts, topK);
+        int rows = tokens * topK;
+        short[] x = QGemv.randomActivations(rows, k, random);
+        float[] y = new float[rows * n];
+        try (Buffer by = session.allocate(DataType.F32, y.length);
+             Buffer bx = session.allocate(DataType.F16, x.length);
+             Buffer bw = session.allocate(stacked.weightType(), stacked.weightElements());
+             Buffer bs = stacked.scales() == null ? null : session.allocate(DataType.F16, stacked.scales().length);
+             Buffer bi = session.allocate(DataType.U32, r.expertIds().length);
+             Buffer bst = session.allocate(DataType.U32, r.starts().length)) {
+            bx.upload(x);
+            bw.upload(stacked.weights());
+            if (bs != null) {
+                bs.upload(stacked.scales());
+            }
+            bi.upload(r.expertIds());
+            bst.upload(r.starts());
+            by.poison();
+            session.qgemv().expertsGemv(f, by, bx, bw, bs, bi, bst, experts, n, k, rows, tokens);
+            session.synchronize();
+            by.download(y);
+        }
+        return Tolerance.relativeError(y, QGemv.expertsReference(stacked, experts, x, rows, r.expertIds(), r.starts()));
     }
 
     /** Dequantisation must be bit-exact (one rounding of an exact product): 0 when it is, 1 otherwise. */

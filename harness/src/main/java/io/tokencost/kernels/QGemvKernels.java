@@ -24,4 +24,12 @@ public interface QGemvKernels {
      * ({@link QGemv#dequantizeReference}): what a long prefill's 16-bit GEMM reads. int8 and int4 only.
      */
     void dequantize(WeightFormat format, Buffer out, Buffer weights, Buffer scales, int n, int k);
+
+    /**
+     * An MoE layer's experts ({@link QGemv#expertsReference}): y rows = x rows times the weights of
+     * the expert each row was routed to, {@code weights}/{@code scales} holding {@code experts}
+     * stacked n x k matrices, {@code expertIds}/{@code starts} the list moe_route writes.
+     */
+    void expertsGemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, Buffer expertIds, Buffer starts, int experts, int n,
+                     int k, int rows, int maxRowsPerExpert);
 }

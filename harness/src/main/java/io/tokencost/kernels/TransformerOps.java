@@ -4,6 +4,8 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.measure.Workload;
 
+import java.util.Arrays;
+
 /**
  * Java twin of kernels/transformer_ops.cu: the per-token operations of a transformer step between
  * its matrix products and attention, with float64 references. Layouts (all row-major):
@@ -20,6 +22,15 @@ import io.tokencost.measure.Workload;
  * </ul>
  * Rotary: Hugging Face Llama's rotate_half, dimension i < D/2 paired with i + D/2 at the angle
  * pos · theta^(-2i/D).
+ *
+ * <p>A mixture-of-experts layer (decode, T tokens, E experts, top k): the router's logits fp32
+ * [T x E]; slot s = t·k + j is token t's j-th expert by rank. moe_route writes per slot its expert
+ * (U32), its weight (fp32: softmax over the token's k logits) and its row in expert order (U32,
+ * a stable sort by expert), and the list of the experts used, ascending (U32 [min(E, T·k)], expert 0
+ * past the used ones) with the first row of each (U32 [min(E, T·k) + 1], the total T·k past the used
+ * ones). moe_gather copies the normed hidden row of each slot's token (fp16 [T x hidden]) to the
+ * slot's row (fp16 [T·k x hidden]); moe_combine sums the experts' output rows (fp32 [T·k x hidden])
+ * back per token, weighted, into fp32 [T x hidden].
  */
 public final class TransformerOps {
 
@@ -148,6 +159,133 @@ public final class TransformerOps {
             written += 2 * attnWidth;
         }
         return new Workload(tokens * read, tokens * written, 0);
+    }
+
+    /** moe_route's output (see the class comment); {@code expertIds} and {@code starts} have min(E, T·k) and one more entries. */
+    public record Routing(int[] slotExpert, float[] slotWeight, int[] slotRow, int[] expertIds, int[] starts) {
+    }
+
+    /**
+     * The routing of {@code tokens} tokens over {@code experts} experts, top {@code topK}: highest
+     * logits first (ties to the lower expert), softmax over the chosen, slots sorted stably by expert.
+     * Its weights are float64 rounded once to float; every backend must choose the same experts.
+     */
+    public static Routing moeRouteReference(float[] logits, int tokens, int experts, int topK) {
+        int slots = tokens * topK;
+        int[] slotExpert = new int[slots];
+        float[] slotWeight = new float[slots];
+        for (int t = 0; t < tokens; t++) {
+            boolean[] taken = new boolean[experts];
+            double[] chosen = new double[topK];
+            for (int j = 0; j < topK; j++) {
+                int best = -1;
+                for (int e = 0; e < experts; e++) {
+                    if (!taken[e] && (best < 0 || logits[t * experts + e] > logits[t * experts + best])) {
+                        best = e;
+                    }
+                }
+                taken[best] = true;
+                slotExpert[t * topK + j] = best;
+                chosen[j] = logits[t * experts + best];
+            }
+            double sum = 0;
+            for (int j = 0; j < topK; j++) {
+                sum += Math.exp(chosen[j] - chosen[0]);
+            }
+            for (int j = 0; j < topK; j++) {
+                slotWeight[t * topK + j] = (float) (Math.exp(chosen[j] - chosen[0]) / sum);
+            }
+        }
+        int[] count = new int[experts];
+        for (int e : slotExpert) {
+            count[e]++;
+        }
+        int listed = Math.min(experts, slots);
+        int[] expertIds = new int[listed];
+        int[] starts = new int[listed + 1];
+        int[] next = new int[experts];
+        int row = 0;
+        int a = 0;
+        for (int e = 0; e < experts; e++) {
+            if (count[e] > 0) {
+                expertIds[a] = e;
+                starts[a++] = row;
+            }
+            next[e] = row;
+            row += count[e];
+        }
+        Arrays.fill(starts, a, listed + 1, row);
+        int[] slotRow = new int[slots];
+        for (int s = 0; s < slots; s++) {
+            slotRow[s] = next[slotExpert[s]]++;
+        }
+        return new Routing(slotExpert, slotWeight, slotRow, expertIds, starts);
+    }
+
+    /** moe_gather: row slotRow[s] of the result = row s / k of x (a copy: exact). */
+    public static short[] moeGatherReference(short[] x, int[] slotRow, int tokens, int topK, int hidden) {
+        short[] out = new short[tokens * topK * hidden];
+        for (int s = 0; s < tokens * topK; s++) {
+            System.arraycopy(x, s / topK * hidden, out, slotRow[s] * hidden, hidden);
+        }
+        return out;
+    }
+
+    /** moe_combine: out[t] = Σ_j weight[t·k + j] · y[slotRow[t·k + j]]. */
+    public static double[] moeCombineReference(float[] y, float[] slotWeight, int[] slotRow, int tokens, int topK, int hidden) {
+        double[] out = new double[tokens * hidden];
+        for (int t = 0; t < tokens; t++) {
+            for (int j = 0; j < topK; j++) {
+                int s = t * topK + j;
+                for (int c = 0; c < hidden; c++) {
+                    out[t * hidden + c] += (double) slotWeight[s] * y[slotRow[s] * hidden + c];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The most experts moe_route counts (transformer_ops.cu's TC_MOE_MAX_EXPERTS: shared-memory counters). */
+    public static final int MOE_MAX_EXPERTS = 1024;
+
+    /** moe_route's buffers (see the class comment). */
+    public static void checkMoeRoute(Buffer slotExpert, Buffer slotWeight, Buffer slotRow, Buffer expertIds, Buffer starts, Buffer logits,
+                                     int tokens, int experts, int topK) {
+        if (tokens < 1 || experts < 1 || experts > MOE_MAX_EXPERTS || topK < 1 || topK > experts) {
+            throw new IllegalArgumentException("moe_route needs tokens >= 1, 1 <= experts <= " + MOE_MAX_EXPERTS + " and 1 <= top k <= experts, got "
+                    + tokens + "/" + experts + "/" + topK);
+        }
+        long slots = (long) tokens * topK;
+        long listed = Math.min(experts, slots);
+        BufferChecks.require(FAMILY, "slot experts", slotExpert, DataType.U32, slots);
+        BufferChecks.require(FAMILY, "slot weights", slotWeight, DataType.F32, slots);
+        BufferChecks.require(FAMILY, "slot rows", slotRow, DataType.U32, slots);
+        BufferChecks.require(FAMILY, "expert list", expertIds, DataType.U32, listed);
+        BufferChecks.require(FAMILY, "expert starts", starts, DataType.U32, listed + 1);
+        BufferChecks.require(FAMILY, "router logits", logits, DataType.F32, (long) tokens * experts);
+    }
+
+    /** moe_gather's buffers: out fp16 [T·k x hidden], x fp16 [T x hidden], slot rows U32 [T·k]. */
+    public static void checkMoeGather(Buffer out, Buffer x, Buffer slotRow, int tokens, int topK, int hidden) {
+        checkMoeSizes("moe_gather", tokens, topK, hidden);
+        BufferChecks.require(FAMILY, "out", out, DataType.F16, (long) tokens * topK * hidden);
+        BufferChecks.require(FAMILY, "x", x, DataType.F16, (long) tokens * hidden);
+        BufferChecks.require(FAMILY, "slot rows", slotRow, DataType.U32, (long) tokens * topK);
+    }
+
+    /** moe_combine's buffers: out fp32 [T x hidden], y fp32 [T·k x hidden], slot weights fp32 and rows U32 [T·k]. */
+    public static void checkMoeCombine(Buffer out, Buffer y, Buffer slotWeight, Buffer slotRow, int tokens, int topK, int hidden) {
+        checkMoeSizes("moe_combine", tokens, topK, hidden);
+        BufferChecks.require(FAMILY, "out", out, DataType.F32, (long) tokens * hidden);
+        BufferChecks.require(FAMILY, "y", y, DataType.F32, (long) tokens * topK * hidden);
+        BufferChecks.require(FAMILY, "slot weights", slotWeight, DataType.F32, (long) tokens * topK);
+        BufferChecks.require(FAMILY, "slot rows", slotRow, DataType.U32, (long) tokens * topK);
+    }
+
+    private static void checkMoeSizes(String op, int tokens, int topK, int hidden) {
+        if (tokens < 1 || topK < 1 || hidden < 1) {
+            throw new IllegalArgumentException(op + " needs tokens, top k and hidden >= 1, got " + tokens + "/" + topK + "/" + hidden);
+        }
     }
 
     private static final String FAMILY = "transformer_ops";

@@ -44,7 +44,91 @@ public final class TransformerOpsCheck implements KernelCheck {
                 List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toHalf(session, n, random)));
         out.add(KernelCheck.worstOf(family(), "to_float", "fp16/fp32", Tolerance.FP32,
                 List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toFloat(session, n, random)));
+        // {tokens, experts, top k}: Mixtral's 8 top 2 and Qwen3's 128 top 8 up to decode's 512 slots, k = E, and a random one
+        List<int[]> routes = List.of(new int[] {1, 1, 1}, new int[] {1, 8, 2}, new int[] {5, 3, 3}, new int[] {64, 128, 8},
+                new int[] {1 + random.nextInt(16), 8 + random.nextInt(120), 1 + random.nextInt(8)});
+        out.add(KernelCheck.worstOf(family(), "moe_route", "fp32", Tolerance.FP32, routes, c -> moeRoute(session, c[0], c[1], c[2], random)));
+        out.add(KernelCheck.worstOf(family(), "moe_gather", "fp16", Tolerance.FP16, routes,
+                c -> moeGather(session, c[0], c[1], c[2], 1 + random.nextInt(300), random)));
+        out.add(KernelCheck.worstOf(family(), "moe_combine", "fp32", Tolerance.FP32, routes,
+                c -> moeCombine(session, c[0], c[1], c[2], 1 + random.nextInt(300), random)));
         return out;
+    }
+
+    /** A routing the reference made from random logits. */
+    private static TransformerOps.Routing randomRouting(int tokens, int experts, int topK, RandomGenerator random) {
+        return TransformerOps.moeRouteReference(uniform(tokens * experts, 4, random), tokens, experts, topK);
+    }
+
+    /** Experts, rows and lists must match the reference exactly (an error of 1 if not); the weights within fp32's bound. */
+    static double moeRoute(Session session, int tokens, int experts, int topK, RandomGenerator random) {
+        float[] logits = uniform(tokens * experts, 4, random);
+        int slots = tokens * topK;
+        int listed = Math.min(experts, slots);
+        int[] slotExpert = new int[slots];
+        float[] slotWeight = new float[slots];
+        int[] slotRow = new int[slots];
+        int[] ids = new int[listed];
+        int[] starts = new int[listed + 1];
+        try (Buffer be = session.allocate(DataType.U32, slots); Buffer bw = session.allocateFloats(slots); Buffer br = session.allocate(DataType.U32, slots);
+             Buffer bi = session.allocate(DataType.U32, listed); Buffer bs = session.allocate(DataType.U32, listed + 1);
+             Buffer bl = session.allocateFloats(logits.length)) {
+            bl.upload(logits);
+            for (Buffer b : List.of(be, bw, br, bi, bs)) {
+                b.poison();
+            }
+            session.transformerOps().moeRoute(be, bw, br, bi, bs, bl, tokens, experts, topK);
+            session.synchronize();
+            be.download(slotExpert);
+            bw.download(slotWeight);
+            br.download(slotRow);
+            bi.download(ids);
+            bs.download(starts);
+        }
+        TransformerOps.Routing ref = TransformerOps.moeRouteReference(logits, tokens, experts, topK);
+        if (!Arrays.equals(slotExpert, ref.slotExpert()) || !Arrays.equals(slotRow, ref.slotRow()) || !Arrays.equals(ids, ref.expertIds())
+                || !Arrays.equals(starts, ref.starts())) {
+            return 1;
+        }
+        double[] weights = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            weights[i] = ref.slotWeight()[i];
+        }
+        return Tolerance.relativeError(slotWeight, weights);
+    }
+
+    /** A copy: any element out of place is an error of 1. */
+    static double moeGather(Session session, int tokens, int experts, int topK, int hidden, RandomGenerator random) {
+        TransformerOps.Routing r = randomRouting(tokens, experts, topK, random);
+        short[] x = (short[]) FloatTypes.random(DataType.F16, tokens * hidden, random);
+        short[] out = new short[tokens * topK * hidden];
+        try (Buffer bo = session.allocate(DataType.F16, out.length); Buffer bx = session.allocate(DataType.F16, x.length);
+             Buffer br = session.allocate(DataType.U32, r.slotRow().length)) {
+            bx.upload(x);
+            br.upload(r.slotRow());
+            bo.poison();
+            session.transformerOps().moeGather(bo, bx, br, tokens, topK, hidden);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Arrays.equals(out, TransformerOps.moeGatherReference(x, r.slotRow(), tokens, topK, hidden)) ? 0 : 1;
+    }
+
+    static double moeCombine(Session session, int tokens, int experts, int topK, int hidden, RandomGenerator random) {
+        TransformerOps.Routing r = randomRouting(tokens, experts, topK, random);
+        float[] y = uniform(tokens * topK * hidden, 1, random);
+        float[] out = new float[tokens * hidden];
+        try (Buffer bo = session.allocateFloats(out.length); Buffer by = session.allocateFloats(y.length);
+             Buffer bw = session.allocateFloats(r.slotWeight().length); Buffer br = session.allocate(DataType.U32, r.slotRow().length)) {
+            by.upload(y);
+            bw.upload(r.slotWeight());
+            br.upload(r.slotRow());
+            bo.poison();
+            session.transformerOps().moeCombine(bo, by, bw, br, tokens, topK, hidden);
+            session.synchronize();
+            bo.download(out);
+        }
+        return Tolerance.relativeError(out, TransformerOps.moeCombineReference(y, r.slotWeight(), r.slotRow(), tokens, topK, hidden));
     }
 
     static float[] uniform(int n, double range, RandomGenerator random) {

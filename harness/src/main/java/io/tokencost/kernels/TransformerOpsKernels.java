@@ -37,4 +37,14 @@ public interface TransformerOpsKernels {
 
     /** out = fp32(in), n fp16 elements. */
     void toFloat(Buffer out, Buffer in, long n);
+
+    /** An MoE layer's routing from its router logits ({@link TransformerOps#moeRouteReference}: the class comment gives the layouts). */
+    void moeRoute(Buffer slotExpert, Buffer slotWeight, Buffer slotRow, Buffer expertIds, Buffer starts, Buffer logits, int tokens, int experts,
+                  int topK);
+
+    /** Each slot's row of the expert-ordered input = its token's row of x. */
+    void moeGather(Buffer out, Buffer x, Buffer slotRow, int tokens, int topK, int hidden);
+
+    /** out[t] = the weighted sum of token t's slots' rows of y. */
+    void moeCombine(Buffer out, Buffer y, Buffer slotWeight, Buffer slotRow, int tokens, int topK, int hidden);
 }

@@ -46,12 +46,33 @@ public final class ReferenceForward {
             short[] attn = halves(AttentionDecode.reference(after, q));
             float[] proj = floats(QGemv.reference(layer.o(), attn, b));
             xn = norm(h, proj, layer.mlpNorm(), b, hidden);
+            if (s.experts() > 0) {
+                pendingAdd = mixtureOfExperts(layer, xn, s, b);
+                continue;
+            }
             float[] gateUp = floats(QGemv.reference(layer.gateUp(), xn, b));
             short[] act = halves(TransformerOps.swigluReference(gateUp, b, s.ffn()));
             pendingAdd = floats(QGemv.reference(layer.down(), act, b));
         }
         short[] xn = norm(h, pendingAdd, m.finalNorm, b, hidden);
         return QGemv.reference(m.lmHead, xn, b);
+    }
+
+    /**
+     * An MoE block on the normed rows xn of {@code tokens} tokens: the router's fp32 logits, the
+     * routing (the experts chosen, as every backend must choose them), each slot's row through its
+     * expert's gate/up, SwiGLU (fp16) and down, the weighted sum per token.
+     */
+    private static float[] mixtureOfExperts(SyntheticModel.Layer layer, short[] xn, ModelSpec s, int tokens) {
+        int k = s.expertsPerToken();
+        int slots = tokens * k;
+        float[] logits = floats(QGemv.reference(layer.router(), xn, tokens));
+        TransformerOps.Routing r = TransformerOps.moeRouteReference(logits, tokens, s.experts(), k);
+        short[] sorted = TransformerOps.moeGatherReference(xn, r.slotRow(), tokens, k, s.hidden());
+        float[] gateUp = floats(QGemv.expertsReference(layer.gateUp(), s.experts(), sorted, slots, r.expertIds(), r.starts()));
+        short[] act = halves(TransformerOps.swigluReference(gateUp, slots, s.moeFfn()));
+        float[] y = floats(QGemv.expertsReference(layer.down(), s.experts(), act, slots, r.expertIds(), r.starts()));
+        return floats(TransformerOps.moeCombineReference(y, r.slotWeight(), r.slotRow(), tokens, k, s.hidden()));
     }
 
     /**

@@ -27,6 +27,14 @@ import java.util.SplittableRandom;
  * 16-bit LM head. The step starts from a random hidden state (the embedding row a token would
  * look up). Weights are random in the format (nothing to download), as the kernel suites use.
  *
+ * <p>A mixture of experts (Mixtral, Qwen3-MoE) replaces the gated MLP as fused MoE kernels run it,
+ * with nothing read back to the host: the 16-bit router product, {@code moe_route} (each token's
+ * top-k experts, softmax weights, the slots sorted by expert), {@code moe_gather} (each slot's row),
+ * the experts' gate/up product over the sorted rows ({@code qgemv_<format>_experts}: each expert
+ * a token chose streams its weights once), SwiGLU, the experts' down product, {@code moe_combine}
+ * (the weighted sum per token). Which experts run is what the random router and hidden state
+ * choose: close to uniform, as benchmarks of MoE kernels assume (vLLM's benchmark_moe routes at random).
+ *
  * <p>Built with {@link #forPrefill}, the same layers run a prompt of n tokens instead (one
  * request, its TTFT): the products are 16-bit GEMMs over the n rows (int8 / int4 weights are first
  * dequantised into one fp16 scratch matrix per product, as engines do for long prompts), rotary
@@ -38,9 +46,13 @@ public final class SyntheticModel implements AutoCloseable {
     public static final float RMS_EPS = 1e-5f;
     public static final float ROPE_THETA = 500_000f;
 
-    /** One layer's weights and KV cache as they were uploaded (host copies: what the reference reads). */
+    /**
+     * One layer's weights and KV cache as they were uploaded (host copies: what the reference reads).
+     * A mixture of experts: gateUp and down stack the experts' matrices (expert e's rows from e·rows),
+     * router fp16 [experts x hidden]; null in a dense model.
+     */
     record Layer(QGemv.QuantizedMatrix qkv, QGemv.QuantizedMatrix o, QGemv.QuantizedMatrix gateUp, QGemv.QuantizedMatrix down,
-                 short[] attnNorm, short[] mlpNorm, AttentionDecode.Cache cache) {
+                 short[] attnNorm, short[] mlpNorm, AttentionDecode.Cache cache, QGemv.QuantizedMatrix router) {
     }
 
     private final Session session;
@@ -80,6 +92,15 @@ public final class SyntheticModel implements AutoCloseable {
     private final Buffer weights16;
     private final Buffer attnHeads;
     private final Buffer xnLast;
+    // mixture of experts only (null in a dense model); see the class comment
+    private final Buffer routerLogits;
+    private final Buffer slotExpert;
+    private final Buffer slotWeight;
+    private final Buffer slotRow;
+    private final Buffer expertIds;
+    private final Buffer expertStarts;
+    private final Buffer xSorted;
+    private final Buffer expertOut;
 
     /** A model whose host copies of the weights are dropped once uploaded (what benchmarks want: half the memory). */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed) {
@@ -90,14 +111,14 @@ public final class SyntheticModel implements AutoCloseable {
      * A decode model: {@code batch} sequences at {@code context} tokens.
      *
      * @param keepHost keep the host copies of weights and caches, which {@link ReferenceForward} reads
-     * @throws IllegalArgumentException for a mixture of experts, or when the weights, caches and
-     *                                  activations exceed the device's memory (see {@link #deviceBytes})
+     * @throws IllegalArgumentException when the weights, caches and activations exceed the device's
+     *                                  memory (see {@link #deviceBytes})
      */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed, boolean keepHost) {
         this(session, spec, format, batch, context, 0, seed, keepHost);
     }
 
-    /** A prefill model: one prompt of {@code prompt} tokens (see the class comment); the same checks. */
+    /** A prefill model: one prompt of {@code prompt} tokens (see the class comment); the same checks; dense models only so far. */
     public static SyntheticModel forPrefill(Session session, ModelSpec spec, WeightFormat format, int prompt, long seed, boolean keepHost) {
         if (prompt < 1) {
             throw new IllegalArgumentException("a prefill needs a prompt of at least 1 token, got " + prompt);
@@ -106,8 +127,11 @@ public final class SyntheticModel implements AutoCloseable {
     }
 
     private SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, int prompt, long seed, boolean keepHost) {
-        if (spec.experts() > 0) {
-            throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic model runs dense models so far");
+        if (spec.experts() > 0 && prompt > 0) {
+            throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic prefill runs dense models so far");
+        }
+        if (spec.experts() > 0 && batch > QGemv.MAX_BATCH) {
+            throw new IllegalArgumentException(spec.name() + ": a mixture of experts decodes batches up to " + QGemv.MAX_BATCH + ", got " + batch);
         }
         long need = prompt > 0 ? prefillDeviceBytes(spec, format, prompt) : deviceBytes(spec, format, batch, context);
         long have = session.device().memoryBytes();
@@ -128,27 +152,33 @@ public final class SyntheticModel implements AutoCloseable {
         prefillShape = prompt > 0 ? new AttentionPrefill.Shape(1, spec.heads(), spec.kvHeads(), spec.headDim(), prompt) : null;
         int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         int attnWidth = spec.heads() * spec.headDim();
+        boolean moe = spec.experts() > 0;
+        int experts = Math.max(1, spec.experts());
+        int width = moe ? spec.moeFfn() : spec.ffn();
+        // rows through the MLP's products: a slot per token and chosen expert
+        int mlpRows = moe ? rows * spec.expertsPerToken() : rows;
         SplittableRandom r = new SplittableRandom(seed);
         weights = new Buffer[spec.layers()][];
         caches = new Buffer[2 * spec.layers()];
         for (int l = 0; l < spec.layers(); l++) {
             QGemv.QuantizedMatrix wqkv = QGemv.random(format, qkvRows, spec.hidden(), r.nextLong());
             QGemv.QuantizedMatrix wo = QGemv.random(format, spec.hidden(), attnWidth, r.nextLong());
-            QGemv.QuantizedMatrix wgu = QGemv.random(format, 2 * spec.ffn(), spec.hidden(), r.nextLong());
-            QGemv.QuantizedMatrix wdown = QGemv.random(format, spec.hidden(), spec.ffn(), r.nextLong());
+            QGemv.QuantizedMatrix wgu = QGemv.random(format, experts * 2 * width, spec.hidden(), r.nextLong());
+            QGemv.QuantizedMatrix wdown = QGemv.random(format, experts * spec.hidden(), width, r.nextLong());
+            QGemv.QuantizedMatrix wrouter = moe ? QGemv.random(WeightFormat.FP16, experts, spec.hidden(), r.nextLong()) : null;
             short[] n1 = norm(spec.hidden(), r);
             short[] n2 = norm(spec.hidden(), r);
             // a prefill writes its whole cache: nothing to fill in beforehand
             AttentionDecode.Cache cache = prompt > 0 ? null : AttentionDecode.random(AttentionDecode.KvFormat.FP16, attentionShape, r.nextLong());
             if (keepHost) {
-                layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache));
+                layers.add(new Layer(wqkv, wo, wgu, wdown, n1, n2, cache, wrouter));
             }
             Buffer[] bqkv = upload(wqkv);
             Buffer[] bo = upload(wo);
             Buffer[] bgu = upload(wgu);
             Buffer[] bdown = upload(wdown);
             weights[l] = new Buffer[] {bqkv[0], bqkv[1], bo[0], bo[1], bgu[0], bgu[1], bdown[0], bdown[1], upload(DataType.F16, n1),
-                upload(DataType.F16, n2)};
+                upload(DataType.F16, n2), moe ? upload(wrouter)[0] : null};
             long cacheElements = (long) batch * spec.kvHeads() * context * spec.headDim();
             caches[2 * l] = cache == null ? alloc(DataType.F16, cacheElements) : upload(DataType.F16, cache.k());
             caches[2 * l + 1] = cache == null ? alloc(DataType.F16, cacheElements) : upload(DataType.F16, cache.v());
@@ -169,9 +199,29 @@ public final class SyntheticModel implements AutoCloseable {
         attn = prompt > 0 ? null : alloc(DataType.F32, (long) batch * attnWidth);
         attn16 = alloc(DataType.F16, (long) rows * attnWidth);
         proj = alloc(DataType.F32, (long) rows * spec.hidden());
-        gateUpOut = alloc(DataType.F32, (long) rows * 2 * spec.ffn());
-        act = alloc(DataType.F16, (long) rows * spec.ffn());
+        gateUpOut = alloc(DataType.F32, (long) mlpRows * 2 * width);
+        act = alloc(DataType.F16, (long) mlpRows * width);
         downOut = alloc(DataType.F32, (long) rows * spec.hidden());
+        if (moe) {
+            int listed = Math.min(experts, mlpRows);
+            routerLogits = alloc(DataType.F32, (long) rows * experts);
+            slotExpert = alloc(DataType.U32, mlpRows);
+            slotWeight = alloc(DataType.F32, mlpRows);
+            slotRow = alloc(DataType.U32, mlpRows);
+            expertIds = alloc(DataType.U32, listed);
+            expertStarts = alloc(DataType.U32, listed + 1L);
+            xSorted = alloc(DataType.F16, (long) mlpRows * spec.hidden());
+            expertOut = alloc(DataType.F32, (long) mlpRows * spec.hidden());
+        } else {
+            routerLogits = null;
+            slotExpert = null;
+            slotWeight = null;
+            slotRow = null;
+            expertIds = null;
+            expertStarts = null;
+            xSorted = null;
+            expertOut = null;
+        }
         logits = alloc(DataType.F32, (long) batch * spec.vocab());
         int[] pos = new int[rows];
         for (int i = 0; i < rows; i++) {
@@ -206,11 +256,20 @@ public final class SyntheticModel implements AutoCloseable {
 
     /** Device bytes of the model at this batch and context: weights, KV caches (fp16) and activations. */
     public static long deviceBytes(ModelSpec spec, WeightFormat format, int batch, int context) {
-        // a dense model holds what a decode step streams: every layer, the norms, the 16-bit LM head (no input embedding)
-        double weights = spec.decodeWeightBytesPerToken(format);
         double cache = 2.0 * spec.layers() * batch * spec.kvHeads() * (double) context * spec.headDim() * 2;
-        double activations = 8.0 * batch * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn() + spec.vocab());
-        return (long) (weights + cache + activations);
+        int slots = spec.experts() > 0 ? spec.expertsPerToken() : 1;
+        int width = spec.experts() > 0 ? spec.moeFfn() : spec.ffn();
+        double activations = 8.0 * batch * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2.0 * slots * width + spec.vocab()
+                + 2.0 * slots * spec.hidden() + spec.experts());
+        return (long) (storedWeightBytes(spec, format) + cache + activations);
+    }
+
+    /**
+     * The weights the model holds: every layer (every expert), routers and norms, the 16-bit LM head;
+     * no input embedding (a step starts from a random hidden state).
+     */
+    static double storedWeightBytes(ModelSpec spec, WeightFormat format) {
+        return spec.weightBytes(format) - (spec.tiedEmbeddings() ? 0 : 2.0 * spec.vocab() * spec.hidden());
     }
 
     /**
@@ -218,7 +277,7 @@ public final class SyntheticModel implements AutoCloseable {
      * (the widest twice: fp32 and the GEMM's fp16 output) and the fp16 dequantisation scratch.
      */
     public static long prefillDeviceBytes(ModelSpec spec, WeightFormat format, int prompt) {
-        double weights = spec.decodeWeightBytesPerToken(format);
+        double weights = storedWeightBytes(spec, format);
         double cache = 2.0 * spec.layers() * spec.kvHeads() * (double) prompt * spec.headDim() * 2;
         double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn());
         double scratch = format.quantized() ? 2.0 * largestMatrix(spec) : 0;
@@ -245,12 +304,19 @@ public final class SyntheticModel implements AutoCloseable {
 
     /**
      * What one step declares it moves and computes: every product's {@link QGemv#workload} and every
-     * layer's {@link AttentionDecode#workload} (the small elementwise ops are not counted).
+     * layer's {@link AttentionDecode#workload} (the small elementwise ops are not counted). A mixture
+     * of experts: the router's product, and the experts' products over the batch's slots with the
+     * weights of the experts uniform routing touches on average ({@link ModelSpec#expectedExpertsTouched}).
      */
     public static Workload workload(ModelSpec spec, WeightFormat format, int batch, int context) {
         List<Workload> parts = new ArrayList<>();
         for (ModelSpec.Linear l : spec.linearLayers()) {
-            parts.add(QGemv.workload(format, l.rows(), l.cols(), batch));
+            parts.add(spec.isExpert(l)
+                    ? QGemv.expertsWorkload(format, l.rows(), l.cols(), batch * spec.expertsPerToken(), spec.expectedExpertsTouched(batch))
+                    : QGemv.workload(format, l.rows(), l.cols(), batch));
+        }
+        if (spec.experts() > 0) {
+            parts.add(QGemv.workload(WeightFormat.FP16, spec.experts(), spec.hidden(), batch));
         }
         parts.add(AttentionDecode.workload(AttentionDecode.KvFormat.FP16,
                 new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context)));
@@ -305,13 +371,54 @@ public final class SyntheticModel implements AutoCloseable {
             ops.toHalf(attn16, attn, (long) batch * attnWidth);
             gemv.gemv(format, proj, attn16, w[2], w[3], hidden, attnWidth, batch);
             ops.addRmsnorm(xn, h, proj, w[9], batch, hidden, RMS_EPS);
-            gemv.gemv(format, gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden, batch);
-            ops.swiglu(act, gateUpOut, batch, spec.ffn());
-            gemv.gemv(format, downOut, act, w[6], w[7], hidden, spec.ffn(), batch);
+            if (spec.experts() > 0) {
+                mixtureOfExperts(w);
+            } else {
+                gemv.gemv(format, gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden, batch);
+                ops.swiglu(act, gateUpOut, batch, spec.ffn());
+                gemv.gemv(format, downOut, act, w[6], w[7], hidden, spec.ffn(), batch);
+            }
             pendingAdd = downOut;
         }
         ops.addRmsnorm(xn, h, pendingAdd, finalNormBuf, batch, hidden, RMS_EPS);
         gemv.gemv(WeightFormat.FP16, logits, xn, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, batch);
+    }
+
+    /** downOut = the layer's MoE block on xn (see the class comment). */
+    private void mixtureOfExperts(Buffer[] w) {
+        var ops = session.transformerOps();
+        var gemv = session.qgemv();
+        int hidden = spec.hidden();
+        int experts = spec.experts();
+        int topK = spec.expertsPerToken();
+        int width = spec.moeFfn();
+        int slots = batch * topK;
+        gemv.gemv(WeightFormat.FP16, routerLogits, xn, w[10], null, experts, hidden, batch);
+        ops.moeRoute(slotExpert, slotWeight, slotRow, expertIds, expertStarts, routerLogits, batch, experts, topK);
+        ops.moeGather(xSorted, xn, slotRow, batch, topK, hidden);
+        // an expert gets at most one slot per token
+        gemv.expertsGemv(format, gateUpOut, xSorted, w[4], w[5], expertIds, expertStarts, experts, 2 * width, hidden, slots, batch);
+        ops.swiglu(act, gateUpOut, slots, width);
+        gemv.expertsGemv(format, expertOut, act, w[6], w[7], expertIds, expertStarts, experts, hidden, width, slots, batch);
+        ops.moeCombine(downOut, expertOut, slotWeight, slotRow, batch, topK, hidden);
+    }
+
+    /**
+     * The experts the last layer's routing used in the last step (a mixture of experts): how the
+     * random router spread the batch's slots.
+     */
+    public int expertsUsedInLastLayer() {
+        if (spec.experts() == 0) {
+            throw new IllegalStateException(spec.name() + " is a dense model");
+        }
+        session.synchronize();
+        int[] starts = new int[(int) expertStarts.elements()];
+        expertStarts.download(starts);
+        int used = 0;
+        for (int i = 0; i + 1 < starts.length; i++) {
+            used += starts[i + 1] > starts[i] ? 1 : 0;
+        }
+        return used;
     }
 
     /**

@@ -113,9 +113,10 @@ class BadInputTest {
 
     @Test
     void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
-        // memory_stream x4, qgemv x3 + dequantize x2, gemm x3, attention_decode x2, attention_prefill x2, transformer_ops x6 and the
-        // model's decode step and prefill everywhere; the tensor-core probe where the .cu kernels run
-        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 24, "emu", 25);
+        // memory_stream x4, qgemv x3 + dequantize x2 + experts x3, gemm x3, attention_decode x2, attention_prefill x2,
+        // transformer_ops x9 and the model's decode step, MoE decode step and prefill everywhere; the tensor-core probe where the
+        // .cu kernels run
+        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 31, "emu", 32);
         for (String backend : new String[] {"cpu", "emu"}) {
             Outcome v = run("verify", "--backend", backend);
             assertEquals(0, v.code(), v.out() + v.err());

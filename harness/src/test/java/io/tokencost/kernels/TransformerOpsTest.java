@@ -3,6 +3,7 @@ package io.tokencost.kernels;
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.Session;
+import io.tokencost.cost.WeightFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,6 +46,31 @@ class TransformerOpsTest {
                 int ffn = 1 + r.nextInt(3000);
                 assertBelow(TransformerOpsCheck.swiglu(s, rows, ffn, r), "swiglu " + rows + "x" + ffn);
                 assertBelow(TransformerOpsCheck.toHalf(s, 1 + r.nextInt(50_000), r), "to_half");
+            }
+        }
+    }
+
+    /** An MoE layer's routing, gather, experts product (every format) and combine, random tokens, experts and top k. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cpu", "emu"})
+    void mixtureOfExpertsOpsMatchTheReferences(String backendId) {
+        Backend backend = Backends.byId(backendId);
+        assertTrue(backend.availability().available(), backend.availability().reason());
+        try (Session s = backend.open(0)) {
+            for (long seed = 1; seed <= 3; seed++) {
+                SplittableRandom r = new SplittableRandom(seed);
+                int tokens = 1 + r.nextInt(20);
+                int experts = 1 + r.nextInt(130);
+                int topK = 1 + r.nextInt(Math.min(8, experts));
+                String shape = tokens + " tokens, " + experts + " experts, top " + topK;
+                assertEquals(0, TransformerOpsCheck.moeRoute(s, tokens, experts, topK, r), 1e-6, "moe_route " + shape);
+                assertEquals(0, TransformerOpsCheck.moeGather(s, tokens, experts, topK, 1 + r.nextInt(500), r), "moe_gather " + shape);
+                assertEquals(0, TransformerOpsCheck.moeCombine(s, tokens, experts, topK, 1 + r.nextInt(500), r), 1e-6, "moe_combine " + shape);
+                for (WeightFormat f : QGemv.FORMATS) {
+                    int n = 1 + r.nextInt(70);
+                    int k = 128 * (1 + r.nextInt(4));
+                    assertBelow(QGemvCheck.expertsOnce(s, f, experts, n, k, tokens, topK, r), "experts " + f.id() + " " + n + "x" + k + ", " + shape);
+                }
             }
         }
     }

@@ -3,19 +3,23 @@ package io.tokencost.model;
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.Session;
+import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.Tolerance;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A whole decode step of a tiny dense model (2 layers, hidden 128, 4 q / 2 kv heads of 64, ffn
- * 256, vocab 512; 3 sequences at an odd context of 37) on the CPU and on the emulation (the CUDA
- * host code and .cu kernels), against the float64 reference forward pass, in every weight format.
+ * 256, vocab 512; 3 sequences at an odd context of 37), a prefill, and a decode step of a tiny
+ * mixture of experts, on the CPU and on the emulation (the CUDA host code and .cu kernels), against
+ * the float64 reference forward pass, in every weight format.
  */
 class SyntheticModelTest {
 
@@ -47,12 +51,41 @@ class SyntheticModelTest {
         }
     }
 
+    /** A tiny mixture of experts (8 experts of width 128, top 2): 1, 3 and 6 sequences run the experts kernels' chunks of 1, 4 and 16 rows. */
+    @ParameterizedTest(name = "{0} {1} batch {2}")
+    @CsvSource({"cpu, FP16, 3", "cpu, INT8, 1", "cpu, INT4_G128, 6", "emu, FP16, 1", "emu, INT8, 6", "emu, INT4_G128, 3"})
+    void aMixtureOfExpertsDecodeStepMatchesTheReferenceForwardPass(String backendId, WeightFormat format, int batch) {
+        Backend backend = Backends.byId(backendId);
+        assertTrue(backend.availability().available(), backend.availability().reason());
+        try (Session session = backend.open(0);
+             SyntheticModel model = new SyntheticModel(session, SyntheticModelCheck.TINY_MOE, format, batch, 29, 5, true)) {
+            model.decodeStep();
+            double error = Tolerance.relativeError(model.logits(), ReferenceForward.logits(model));
+            assertTrue(error < Tolerance.FP16, backendId + " " + format + ": logits relative error " + error);
+        }
+    }
+
+    /**
+     * The random router spreads a batch as uniform routing would: 32 tokens choosing 4 of 64 experts
+     * touch 64·(1 − (60/64)^32) = 55.9 on average (standard deviation about 2).
+     */
+    @Test
+    void theRandomRouterSpreadsTokensLikeUniformRouting() {
+        ModelSpec spec = new ModelSpec("moe-64", 128, 1, 4, 2, 64, 256, 512, false, 64, 4, 128);
+        assertEquals(55.9, spec.expectedExpertsTouched(32), 0.05);
+        try (Session session = Backends.byId("cpu").open(0); SyntheticModel model = new SyntheticModel(session, spec, WeightFormat.FP16, 32, 8, 3)) {
+            model.decodeStep();
+            int used = model.expertsUsedInLastLayer();
+            assertTrue(used >= 50 && used <= 62, "experts used by 32 tokens, top 4 of 64: " + used);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Mixtral-8x7B"})
-    void mixturesOfExpertsAreRefusedClearly(String preset) {
+    @CsvSource({"Mixtral-8x7B", "Qwen3-30B-A3B"})
+    void aMixtureOfExpertsPrefillIsRefusedClearly(String preset) {
         try (Session session = Backends.byId("cpu").open(0)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new SyntheticModel(session, io.tokencost.cost.ModelPresets.byName(preset), WeightFormat.INT4_G128, 1, 16, 1));
+                    () -> SyntheticModel.forPrefill(session, ModelPresets.byName(preset), WeightFormat.INT4_G128, 16, 1, false));
             assertTrue(e.getMessage().contains("mixture of experts"), e.getMessage());
         }
     }

@@ -38,29 +38,56 @@ final class CpuQGemv implements QGemvKernels {
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
+        product(format, CpuBuffer.floats(y), 0, toFloats(CpuBuffer.halves(x), 0, batch * k), weights, scales, 0, n, k, batch);
+    }
+
+    /** Expert by expert, its rows as one batch (the host reads the routing: no device to wait for). */
+    @Override
+    public void expertsGemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, Buffer expertIds, Buffer starts, int experts,
+                            int n, int k, int rows, int maxRowsPerExpert) {
+        QGemv.checkExperts(format, y, x, weights, scales, expertIds, starts, experts, n, k, rows, maxRowsPerExpert);
+        int[] ids = CpuBuffer.ints(expertIds);
+        int[] first = CpuBuffer.ints(starts);
         float[] out = CpuBuffer.floats(y);
-        float[] xf = toFloats(CpuBuffer.halves(x), batch * k);
+        short[] xs = CpuBuffer.halves(x);
+        for (int i = 0; i < Math.min(experts, rows); i++) {
+            int count = first[i + 1] - first[i];
+            if (count < 0 || count > maxRowsPerExpert || ids[i] < 0 || ids[i] >= experts || first[i + 1] > rows) {
+                throw new IllegalArgumentException("qgemv experts: listed expert " + i + " (expert " + ids[i] + ", rows " + first[i] + ".."
+                        + first[i + 1] + ") is outside " + experts + " experts, " + rows + " rows, " + maxRowsPerExpert + " per expert");
+            }
+            if (count > 0) {
+                product(format, out, first[i] * n, toFloats(xs, first[i] * k, count * k), weights, scales, ids[i] * n, n, k, count);
+            }
+        }
+    }
+
+    /** out[outOffset + b·n + row] = x[b] · W[firstRow + row] for rows 0..n-1 of the stored matrix from firstRow. */
+    private void product(WeightFormat format, float[] out, int outOffset, float[] xf, Buffer weights, Buffer scales, int firstRow, int n, int k,
+                         int batch) {
         switch (format) {
             case FP16 -> {
                 short[] w = CpuBuffer.halves(weights);
                 float[] xs = batch == 1 ? scaledForFp16(xf) : null;
-                rows(n, k, batch, out, xf, (row, scratch) -> batch == 1 ? dotFp16(w, (long) row * k, xs, k) : dequantFp16(w, (long) row * k, scratch, k));
+                rows(n, k, batch, out, outOffset, xf, (row, scratch) -> batch == 1
+                        ? dotFp16(w, (long) (firstRow + row) * k, xs, k)
+                        : dequantFp16(w, (long) (firstRow + row) * k, scratch, k));
             }
             case INT8 -> {
                 byte[] q = CpuBuffer.bytes(weights);
                 short[] s = CpuBuffer.halves(scales);
-                rows(n, k, batch, out, xf, (row, scratch) -> batch == 1
-                        ? Half.toFloat(s[row]) * dotInt8(q, (long) row * k, xf, k)
-                        : dequantInt8(q, (long) row * k, Half.toFloat(s[row]), scratch, k));
+                rows(n, k, batch, out, outOffset, xf, (row, scratch) -> batch == 1
+                        ? Half.toFloat(s[firstRow + row]) * dotInt8(q, (long) (firstRow + row) * k, xf, k)
+                        : dequantInt8(q, (long) (firstRow + row) * k, Half.toFloat(s[firstRow + row]), scratch, k));
             }
             case INT4_G128 -> {
                 int[] q = CpuBuffer.ints(weights);
                 short[] s = CpuBuffer.halves(scales);
                 Int4Activations planes = new Int4Activations(xf, k, batch);
                 // batch > 1: rows dequantised in plane order meet x in plane order
-                rows(n, k, batch, out, planes.planes, (row, scratch) -> batch == 1
-                        ? dotInt4(q, row, s, planes, scratch, k)
-                        : dequantInt4(q, row, s, scratch, k));
+                rows(n, k, batch, out, outOffset, planes.planes, (row, scratch) -> batch == 1
+                        ? dotInt4(q, firstRow + row, s, planes, scratch, k)
+                        : dequantInt4(q, firstRow + row, s, scratch, k));
             }
             default -> throw new IllegalArgumentException("qgemv does not implement " + format);
         }
@@ -119,30 +146,30 @@ final class CpuQGemv implements QGemvKernels {
         float apply(int row, float[] scratch);
     }
 
-    private void rows(int n, int k, int batch, float[] y, float[] xf, RowKernel kernel) {
+    private void rows(int n, int k, int batch, float[] y, int yOffset, float[] xf, RowKernel kernel) {
         parallel.forRange(n, 1, (worker, from, to) -> {
             float[] scratch = new float[k];
             for (int row = from; row < to; row++) {
                 float v = kernel.apply(row, scratch);
                 if (batch == 1) {
-                    y[row] = v;
+                    y[yOffset + row] = v;
                 } else {
                     int b = 0;
                     for (; b + 4 <= batch; b += 4) {
-                        dot4(scratch, xf, b * k, k, y, b * n + row, n);
+                        dot4(scratch, xf, b * k, k, y, yOffset + b * n + row, n);
                     }
                     for (; b < batch; b++) {
-                        y[b * n + row] = dot(scratch, xf, b * k, k);
+                        y[yOffset + b * n + row] = dot(scratch, xf, b * k, k);
                     }
                 }
             }
         });
     }
 
-    static float[] toFloats(short[] halves, int count) {
+    static float[] toFloats(short[] halves, int from, int count) {
         float[] f = new float[count];
         for (int i = 0; i < count; i++) {
-            f[i] = Half.toFloat(halves[i]);
+            f[i] = Half.toFloat(halves[from + i]);
         }
         return f;
     }

@@ -142,4 +142,49 @@ final class CpuTransformerOps implements TransformerOpsKernels {
             }
         });
     }
+
+    /** The reference's routing (a few hundred slots: serial), its lists copied into the buffers. */
+    @Override
+    public void moeRoute(Buffer slotExpert, Buffer slotWeight, Buffer slotRow, Buffer expertIds, Buffer starts, Buffer logits, int tokens,
+                         int experts, int topK) {
+        TransformerOps.checkMoeRoute(slotExpert, slotWeight, slotRow, expertIds, starts, logits, tokens, experts, topK);
+        TransformerOps.Routing r = TransformerOps.moeRouteReference(CpuBuffer.floats(logits), tokens, experts, topK);
+        System.arraycopy(r.slotExpert(), 0, CpuBuffer.ints(slotExpert), 0, r.slotExpert().length);
+        System.arraycopy(r.slotWeight(), 0, CpuBuffer.floats(slotWeight), 0, r.slotWeight().length);
+        System.arraycopy(r.slotRow(), 0, CpuBuffer.ints(slotRow), 0, r.slotRow().length);
+        System.arraycopy(r.expertIds(), 0, CpuBuffer.ints(expertIds), 0, r.expertIds().length);
+        System.arraycopy(r.starts(), 0, CpuBuffer.ints(starts), 0, r.starts().length);
+    }
+
+    @Override
+    public void moeGather(Buffer out, Buffer x, Buffer slotRow, int tokens, int topK, int hidden) {
+        TransformerOps.checkMoeGather(out, x, slotRow, tokens, topK, hidden);
+        short[] o = CpuBuffer.halves(out);
+        short[] xs = CpuBuffer.halves(x);
+        int[] rows = CpuBuffer.ints(slotRow);
+        for (int s = 0; s < tokens * topK; s++) {
+            System.arraycopy(xs, s / topK * hidden, o, rows[s] * hidden, hidden);
+        }
+    }
+
+    @Override
+    public void moeCombine(Buffer out, Buffer y, Buffer slotWeight, Buffer slotRow, int tokens, int topK, int hidden) {
+        TransformerOps.checkMoeCombine(out, y, slotWeight, slotRow, tokens, topK, hidden);
+        float[] o = CpuBuffer.floats(out);
+        float[] ys = CpuBuffer.floats(y);
+        float[] w = CpuBuffer.floats(slotWeight);
+        int[] rows = CpuBuffer.ints(slotRow);
+        parallel.forRange(tokens, 1, (worker, from, to) -> {
+            for (int t = from; t < to; t++) {
+                for (int c = 0; c < hidden; c++) {
+                    float sum = 0;
+                    for (int j = 0; j < topK; j++) {
+                        int s = t * topK + j;
+                        sum += w[s] * ys[rows[s] * hidden + c];
+                    }
+                    o[t * hidden + c] = sum;
+                }
+            }
+        });
+    }
 }

@@ -148,6 +148,31 @@ public final class CudaQGemv implements QGemvKernels {
         launcher.launch(MODULE, function, LaunchConfig.gridStride((long) n * k, THREADS, 8 * multiprocessors), out, weights, scales, n, k);
     }
 
+    /**
+     * The experts kernel for a step of {@code maxRowsPerExpert} tokens: rows in chunks of 1
+     * ({@code qgemv_<f>_experts}), 4 ({@code _b4}) or 16 ({@code _b16}), the CUDA-core tiles; its
+     * grid is the listed experts x the row tiles of one expert.
+     */
+    public static String expertsFunction(WeightFormat format, int maxRowsPerExpert) {
+        String chunk = maxRowsPerExpert == 1 ? "" : maxRowsPerExpert <= 4 ? "_b4" : "_b16";
+        return function(format, 1, false) + "_experts" + chunk;
+    }
+
+    @Override
+    public void expertsGemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, Buffer expertIds, Buffer starts, int experts,
+                            int n, int k, int rows, int maxRowsPerExpert) {
+        QGemv.checkExperts(format, y, x, weights, scales, expertIds, starts, experts, n, k, rows, maxRowsPerExpert);
+        int listed = Math.min(experts, rows);
+        int chunk = maxRowsPerExpert == 1 ? 1 : maxRowsPerExpert <= 4 ? 4 : QGemv.CUDA_CORE_MAX_BATCH;
+        long per = config(n, chunk).gridX();
+        if (per * listed > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("qgemv experts grid " + listed + " x " + per + " blocks is too large");
+        }
+        // fp16 has no scales: the weights stand in for the pointer the kernel does not read
+        launcher.launch(MODULE, expertsFunction(format, maxRowsPerExpert), new LaunchConfig((int) (per * listed), THREADS, 0), y, x, weights,
+                scales == null ? weights : scales, expertIds, starts, listed, n, k);
+    }
+
     /** Launches with the kernel's arguments: (y, x, w, [scales,] n, k, batch, extra...); fp16 has no scales. */
     private void launchWithScales(String function, LaunchConfig config, Buffer y, Buffer x, Buffer weights, Buffer scales,
                                   Object... shape) {

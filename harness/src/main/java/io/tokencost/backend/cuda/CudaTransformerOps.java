@@ -61,4 +61,26 @@ public final class CudaTransformerOps implements TransformerOpsKernels {
         TransformerOps.checkConvert(out, in, n);
         launcher.launch(MODULE, "to_float", LaunchConfig.gridStride(n, THREADS, maxBlocks), out, in, n);
     }
+
+    @Override
+    public void moeRoute(Buffer slotExpert, Buffer slotWeight, Buffer slotRow, Buffer expertIds, Buffer starts, Buffer logits, int tokens,
+                         int experts, int topK) {
+        TransformerOps.checkMoeRoute(slotExpert, slotWeight, slotRow, expertIds, starts, logits, tokens, experts, topK);
+        launcher.launch(MODULE, "moe_route", new LaunchConfig(1, THREADS, 0), slotExpert, slotWeight, slotRow, expertIds, starts, logits, tokens,
+                experts, topK);
+    }
+
+    @Override
+    public void moeGather(Buffer out, Buffer x, Buffer slotRow, int tokens, int topK, int hidden) {
+        TransformerOps.checkMoeGather(out, x, slotRow, tokens, topK, hidden);
+        launcher.launch(MODULE, "moe_gather", LaunchConfig.gridStride((long) tokens * topK * hidden, THREADS, maxBlocks), out, x, slotRow, tokens,
+                topK, hidden);
+    }
+
+    @Override
+    public void moeCombine(Buffer out, Buffer y, Buffer slotWeight, Buffer slotRow, int tokens, int topK, int hidden) {
+        TransformerOps.checkMoeCombine(out, y, slotWeight, slotRow, tokens, topK, hidden);
+        launcher.launch(MODULE, "moe_combine", LaunchConfig.gridStride((long) tokens * hidden, THREADS, maxBlocks), out, y, slotWeight, slotRow,
+                tokens, topK, hidden);
+    }
 }
