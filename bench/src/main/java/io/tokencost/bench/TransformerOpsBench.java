@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * which are left out: what the estimator adds per layer for norms, rotary, SwiGLU and conversions,
  * launch overhead included. {@code step} {@code decode}: one token per sequence, attention's fp32
  * output to fp16; {@code prefill}: one prompt of {@code tokens}, the GEMMs' fp16 outputs to fp32 and
- * attention's heads merged. Inputs random.
+ * attention's heads merged. A mixture of experts (decode): its routing, gather, SwiGLU over the
+ * slots and combine in place of the dense SwiGLU. Inputs random.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuBackend.FORK_ALIGNMENT_FLAG, "-Xmx8g"})
@@ -60,6 +61,15 @@ public class TransformerOpsBench extends DeviceBench {
     private Buffer gateUp;
     private Buffer act;
     private Buffer product16;
+    // a mixture of experts' routing (decode only)
+    private Buffer routerLogits;
+    private Buffer slotExpert;
+    private Buffer slotWeight;
+    private Buffer slotRow;
+    private Buffer expertIds;
+    private Buffer expertStarts;
+    private Buffer xSorted;
+    private Buffer expertOut;
 
     @Override
     protected Workload prepare() {
@@ -91,10 +101,33 @@ public class TransformerOpsBench extends DeviceBench {
         positions.upload(pos);
         attn = prefill ? random(DataType.F16, (long) tokens * attnWidth, r) : random(DataType.F32, (long) tokens * attnWidth, r);
         attn16 = alloc(DataType.F16, (long) tokens * attnWidth);
-        gateUp = random(DataType.F32, (long) tokens * 2 * spec.ffn(), r);
-        act = alloc(DataType.F16, (long) tokens * spec.ffn());
+        gateUp = random(DataType.F32, (long) mlpRows() * 2 * mlpWidth(), r);
+        act = alloc(DataType.F16, (long) mlpRows() * mlpWidth());
         product16 = prefill ? random(DataType.F16, (long) tokens * Math.max(qkvWidth, 2 * spec.ffn()), r) : null;
-        return TransformerOps.layerWorkload(prefill, tokens, hidden, spec.heads(), spec.kvHeads(), spec.headDim(), spec.ffn());
+        if (spec.experts() > 0) {
+            if (prefill) {
+                throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic prefill runs dense models only");
+            }
+            int slots = tokens * spec.expertsPerToken();
+            routerLogits = random(DataType.F32, (long) tokens * spec.experts(), r);
+            slotExpert = alloc(DataType.U32, slots);
+            slotWeight = alloc(DataType.F32, slots);
+            slotRow = alloc(DataType.U32, slots);
+            expertIds = alloc(DataType.U32, Math.min(spec.experts(), slots));
+            expertStarts = alloc(DataType.U32, Math.min(spec.experts(), slots) + 1L);
+            xSorted = alloc(DataType.F16, (long) slots * hidden);
+            expertOut = random(DataType.F32, (long) slots * hidden, r);
+        }
+        return TransformerOps.layerWorkload(prefill, tokens, spec);
+    }
+
+    /** Rows through the MLP: a slot per token and chosen expert in a mixture of experts. */
+    private int mlpRows() {
+        return spec.experts() > 0 ? tokens * spec.expertsPerToken() : tokens;
+    }
+
+    private int mlpWidth() {
+        return spec.experts() > 0 ? spec.moeFfn() : spec.ffn();
     }
 
     private Buffer alloc(DataType type, long elements) {
@@ -130,7 +163,15 @@ public class TransformerOpsBench extends DeviceBench {
         if (prefill) {
             ops.toFloat(gateUp, product16, (long) tokens * 2 * spec.ffn());
         }
-        ops.swiglu(act, gateUp, tokens, spec.ffn());
+        if (spec.experts() > 0) {
+            int topK = spec.expertsPerToken();
+            ops.moeRoute(slotExpert, slotWeight, slotRow, expertIds, expertStarts, routerLogits, tokens, spec.experts(), topK);
+            ops.moeGather(xSorted, xn, slotRow, tokens, topK, hidden);
+            ops.swiglu(act, gateUp, mlpRows(), mlpWidth());
+            ops.moeCombine(add, expertOut, slotWeight, slotRow, tokens, topK, hidden);
+        } else {
+            ops.swiglu(act, gateUp, tokens, spec.ffn());
+        }
         if (prefill) {
             ops.toFloat(add, product16, (long) tokens * hidden);
         }

@@ -59,6 +59,13 @@ class BenchClassesTest {
                 b.tokens = 5;
                 assertTrue(drive(b) >= 3, backend + " " + step);
             }
+            // a mixture of experts' decode ops: routing, gather, SwiGLU over the slots, combine
+            TransformerOpsBench moe = new TransformerOpsBench();
+            moe.backend = backend;
+            moe.model = "Qwen3-30B-A3B";
+            moe.step = "decode";
+            moe.tokens = 3;
+            assertTrue(drive(moe) >= 3, backend + " moe");
         }
     }
 

@@ -70,6 +70,31 @@ class RunModelSuitesTest {
         assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\""), json);
     }
 
+    static Path tinyMoeConfig(Path dir) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("tiny-moe")).resolve("config.json");
+        Files.writeString(config, "{\"hidden_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2,"
+                + " \"head_dim\": 64, \"intermediate_size\": 512, \"moe_intermediate_size\": 128, \"num_experts\": 16,"
+                + " \"num_experts_per_tok\": 4, \"vocab_size\": 1024}");
+        return config;
+    }
+
+    /** A mixture of experts decodes (routed, verified, predicted); its prefill is refused in one line, not skipped silently. */
+    @Test
+    void aMixtureOfExpertsDecodeStepIsMeasuredAndPredicted() throws Exception {
+        Path out = dir.resolve("moe");
+        StringWriter stdout = new StringWriter();
+        int code = Main.execute(new PrintWriter(stdout, true), new PrintWriter(new StringWriter(), true), "run", "--backend", "cpu", "--suite",
+                "decode,prefill", "--without-kernel-rows", "--model", tinyMoeConfig(dir).toString(), "--working-set", "4MiB", "--forks", "0",
+                "--out", out.toString());
+        assertEquals(0, code, stdout.toString());
+        List<ResultRow> steps = CsvResultReader.read(out.resolve(RunOutput.CSV)).stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
+        assertEquals(1, steps.size());
+        assertEquals("true", steps.get(0).get(Column.VERIFIED));
+        String printed = stdout.toString();
+        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+decode\\s+int4_g128\\s+1\\s+1024 .*%")), printed);
+        assertTrue(printed.contains("prefill: no cases: tiny-moe is a mixture of experts, and the synthetic prefill runs dense models only"), printed);
+    }
+
     @Test
     void decodeAndPrefillBenchesRunOnTheCpuAndTheEmulation() throws Exception {
         for (String backend : new String[] {"cpu", "emu"}) {
@@ -81,6 +106,10 @@ class RunModelSuitesTest {
             for (ModelBench b : List.of(d, p)) {
                 runOnce(b, backend, tinyConfig(dir.resolve(backend)).toString());
             }
+            DecodeBench moe = new DecodeBench();
+            moe.batch = 3;
+            moe.context = 17;
+            runOnce(moe, backend, tinyMoeConfig(dir.resolve(backend)).toString());
         }
     }
 

@@ -165,7 +165,11 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                 }
-                cases.addAll(ms.cases(profile, device, modelSpec, model));
+                List<BenchCase> steps = ms.cases(profile, device, modelSpec, model);
+                if (steps.isEmpty()) {
+                    stdout.println(ms.id() + ": no cases: " + ms.whyNoCases(modelSpec));
+                }
+                cases.addAll(steps);
             } else {
                 cases.addAll(s.cases(profile, device, override));
             }

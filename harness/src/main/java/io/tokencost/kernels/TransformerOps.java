@@ -2,6 +2,7 @@ package io.tokencost.kernels;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import io.tokencost.cost.ModelSpec;
 import io.tokencost.measure.Workload;
 
 import java.util.Arrays;
@@ -143,13 +144,25 @@ public final class TransformerOps {
      * {@code TransformerOpsBench}): two add_rmsnorm (h read and written, the add read, fp16 out), rope_qkv
      * (the qkv row read, q, k, v written in fp16) and swiglu (gate/up read, fp16 out); a decode step
      * adds to_half of attention's output, a prefill to_float of its four GEMM outputs and merge_heads.
-     * Bytes as the ops touch them; no FLOPs counted.
+     * A mixture of experts (decode): swiglu over each token's k slots of the experts' width, and
+     * moe_route (the router's logits read; per slot its expert, weight and row written), moe_gather
+     * (the normed row read and written per slot) and moe_combine (the slots' rows read, one row
+     * written). Bytes as the ops touch them; no FLOPs counted.
      */
-    public static Workload layerWorkload(boolean prefill, long tokens, int hidden, int heads, int kvHeads, int headDim, int ffn) {
-        long qkvWidth = (long) (heads + 2 * kvHeads) * headDim;
-        long attnWidth = (long) heads * headDim;
+    public static Workload layerWorkload(boolean prefill, long tokens, ModelSpec m) {
+        long hidden = m.hidden();
+        long qkvWidth = (long) (m.heads() + 2 * m.kvHeads()) * m.headDim();
+        long attnWidth = (long) m.heads() * m.headDim();
+        boolean moe = m.experts() > 0;
+        long slots = moe ? m.expertsPerToken() : 1;
+        // the SwiGLU width a token brings: its slots' experts
+        long ffn = moe ? slots * m.moeFfn() : m.ffn();
         long read = 2 * 12L * hidden + 4 * qkvWidth + 8L * ffn;
         long written = 2 * 6L * hidden + 2 * qkvWidth + 2L * ffn;
+        if (moe) {
+            read += 4L * m.experts() + slots * (2 * hidden + 4 * hidden + 8);
+            written += 12 * slots + 2 * slots * hidden + 4 * hidden;
+        }
         if (prefill) {
             long products = qkvWidth + hidden + 2L * ffn + hidden;
             read += 2 * products + 2 * attnWidth;

@@ -7,6 +7,7 @@ import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,8 @@ import java.util.Map;
  * timed as output tokens/s = batch / step time. Hosts (`--quick`): int4_g128 at batch 1 and 1024
  * tokens of context; `--full` adds int8, batch 4 and 4096 tokens where they fit. GPUs: fp16, int8 and
  * int4_g128 at batch 1 and 16, contexts 1024 and 8192 (`--full`: also batch 64 and 32768). Cases
- * that do not fit the device (or, on hosts, a fork's heap) are left out; MoE models are not run yet.
+ * that do not fit the device (or, on hosts, a fork's heap) are left out. A mixture of experts routes
+ * each token to its top-k experts ({@link SyntheticModel}'s class comment).
  */
 public final class DecodeSuite implements ModelSuite {
 
@@ -33,24 +35,32 @@ public final class DecodeSuite implements ModelSuite {
 
     /**
      * qgemv at each of the model's products and its 16-bit LM head, at the suite's batches in its
-     * formats: the quick qgemv suite times one shape, and a CPU's rate differs across shapes.
+     * formats: the quick qgemv suite times one shape, and a CPU's rate differs across shapes. A
+     * mixture of experts: its experts' products at the rows an expert gets on average (the batches
+     * on either side of batch·k / {@link ModelSpec#expectedExpertsTouched}, which the estimator
+     * interpolates between), and its 16-bit router.
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
-        List<BenchCase> cases = new ArrayList<>();
-        if (model.experts() > 0) {
-            return cases;
-        }
+        // a set: an expert's floor and ceiling batch can be one batch
+        LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
         for (int batch : batches(profile, device.backend().equals("cuda"))) {
+            double perExpert = (double) batch * model.expertsPerToken() / model.expectedExpertsTouched(batch);
             for (WeightFormat f : ModelSuite.formats(profile, device)) {
                 for (ModelSpec.Linear l : model.linearLayers()) {
-                    cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), batch, device, coldSet));
+                    int[] rowsPerCall = model.isExpert(l) ? new int[] {(int) Math.floor(perExpert), (int) Math.ceil(perExpert)} : new int[] {batch};
+                    for (int b : rowsPerCall) {
+                        cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), b, device, coldSet));
+                    }
                 }
+            }
+            if (model.experts() > 0) {
+                cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.experts(), model.hidden(), batch, device, coldSet));
             }
             cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.vocab(), model.hidden(), batch, device, coldSet));
         }
-        return cases;
+        return new ArrayList<>(cases);
     }
 
     static List<Integer> batches(Profile profile, boolean gpu) {
@@ -60,9 +70,6 @@ public final class DecodeSuite implements ModelSuite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        if (model.experts() > 0) {
-            return List.of();
-        }
         boolean gpu = device.backend().equals("cuda");
         boolean full = profile == Profile.FULL;
         List<Integer> batches = batches(profile, gpu);

@@ -13,6 +13,11 @@ public interface ModelSuite extends Suite {
 
     List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument);
 
+    /** Why {@link #cases} is empty for this model on this device, for the run to say so in one line. */
+    default String whyNoCases(ModelSpec model) {
+        return "none of its cases fits this device's memory (or, on a host, a fork's heap)";
+    }
+
     /** The kernel suites whose rows the estimator's prediction of this suite's steps reads. */
     default List<String> predictionSuites() {
         return List.of("qgemv", "gemm", "attention", "ops");

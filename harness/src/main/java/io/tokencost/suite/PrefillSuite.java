@@ -68,6 +68,12 @@ public final class PrefillSuite implements ModelSuite {
     }
 
     @Override
+    public String whyNoCases(ModelSpec model) {
+        return model.experts() > 0 ? model.name() + " is a mixture of experts, and the synthetic prefill runs dense models only"
+                : ModelSuite.super.whyNoCases(model);
+    }
+
+    @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
         if (model.experts() > 0) {
             return List.of();

@@ -15,7 +15,9 @@ import java.util.Map;
  * suite's prompts bring: the per-layer time the estimator adds to a step's products and attention
  * (on a GPU mostly launches, on a CPU the ops' arithmetic). Rows: kernel {@code decode_layer_ops}
  * ({@code batch} = tokens) and {@code prefill_layer_ops} ({@code seq_len} = the prompt); {@code n} =
- * hidden, {@code k} = ffn. Verified as part of the model's steps (model/decode_step, model/prefill).
+ * hidden, {@code k} = ffn. A mixture of experts adds its routing, gather and combine to the decode
+ * rows (the synthetic prefill runs dense models only). Verified as part of the model's steps
+ * (model/decode_step, model/moe_decode_step, model/prefill).
  */
 public final class TransformerOpsSuite implements ModelSuite {
 
@@ -39,22 +41,20 @@ public final class TransformerOpsSuite implements ModelSuite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        if (model.experts() > 0) {
-            return List.of();
-        }
         boolean gpu = device.backend().equals("cuda");
         List<BenchCase> cases = new ArrayList<>();
         for (int batch : DecodeSuite.batches(profile, gpu)) {
             cases.add(layerCase(false, batch, model, modelArgument));
         }
-        for (int prompt : PrefillSuite.prompts(profile, gpu)) {
+        // the synthetic prefill runs dense models only
+        for (int prompt : model.experts() > 0 ? List.<Integer>of() : PrefillSuite.prompts(profile, gpu)) {
             cases.add(layerCase(true, prompt, model, modelArgument));
         }
         return cases;
     }
 
     private BenchCase layerCase(boolean prefill, int tokens, ModelSpec model, String modelArgument) {
-        var w = TransformerOps.layerWorkload(prefill, tokens, model.hidden(), model.heads(), model.kvHeads(), model.headDim(), model.ffn());
+        var w = TransformerOps.layerWorkload(prefill, tokens, model);
         String step = prefill ? "prefill" : "decode";
         return new BenchCase(id(), prefill ? "model/prefill" : "model/decode_step", step + "_layer_ops", "fp16", "",
                 Map.of(prefill ? Column.SEQ_LEN : Column.BATCH, (long) tokens, Column.N, (long) model.hidden(), Column.K, (long) model.ffn(),

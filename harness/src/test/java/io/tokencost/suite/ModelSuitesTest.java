@@ -34,14 +34,52 @@ class ModelSuitesTest {
                 "70B fits no 24 GiB host");
         List<BenchCase> h200 = suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B");
         assertEquals(12, h200.size(), "3 formats x batch 1, 16 x context 1k, 8k");
-        assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
-                "MoE is not run yet");
         // the prediction's rows: qgemv at the four products in int4 and the fp16 LM head, batch 1
         List<BenchCase> extra = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
         assertEquals(5, extra.size());
         assertEquals(List.of("qgemv/int4_g128", "qgemv/int4_g128", "qgemv/int4_g128", "qgemv/int4_g128", "qgemv/fp16"),
                 extra.stream().map(BenchCase::check).toList());
         assertEquals(128256L, extra.get(4).shape().get(Column.N));
+    }
+
+    @Test
+    void mixturesOfExpertsDecodeWhereTheyFitAndDeclareTheExpertsTheyTouch() {
+        DecodeSuite suite = new DecodeSuite();
+        var mixtral = ModelPresets.byName("Mixtral-8x7B");
+        assertEquals(12, suite.cases(Profile.QUICK, device("cuda", 141L << 30), mixtral, "Mixtral-8x7B").size(),
+                "an H200 holds Mixtral even in fp16 (93 GB): 3 formats x batch 1, 16 x context 1k, 8k");
+        var qwen = ModelPresets.byName("Qwen3-30B-A3B");
+        assertTrue(suite.cases(Profile.QUICK, device("cpu", 24L << 30), qwen, "q").isEmpty(), "Qwen3-30B-A3B int4 (16 GB) leaves no heap room on 24 GiB");
+        BenchCase c = suite.cases(Profile.QUICK, device("cuda", 141L << 30), qwen, "q").stream()
+                .filter(x -> x.weightFormat().equals("int4_g128") && x.shape().get(Column.BATCH) == 1 && x.shape().get(Column.CONTEXT) == 1024)
+                .findFirst().orElseThrow();
+        // batch 1 reads its 8 experts' weights only: per layer q/k/v/o and 8 x (gate, up, down) in int4 (+ a scale per 128),
+        // the fp16 router and the KV cache; then the fp16 LM head
+        double int4 = 0.5 + 2.0 / 128;
+        double layerParams = 40 * 128 * 2048 + 2048 * 4096 + 8 * 3 * 2048 * 768;
+        double layer = layerParams * int4 + 128 * 2048 * 2 + 2 * 4 * 1024 * 128 * 2;
+        double expected = 48 * layer + 151936 * 2048 * 2;
+        assertEquals(expected, c.workload().bytesRead(), expected * 0.005);
+        // the prediction's rows on a host: q/k/v and o at batch 1, each expert's products at its one row, the router, the LM head
+        List<BenchCase> extra = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), mixtral);
+        assertEquals(List.of("6144x4096/1", "4096x4096/1", "28672x4096/1", "4096x14336/1", "8x4096/1", "32000x4096/1"),
+                extra.stream().map(x -> x.shape().get(Column.N) + "x" + x.shape().get(Column.K) + "/" + x.shape().get(Column.BATCH)).toList());
+        // batch 16 of Mixtral's top 2 of 8: 32 slots over 7.92 experts on average, 4.04 rows each: batches 4 and 5
+        List<Long> expertBatches = suite.predictionCases(Profile.QUICK, device("cuda", 141L << 30), mixtral).stream()
+                .filter(x -> x.shape().get(Column.N) == 28672 && x.weightFormat().equals("int4_g128")).map(x -> x.shape().get(Column.BATCH)).toList();
+        assertEquals(List.of(1L, 4L, 5L), expertBatches);
+    }
+
+    @Test
+    void opsCasesOfAMixtureOfExpertsAddItsRouting() {
+        var qwen = ModelPresets.byName("Qwen3-30B-A3B");
+        List<BenchCase> host = new TransformerOpsSuite().cases(Profile.QUICK, device("cpu", 24L << 30), qwen, "q");
+        assertEquals(List.of("decode_layer_ops"), host.stream().map(BenchCase::kernel).toList(), "no prefill for MoE yet");
+        // the dense layer's ops with SwiGLU over 8 slots x 768, then routing (128 logits read; expert, weight and row written per
+        // slot), gather (2 B read and written per slot and hidden element) and combine (4 B read per slot, 4 written per element)
+        long dense = 2 * 18L * 2048 + 6L * 5120 + 6L * 4096 + 10L * 8 * 768;
+        long moe = 4L * 128 + 8 * (2L * 2048 + 4L * 2048 + 8) + 12L * 8 + 2L * 8 * 2048 + 4L * 2048;
+        assertEquals(dense + moe, host.get(0).workload().bytesMoved());
     }
 
     @Test
@@ -92,6 +130,6 @@ class ModelSuitesTest {
         assertEquals(1, prompts.size());
         assertEquals(128L, prompts.get(0).shape().get(Column.SEQ_LEN));
         assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
-                "MoE is not run yet");
+                "the synthetic prefill runs dense models only");
     }
 }
