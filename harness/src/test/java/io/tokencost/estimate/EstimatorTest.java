@@ -81,6 +81,22 @@ class EstimatorTest {
         assertEquals(decodeStepByHand(1, 2896), estimator("x").estimate(tiny(1, 2896)).tpotS(), 1e-12);
     }
 
+    /**
+     * The tiny model as a mixture of 8 experts of width 512, top 2, at batch 1: per layer q/k/v and o,
+     * its 2 experts' gate/up (1024 x 1024) and down (1024 x 512), and the 16-bit router (8 x 1024);
+     * SwiGLU over 2 x 512.
+     */
+    @Test
+    void aMixtureOfExpertsDecodeStepAddsTheTouchedExpertsAndTheRouterByHand() {
+        ModelSpec moe = new ModelSpec("tiny-moe", 1024, 2, 8, 2, 128, 2048, 4096, false, 8, 2, 512);
+        Estimate e = estimator("x").estimate(Scenario.plain(moe, WeightFormat.FP16, KvFormat.FP16, 512, 128, 1, 1024, 1));
+        double layer = qgemvBytes(1536, 1024, 1) / QGEMV + qgemvBytes(1024, 1024, 1) / QGEMV
+                + 2 * (qgemvBytes(1024, 1024, 1) + qgemvBytes(1024, 512, 1)) / QGEMV + qgemvBytes(8, 1024, 1) / QGEMV;
+        layer += (2.0 * 2 * 1024 * 128 * 2 + 6.0 * 8 * 128) / DECODE_FP16;
+        layer += (20 * 1024 + 4 * 10 * 128 + 6 * 2 * 512) / READ;
+        assertEquals(2 * layer + qgemvBytes(VOCAB, HIDDEN, 1) / QGEMV, e.tpotS(), 1e-12);
+    }
+
     /** Prefill of {@code fresh} new tokens of a 512-token prompt, by hand. */
     static double prefillByHand(int fresh) {
         double layer = 0;
