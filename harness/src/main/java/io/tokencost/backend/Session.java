@@ -62,6 +62,18 @@ public interface Session extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * {@code step}'s kernel launches recorded once, returned as their replay: on a GPU a CUDA graph
+     * (the whole step one launch, as serving engines run decode steps so that launch gaps do not
+     * dominate; capturing does not run the kernels), on the emulation the recorded launches
+     * relaunched in order, on the CPU the step itself. The step must launch the same kernels with
+     * the same arguments each time, read nothing back to the host, and have run once before (its
+     * modules loaded).
+     */
+    default Runnable capture(Runnable step) {
+        return step;
+    }
+
     /** Waits until every launched kernel has finished. */
     void synchronize();
 

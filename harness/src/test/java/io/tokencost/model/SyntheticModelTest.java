@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,27 @@ class SyntheticModelTest {
             model.decodeStep();
             double error = Tolerance.relativeError(model.logits(), ReferenceForward.logits(model));
             assertTrue(error < Tolerance.FP16, backendId + " " + format + ": logits relative error " + error);
+        }
+    }
+
+    /**
+     * A captured step (a CUDA graph's semantics: capturing runs nothing) replays the same launches:
+     * one plain step, the capture, one replay give the logits two plain steps give, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"cpu", "emu"})
+    void aCapturedDecodeStepReplaysThePlainStep(String backendId) {
+        try (Session session = Backends.byId(backendId).open(0);
+             SyntheticModel plain = new SyntheticModel(session, SyntheticModelCheck.TINY_MOE, WeightFormat.INT4_G128, 3, 29, 11, false);
+             SyntheticModel captured = new SyntheticModel(session, SyntheticModelCheck.TINY_MOE, WeightFormat.INT4_G128, 3, 29, 11, false)) {
+            plain.decodeStep();
+            float[] afterOne = plain.logits();
+            plain.decodeStep();
+            captured.decodeStep();
+            Runnable replay = session.capture(captured::decodeStep);
+            assertArrayEquals(afterOne, captured.logits(), "capturing launches nothing");
+            replay.run();
+            assertArrayEquals(plain.logits(), captured.logits());
         }
     }
 

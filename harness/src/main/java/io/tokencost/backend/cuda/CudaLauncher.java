@@ -5,12 +5,18 @@ import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
-/** {@link KernelLauncher} on the CUDA driver: marshals arguments and calls cuLaunchKernel on the default stream. */
+/**
+ * {@link KernelLauncher} on the CUDA driver: marshals arguments and calls cuLaunchKernel on the
+ * default stream, or on the stream a graph capture records ({@link CudaSession#capture}).
+ */
 final class CudaLauncher implements KernelLauncher {
 
     private final CudaSession session;
+    /** The stream being captured; null: the default stream. */
+    private CUstream capturing;
 
     CudaLauncher(CudaSession session) {
         this.session = session;
@@ -24,8 +30,13 @@ final class CudaLauncher implements KernelLauncher {
         for (int i = 0; i < args.length; i++) {
             params[i] = marshal(args[i], module, function, i);
         }
-        JCudaDriver.cuLaunchKernel(f, config.gridX(), 1, 1, config.blockX(), 1, 1, config.sharedBytes(), null,
+        JCudaDriver.cuLaunchKernel(f, config.gridX(), 1, 1, config.blockX(), 1, 1, config.sharedBytes(), capturing,
                 Pointer.to(params), null);
+    }
+
+    /** Launches go to {@code stream} (being captured) until called again with null. */
+    void captureOn(CUstream stream) {
+        capturing = stream;
     }
 
     private Pointer marshal(Object arg, String module, String function, int index) {

@@ -13,7 +13,12 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 import java.util.ArrayList;
@@ -54,6 +59,8 @@ final class CudaSession implements Session {
     private final Map<String, Integer> sharedLimits = new HashMap<>();
     private final Set<CudaBuffer> buffers = new LinkedHashSet<>();
     private final Set<CudaTimer> timers = new LinkedHashSet<>();
+    /** Captured steps ({@link #capture}), destroyed with the session. */
+    private final List<CUgraphExec> graphs = new ArrayList<>();
     private final CudaLauncher launcher = new CudaLauncher(this);
     private final Kernels kernels;
     private CUdeviceptr flushBuffer;
@@ -151,6 +158,39 @@ final class CudaSession implements Session {
         JCudaDriver.cuCtxSynchronize();
     }
 
+    /**
+     * A CUDA graph of the step: its launches captured on a stream of their own (thread-local
+     * capture: nothing else may touch the device from this thread meanwhile), instantiated once;
+     * each replay is one cuGraphLaunch on the default stream, where the timers' events are.
+     */
+    @Override
+    public Runnable capture(Runnable step) {
+        bind();
+        CUstream stream = new CUstream();
+        JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+        CUgraph graph = new CUgraph();
+        try {
+            launcher.captureOn(stream);
+            JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+            try {
+                step.run();
+            } finally {
+                launcher.captureOn(null);
+                JCudaDriver.cuStreamEndCapture(stream, graph);
+            }
+            CUgraphExec exec = new CUgraphExec();
+            JCudaDriver.cuGraphInstantiate(exec, graph, 0);
+            graphs.add(exec);
+            return () -> {
+                bind();
+                JCudaDriver.cuGraphLaunch(exec, new CUstream());
+            };
+        } finally {
+            JCudaDriver.cuGraphDestroy(graph);
+            JCudaDriver.cuStreamDestroy(stream);
+        }
+    }
+
     /** nvbench's flush: a memset over a buffer of max(L2, 64 MiB), allocated once. */
     @Override
     public void flushCaches() {
@@ -233,6 +273,10 @@ final class CudaSession implements Session {
                 run(failures, t::destroy);
             }
             timers.clear();
+            for (CUgraphExec g : graphs) {
+                run(failures, () -> JCudaDriver.cuGraphExecDestroy(g));
+            }
+            graphs.clear();
             if (flushBuffer != null) {
                 CUdeviceptr p = flushBuffer;
                 run(failures, () -> JCudaDriver.cuMemFree(p));

@@ -7,6 +7,9 @@ import io.tokencost.backend.cuda.KernelArguments;
 import io.tokencost.backend.cuda.KernelLauncher;
 import io.tokencost.backend.cuda.LaunchConfig;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * {@link KernelLauncher} on the emulation library: the arguments are marshalled exactly as
  * cuLaunchKernel takes them (an array of pointers to each argument's value), so the CUDA backend's
@@ -16,13 +19,36 @@ import io.tokencost.backend.cuda.LaunchConfig;
 final class EmuLauncher implements KernelLauncher {
 
     private final EmuLibrary lib;
+    /** Launches being recorded instead of run ({@link EmuSession#capture}); null: run them. */
+    private List<Runnable> recording;
 
     EmuLauncher(EmuLibrary lib) {
         this.lib = lib;
     }
 
+    /** Until {@link #stopRecording}, launches are kept, not run: what a CUDA stream capture does. */
+    void startRecording() {
+        recording = new ArrayList<>();
+    }
+
+    /** The launches recorded since {@link #startRecording}, each one rerunnable. */
+    List<Runnable> stopRecording() {
+        List<Runnable> recorded = List.copyOf(recording);
+        recording = null;
+        return recorded;
+    }
+
     @Override
     public void launch(String module, String function, LaunchConfig config, Object... args) {
+        if (recording != null) {
+            Object[] kept = args.clone();
+            recording.add(() -> run(module, function, config, kept));
+            return;
+        }
+        run(module, function, config, args);
+    }
+
+    private void run(String module, String function, LaunchConfig config, Object... args) {
         Memory[] values = new Memory[args.length];
         Memory params = new Memory((long) Math.max(1, args.length) * Native.POINTER_SIZE);
         for (int i = 0; i < args.length; i++) {

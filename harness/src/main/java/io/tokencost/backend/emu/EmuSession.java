@@ -8,6 +8,8 @@ import io.tokencost.backend.Kernels;
 import io.tokencost.backend.cuda.CudaKernels;
 import io.tokencost.backend.cuda.KernelLauncher;
 
+import java.util.List;
+
 /** The CUDA kernels and the CUDA backend's host code, run on the CPU. Launches are synchronous. */
 final class EmuSession extends HostSession {
 
@@ -16,7 +18,7 @@ final class EmuSession extends HostSession {
 
     private final EmuLibrary lib;
     private final DeviceProperties device;
-    private final KernelLauncher launcher;
+    private final EmuLauncher launcher;
     private final Kernels kernels;
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
@@ -29,6 +31,19 @@ final class EmuSession extends HostSession {
     @Override
     public java.util.Optional<KernelLauncher> kernelLauncher() {
         return java.util.Optional.of(launcher);
+    }
+
+    /** The step's launches recorded (not run), replayed in order: a CUDA graph's semantics, with nothing to save. */
+    @Override
+    public Runnable capture(Runnable step) {
+        launcher.startRecording();
+        List<Runnable> launches;
+        try {
+            step.run();
+        } finally {
+            launches = launcher.stopRecording();
+        }
+        return () -> launches.forEach(Runnable::run);
     }
 
     @Override
