@@ -2,7 +2,6 @@ package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cpu.CpuBackend;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
 import io.tokencost.measure.Workload;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuBackend.FORK_ALIGNMENT_FLAG, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class AttentionPrefillBench extends DeviceBench {

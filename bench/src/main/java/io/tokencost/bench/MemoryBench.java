@@ -1,7 +1,6 @@
 package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
-import io.tokencost.backend.cpu.CpuBackend;
 import io.tokencost.kernels.MemoryStream;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.RandomData;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * last-level cache; the default here (1 GiB per array) serves plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuBackend.FORK_ALIGNMENT_FLAG, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MemoryBench extends DeviceBench {

@@ -2,7 +2,6 @@ package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cpu.CpuBackend;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * slots and combine in place of the dense SwiGLU. Inputs random.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuBackend.FORK_ALIGNMENT_FLAG, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TransformerOpsBench extends DeviceBench {

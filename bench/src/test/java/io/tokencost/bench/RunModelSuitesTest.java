@@ -27,10 +27,22 @@ class RunModelSuitesTest {
     @TempDir
     Path dir;
 
+    /** The tiny model's attention: hidden 256, 2 layers, 4 q / 2 kv heads of 64, vocab 1024. */
+    private static final String TINY_ATTENTION = "\"hidden_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4,"
+            + " \"num_key_value_heads\": 2, \"head_dim\": 64, \"vocab_size\": 1024, \"intermediate_size\": 512";
+
     static Path tinyConfig(Path dir) throws Exception {
-        Path config = Files.createDirectories(dir.resolve("tiny-llama")).resolve("config.json");
-        Files.writeString(config, "{\"hidden_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2,"
-                + " \"head_dim\": 64, \"intermediate_size\": 512, \"vocab_size\": 1024}");
+        return config(dir, "tiny-llama", "{" + TINY_ATTENTION + "}");
+    }
+
+    /** The same attention with 16 experts of width 128, top 4. */
+    static Path tinyMoeConfig(Path dir) throws Exception {
+        return config(dir, "tiny-moe", "{" + TINY_ATTENTION + ", \"moe_intermediate_size\": 128, \"num_experts\": 16, \"num_experts_per_tok\": 4}");
+    }
+
+    private static Path config(Path dir, String name, String json) throws Exception {
+        Path config = Files.createDirectories(dir.resolve(name)).resolve("config.json");
+        Files.writeString(config, json);
         return config;
     }
 
@@ -68,14 +80,6 @@ class RunModelSuitesTest {
         assertTrue(printed.lines().anyMatch(l -> l.matches("    prefill int4_g128 prompt 128: " + energy)), printed);
         String json = Files.readString(out.resolve(RunOutput.JSON));
         assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\""), json);
-    }
-
-    static Path tinyMoeConfig(Path dir) throws Exception {
-        Path config = Files.createDirectories(dir.resolve("tiny-moe")).resolve("config.json");
-        Files.writeString(config, "{\"hidden_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2,"
-                + " \"head_dim\": 64, \"intermediate_size\": 512, \"moe_intermediate_size\": 128, \"num_experts\": 16,"
-                + " \"num_experts_per_tok\": 4, \"vocab_size\": 1024}");
-        return config;
     }
 
     /** A mixture of experts decodes (routed, verified, predicted); its prefill is refused in one line, not skipped silently. */

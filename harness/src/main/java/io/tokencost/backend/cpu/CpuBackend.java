@@ -10,14 +10,6 @@ import java.util.List;
 /** The CPU backend: real, multi-threaded kernels over every core. Always available. */
 public final class CpuBackend implements Backend {
 
-    /**
-     * The JVM flag every measuring fork gets: every array starts at the same offset from a 64-byte
-     * line. With the default 8-byte alignment where an array lands varies from one JVM to the next,
-     * and so does the speed of the 512-bit loads over it: the int4 qgemv at 28672 x 4096, batch 1,
-     * measured 8.2, 20.1, 14.5, 8.3 and 20.8 ms in five forks; with this flag 8.2-8.5 ms in all five.
-     */
-    public static final String FORK_ALIGNMENT_FLAG = "-XX:ObjectAlignmentInBytes=64";
-
     @Override
     public String id() {
         return "cpu";
