@@ -86,7 +86,7 @@ final class CpuQGemv implements QGemvKernels {
                 Int4Activations planes = new Int4Activations(xf, k, batch);
                 // batch > 1: rows dequantised in plane order meet x in plane order
                 rows(n, k, batch, out, outOffset, planes.planes, (row, scratch) -> batch == 1
-                        ? dotInt4(q, firstRow + row, s, planes, scratch, k)
+                        ? dotInt4(q, firstRow + row, s, planes, k)
                         : dequantInt4(q, firstRow + row, s, scratch, k));
             }
             default -> throw new IllegalArgumentException("qgemv does not implement " + format);
@@ -268,14 +268,14 @@ final class CpuQGemv implements QGemvKernels {
     }
 
     /**
-     * Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. The row's
-     * scales are converted first, a vector at a time, into {@code scratch} (k / 128 <= k floats).
+     * Σ_g s_g · (Σ u·x − 8 Σx) over the row's groups: one group (16 words) per iteration. A group's
+     * scale converts as a scalar: one per 128 weights, and no vector to box when C2 compiles this
+     * loop on its own.
      */
-    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, float[] scratch, int k) {
+    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, int k) {
         int words = k / 8;
         int groups = k / QGemv.GROUP;
         int base = row * words;
-        float[] rowScales = CpuVectors.halvesToFloats(scales, row * groups, groups, scratch);
         float[] p = x.planes;
         FloatVector acc = FloatVector.zero(F);
         float zeroPoint = 0;
@@ -293,21 +293,26 @@ final class CpuQGemv implements QGemvKernels {
                 grp = nibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
                 grp = topNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
             }
-            float s = rowScales[g];
+            float s = Half.toFloat(scales[row * groups + g]);
             acc = grp.fma(FloatVector.broadcast(F, s), acc);
             zeroPoint += s * x.groupSums[g];
         }
         return acc.reduceLanes(VectorOperators.ADD) - 8 * zeroPoint;
     }
 
-    /** Nibble j (0..6) of a vector of words as floats 0..15. */
+    /**
+     * Nibble j (0..6) of a vector of words as floats 0..15. convertShape names its target species:
+     * JDK 17's convert(I2F, 0) looks the species up at run time, C2 cannot fold it to a constant, and
+     * the conversion then runs out of line on boxed vectors (3-15 GB/s of garbage in a decode step,
+     * some JVMs 2.5x slower than others).
+     */
     private static FloatVector nibble(IntVector words, int j) {
-        return (FloatVector) words.lanewise(VectorOperators.LSHR, 4 * j).and(0xf).convert(VectorOperators.I2F, 0);
+        return (FloatVector) words.lanewise(VectorOperators.LSHR, 4 * j).and(0xf).convertShape(VectorOperators.I2F, F, 0);
     }
 
     /** Nibble 7: the shift alone isolates it. */
     private static FloatVector topNibble(IntVector words) {
-        return (FloatVector) words.lanewise(VectorOperators.LSHR, 28).convert(VectorOperators.I2F, 0);
+        return (FloatVector) words.lanewise(VectorOperators.LSHR, 28).convertShape(VectorOperators.I2F, F, 0);
     }
 
     /** The row's weights (u − 8)·s in plane order, matching {@link Int4Activations#planes}. */

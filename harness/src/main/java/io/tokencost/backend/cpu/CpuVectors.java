@@ -9,7 +9,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The vector species the CPU kernels share, and their 16-bit float to float conversions. */
+/**
+ * The vector species the CPU kernels share, and their 16-bit float to float conversions. Every
+ * conversion and reinterpretation names its target species (convertShape, castShape,
+ * reinterpretShape with a species below): JDK 17's convert(op, part) and reinterpretAsFloats() look
+ * the target up at run time, C2 cannot fold it to a constant, and the operation then runs out of
+ * line on heap-boxed vectors, at a speed that differs from one JVM to the next.
+ */
 final class CpuVectors {
 
     /**
@@ -40,7 +46,7 @@ final class CpuVectors {
      */
     static FloatVector halvesToScaledFloats(short[] w, int offset) {
         IntVector h = (IntVector) ShortVector.fromArray(S, w, offset).castShape(I, 0);
-        return h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretAsFloats();
+        return (FloatVector) h.lanewise(VectorOperators.LSHL, 13).and(0x8fffffff).reinterpretShape(F, 0);
     }
 
     /** {@code count} halves from {@code offset} as floats into {@code out}: vector body, scalar tail. */
@@ -60,7 +66,7 @@ final class CpuVectors {
         int i = 0;
         for (; i <= count - L; i += L) {
             IntVector v = (IntVector) ShortVector.fromArray(S, h, offset + i).castShape(I, 0);
-            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, i);
+            ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).reinterpretShape(F, 0)).intoArray(out, i);
         }
         for (; i < count; i++) {
             out[i] = Float.intBitsToFloat((h[offset + i] & 0xffff) << 16);
