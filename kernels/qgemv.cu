@@ -359,14 +359,14 @@ TC_DEVICE void tc_qgemv_one(float* __restrict__ y, const __half* __restrict__ x,
     NAME(float* __restrict__ y, const __half* __restrict__ x, const __half* __restrict__ w, int n, int k, \
          int batch)                                                                                       \
     {                                                                                                     \
-        DISPATCH<TC_Q_FP16>(y, x, w, nullptr, n, k, batch, blockIdx.x, gridDim.x);                                               \
+        DISPATCH<TC_Q_FP16>(y, x, w, nullptr, n, k, batch, blockIdx.x, gridDim.x);                        \
     }
 #define TC_QGEMV_SCALED_ENTRY(NAME, SCHEME, WTYPE, DISPATCH, MIN_BLOCKS)                                 \
     extern "C" __global__ void TC_LAUNCH_BOUNDS_MIN(TC_QGEMV_THREADS, MIN_BLOCKS)                        \
     NAME(float* __restrict__ y, const __half* __restrict__ x, const WTYPE* __restrict__ w,               \
          const __half* __restrict__ scales, int n, int k, int batch)                                      \
     {                                                                                                     \
-        DISPATCH<SCHEME>(y, x, w, scales, n, k, batch, blockIdx.x, gridDim.x);                                                   \
+        DISPATCH<SCHEME>(y, x, w, scales, n, k, batch, blockIdx.x, gridDim.x);                            \
     }
 
 TC_QGEMV_FP16_ENTRY(qgemv_fp16, tc_qgemv_one, TC_QGEMV_MIN_BLOCKS_ONE)
