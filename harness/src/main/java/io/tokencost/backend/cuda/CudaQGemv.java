@@ -154,8 +154,13 @@ public final class CudaQGemv implements QGemvKernels {
      * grid is the listed experts x the row tiles of one expert.
      */
     public static String expertsFunction(WeightFormat format, int maxRowsPerExpert) {
-        String chunk = maxRowsPerExpert == 1 ? "" : maxRowsPerExpert <= 4 ? "_b4" : "_b16";
-        return function(format, 1, false) + "_experts" + chunk;
+        int chunk = expertsChunk(maxRowsPerExpert);
+        return function(format, 1, false) + "_experts" + (chunk == 1 ? "" : "_b" + chunk);
+    }
+
+    /** The rows an experts kernel takes per pass over an expert's weights: 1, 4 or 16. */
+    static int expertsChunk(int maxRowsPerExpert) {
+        return maxRowsPerExpert == 1 ? 1 : maxRowsPerExpert <= 4 ? 4 : QGemv.CUDA_CORE_MAX_BATCH;
     }
 
     @Override
@@ -163,8 +168,7 @@ public final class CudaQGemv implements QGemvKernels {
                             int n, int k, int rows, int maxRowsPerExpert) {
         QGemv.checkExperts(format, y, x, weights, scales, expertIds, starts, experts, n, k, rows, maxRowsPerExpert);
         int listed = Math.min(experts, rows);
-        int chunk = maxRowsPerExpert == 1 ? 1 : maxRowsPerExpert <= 4 ? 4 : QGemv.CUDA_CORE_MAX_BATCH;
-        long per = config(n, chunk).gridX();
+        long per = config(n, expertsChunk(maxRowsPerExpert)).gridX();
         if (per * listed > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("qgemv experts grid " + listed + " x " + per + " blocks is too large");
         }
