@@ -66,22 +66,31 @@ public final class AttentionSuite implements Suite {
                     seen.add(List.of(spec.heads(), spec.kvHeads(), spec.headDim(), batch, context));
                     AttentionDecode.Shape s = new AttentionDecode.Shape(batch, spec.heads(), spec.kvHeads(), spec.headDim(), context);
                     for (AttentionDecode.KvFormat kv : AttentionDecode.KvFormat.values()) {
-                        long cacheBytes = AttentionDecode.workload(kv, s).bytesRead();
-                        int copies = gpu ? 1 : CacheRotation.copies(coldSet, cacheBytes, 1024);
-                        long workingSet = copies * cacheBytes;
-                        String l2 = gpu ? "cold" : CacheRotation.pastCache(device, workingSet) ? (copies > 1 ? "rotated" : "cold") : "warm";
-                        cases.add(new BenchCase(id(), "attention_decode/" + kv.id(), "decode", "fp16", kv.id(),
-                                Map.of(Column.BATCH, (long) batch, Column.CONTEXT, (long) context, Column.HEADS, (long) s.heads(),
-                                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
-                                AttentionDecode.workload(kv, s), workingSet, l2, BENCHMARK,
-                                Map.of("kv", kv.id(), "batch", Integer.toString(batch), "heads", Integer.toString(s.heads()),
-                                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
-                                        "context", Integer.toString(context), "copies", Integer.toString(copies))));
+                        cases.add(decodeCase(kv, s, device, coldSet));
                     }
                 }
             }
         }
         return cases;
+    }
+
+    /**
+     * One decode attention case: GPUs flush L2 (cold); hosts rotate copies of the cache past
+     * {@code coldSet} bytes ({@link CacheRotation}), else label it warm.
+     */
+    static BenchCase decodeCase(AttentionDecode.KvFormat kv, AttentionDecode.Shape s, DeviceProperties device, long coldSet) {
+        boolean gpu = device.backend().equals("cuda");
+        long cacheBytes = AttentionDecode.workload(kv, s).bytesRead();
+        int copies = gpu ? 1 : CacheRotation.copies(coldSet, cacheBytes, 1024);
+        long workingSet = copies * cacheBytes;
+        String l2 = gpu ? "cold" : CacheRotation.pastCache(device, workingSet) ? (copies > 1 ? "rotated" : "cold") : "warm";
+        return new BenchCase("attention", "attention_decode/" + kv.id(), "decode", "fp16", kv.id(),
+                Map.of(Column.BATCH, (long) s.batch(), Column.CONTEXT, (long) s.context(), Column.HEADS, (long) s.heads(),
+                        Column.KV_HEADS, (long) s.kvHeads(), Column.HEAD_DIM, (long) s.headDim()),
+                AttentionDecode.workload(kv, s), workingSet, l2, BENCHMARK,
+                Map.of("kv", kv.id(), "batch", Integer.toString(s.batch()), "heads", Integer.toString(s.heads()),
+                        "kvHeads", Integer.toString(s.kvHeads()), "headDim", Integer.toString(s.headDim()),
+                        "context", Integer.toString(s.context()), "copies", Integer.toString(copies)));
     }
 
     /** Prefill: prompt lengths x batches at the models' head layouts, both 16-bit types. */

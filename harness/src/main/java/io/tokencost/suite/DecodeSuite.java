@@ -3,6 +3,7 @@ package io.tokencost.suite;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionDecode;
 import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 
@@ -38,14 +39,20 @@ public final class DecodeSuite implements ModelSuite {
      * formats: the quick qgemv suite times one shape, and a CPU's rate differs across shapes. A
      * mixture of experts: its experts' products at the rows an expert gets on average (the batches
      * on either side of batch·k / {@link ModelSpec#expectedExpertsTouched}, which the estimator
-     * interpolates between), and its 16-bit router.
+     * interpolates between), and its 16-bit router. Decode attention over the fp16 cache at the
+     * model's heads, batches and contexts (the attention suite times Llama's 32 q / 8 kv heads only).
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
         // a set: an expert's floor and ceiling batch can be one batch
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
-        for (int batch : batches(profile, device.backend().equals("cuda"))) {
+        boolean gpu = device.backend().equals("cuda");
+        for (int batch : batches(profile, gpu)) {
+            for (int context : contexts(profile, gpu)) {
+                cases.add(AttentionSuite.decodeCase(AttentionDecode.KvFormat.FP16,
+                        new AttentionDecode.Shape(batch, model.heads(), model.kvHeads(), model.headDim(), context), device, coldSet));
+            }
             double perExpert = (double) batch * model.expertsPerToken() / model.expectedExpertsTouched(batch);
             for (WeightFormat f : ModelSuite.formats(profile, device)) {
                 for (ModelSpec.Linear l : model.linearLayers()) {
@@ -63,6 +70,11 @@ public final class DecodeSuite implements ModelSuite {
         return new ArrayList<>(cases);
     }
 
+    static List<Integer> contexts(Profile profile, boolean gpu) {
+        boolean full = profile == Profile.FULL;
+        return gpu ? (full ? List.of(1024, 8192, 32768) : List.of(1024, 8192)) : (full ? List.of(1024, 4096) : List.of(1024));
+    }
+
     static List<Integer> batches(Profile profile, boolean gpu) {
         boolean full = profile == Profile.FULL;
         return gpu ? (full ? List.of(1, 16, 64) : List.of(1, 16)) : (full ? List.of(1, 4) : List.of(1));
@@ -71,9 +83,8 @@ public final class DecodeSuite implements ModelSuite {
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
         boolean gpu = device.backend().equals("cuda");
-        boolean full = profile == Profile.FULL;
         List<Integer> batches = batches(profile, gpu);
-        List<Integer> contexts = gpu ? (full ? List.of(1024, 8192, 32768) : List.of(1024, 8192)) : (full ? List.of(1024, 4096) : List.of(1024));
+        List<Integer> contexts = contexts(profile, gpu);
         List<BenchCase> cases = new ArrayList<>();
         for (WeightFormat f : ModelSuite.formats(profile, device)) {
             for (int batch : batches) {
