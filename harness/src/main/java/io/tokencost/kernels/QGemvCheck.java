@@ -71,7 +71,12 @@ public final class QGemvCheck implements KernelCheck {
 
     /** The experts product over a random routing of {@code tokens} tokens: each row against its expert's matrix in float64. */
     public static double expertsOnce(Session session, WeightFormat f, int experts, int n, int k, int tokens, int topK, RandomGenerator random) {
-        QGemv.QuantizedMatrix stacked = QGemv.random(f, experts * n, k, random.nextLong());
+        // like the plain products' check: a random float matrix (the experts stacked) packed into the format
+        float[] w = new float[experts * n * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (random.nextDouble() * 2 - 1) * 0.05f;
+        }
+        QGemv.QuantizedMatrix stacked = QGemv.pack(f, w, experts * n, k);
         float[] logits = new float[tokens * experts];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) random.nextGaussian();
