@@ -110,10 +110,13 @@ class RunModelSuitesTest {
             for (ModelBench b : List.of(d, p)) {
                 runOnce(b, backend, tinyConfig(dir.resolve(backend)).toString());
             }
-            DecodeBench moe = new DecodeBench();
-            moe.batch = 3;
-            moe.context = 17;
-            runOnce(moe, backend, tinyMoeConfig(dir.resolve(backend)).toString());
+            if (backend.equals("emu")) {
+                // the experts kernels and the captured step through the CUDA host code (the CPU's MoE step runs end to end above)
+                DecodeBench moe = new DecodeBench();
+                moe.batch = 1;
+                moe.context = 17;
+                runOnce(moe, backend, tinyMoeConfig(dir.resolve(backend)).toString());
+            }
         }
     }
 

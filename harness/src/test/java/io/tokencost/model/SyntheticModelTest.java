@@ -74,8 +74,8 @@ class SyntheticModelTest {
     @CsvSource({"cpu", "emu"})
     void aCapturedDecodeStepReplaysThePlainStep(String backendId) {
         try (Session session = Backends.byId(backendId).open(0);
-             SyntheticModel plain = new SyntheticModel(session, SyntheticModelCheck.TINY_MOE, WeightFormat.INT4_G128, 3, 29, 11, false);
-             SyntheticModel captured = new SyntheticModel(session, SyntheticModelCheck.TINY_MOE, WeightFormat.INT4_G128, 3, 29, 11, false)) {
+             SyntheticModel plain = new SyntheticModel(session, TINY, WeightFormat.INT4_G128, 1, 29, 11, false);
+             SyntheticModel captured = new SyntheticModel(session, TINY, WeightFormat.INT4_G128, 1, 29, 11, false)) {
             plain.decodeStep();
             float[] afterOne = plain.logits();
             plain.decodeStep();
