@@ -71,12 +71,7 @@ public final class QGemvCheck implements KernelCheck {
 
     /** The experts product over a random routing of {@code tokens} tokens: each row against its expert's matrix in float64. */
     public static double expertsOnce(Session session, WeightFormat f, int experts, int n, int k, int tokens, int topK, RandomGenerator random) {
-        // like the plain products' check: a random float matrix (the experts stacked) packed into the format
-        float[] w = new float[experts * n * k];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (random.nextDouble() * 2 - 1) * 0.05f;
-        }
-        QGemv.QuantizedMatrix stacked = QGemv.pack(f, w, experts * n, k);
+        QGemv.QuantizedMatrix stacked = randomPacked(f, experts * n, k, random);
         float[] logits = new float[tokens * experts];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) random.nextGaussian();
@@ -125,11 +120,16 @@ public final class QGemvCheck implements KernelCheck {
 
     /** Relative error of one product on a fresh random matrix and activations. */
     public static double checkOnce(Session session, WeightFormat f, int n, int k, int batch, RandomGenerator random) {
+        return checkOnce(session, randomPacked(f, n, k, random), batch, random);
+    }
+
+    /** A random float matrix, uniform in ±0.05, packed into the format (the experts check stacks its experts in one). */
+    private static QGemv.QuantizedMatrix randomPacked(WeightFormat f, int n, int k, RandomGenerator random) {
         float[] w = new float[n * k];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (random.nextDouble() * 2 - 1) * 0.05f;
         }
-        return checkOnce(session, QGemv.pack(f, w, n, k), batch, random);
+        return QGemv.pack(f, w, n, k);
     }
 
     public static double checkOnce(Session session, QGemv.QuantizedMatrix m, int batch, RandomGenerator random) {
