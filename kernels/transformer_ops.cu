@@ -16,13 +16,14 @@
 //   swiglu         the fused gate/up product's output: silu(gate) * up          fp32 -> fp16
 //   to_half        attention's fp32 output -> fp16 for the o projection
 //   to_float       a 16-bit GEMM's fp16 output -> fp32 for the ops above (gemm.cu writes C as fp16)
-// A mixture-of-experts layer (decode) adds three around its router product and its experts'
-// products (qgemv.cu's qgemv_<format>_experts):
+// A mixture-of-experts layer (decode and prefill) adds three around its router product and its
+// experts' products (qgemv.cu's qgemv_<format>_experts):
 //   moe_route      the router's logits [tokens x E] -> each token's top-k experts and their weights
 //                  (softmax over the k chosen: Mixtral's rule, and Qwen3's with norm_topk_prob);
 //                  the slots s = t*k + j sorted by expert, stable: each slot's row in that order, and
-//                  the experts used (ascending) with the first row of each. One block: decode's
-//                  tokens*k is at most 512.
+//                  the experts used (ascending) with the first row of each. One block, the
+//                  counting and the stable placing serial on one thread: fine for decode's
+//                  tokens*k (at most 512); a long prompt's (2048 x 8) takes a visible share.
 //   moe_gather     each slot's row <- its token's normed hidden row                fp16 -> fp16
 //   moe_combine    out[t] = sum_j weight[t][j] * y[row of slot (t, j)]               fp32 -> fp32
 // Each is memory-bound; one block per row (add_rmsnorm, rope_qkv) or a grid-stride loop.

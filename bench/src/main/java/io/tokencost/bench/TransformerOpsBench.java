@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * which are left out: what the estimator adds per layer for norms, rotary, SwiGLU and conversions,
  * launch overhead included. {@code step} {@code decode}: one token per sequence, attention's fp32
  * output to fp16; {@code prefill}: one prompt of {@code tokens}, the GEMMs' fp16 outputs to fp32 and
- * attention's heads merged. A mixture of experts (decode): its routing, gather, SwiGLU over the
- * slots and combine in place of the dense SwiGLU. Inputs random.
+ * attention's heads merged. A mixture of experts: its routing, gather, SwiGLU over the slots and
+ * combine in place of the dense SwiGLU (and of its prefill's gate/up and down conversions). Inputs random.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
@@ -60,7 +60,7 @@ public class TransformerOpsBench extends DeviceBench {
     private Buffer gateUp;
     private Buffer act;
     private Buffer product16;
-    // a mixture of experts' routing (decode only)
+    // a mixture of experts' routing
     private Buffer routerLogits;
     private Buffer slotExpert;
     private Buffer slotWeight;
@@ -102,11 +102,8 @@ public class TransformerOpsBench extends DeviceBench {
         attn16 = alloc(DataType.F16, (long) tokens * attnWidth);
         gateUp = random(DataType.F32, (long) mlpRows() * 2 * mlpWidth(), r);
         act = alloc(DataType.F16, (long) mlpRows() * mlpWidth());
-        product16 = prefill ? random(DataType.F16, (long) tokens * Math.max(qkvWidth, 2 * spec.ffn()), r) : null;
-        if (spec.experts() > 0) {
-            if (prefill) {
-                throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic prefill runs dense models only");
-            }
+        product16 = prefill ? random(DataType.F16, (long) tokens * Math.max(Math.max(qkvWidth, hidden), moe() ? 0 : 2 * spec.ffn()), r) : null;
+        if (moe()) {
             int slots = tokens * spec.expertsPerToken();
             routerLogits = random(DataType.F32, (long) tokens * spec.experts(), r);
             slotExpert = alloc(DataType.U32, slots);
@@ -120,13 +117,17 @@ public class TransformerOpsBench extends DeviceBench {
         return TransformerOps.layerWorkload(prefill, tokens, spec);
     }
 
+    private boolean moe() {
+        return spec.experts() > 0;
+    }
+
     /** Rows through the MLP: a slot per token and chosen expert in a mixture of experts. */
     private int mlpRows() {
-        return spec.experts() > 0 ? tokens * spec.expertsPerToken() : tokens;
+        return moe() ? tokens * spec.expertsPerToken() : tokens;
     }
 
     private int mlpWidth() {
-        return spec.experts() > 0 ? spec.moeFfn() : spec.ffn();
+        return moe() ? spec.moeFfn() : spec.ffn();
     }
 
     private Buffer alloc(DataType type, long elements) {
@@ -159,10 +160,11 @@ public class TransformerOpsBench extends DeviceBench {
             ops.toHalf(attn16, attn, (long) tokens * spec.heads() * spec.headDim());
         }
         ops.addRmsnorm(xn, h, add, norm, tokens, hidden, SyntheticModel.RMS_EPS);
-        if (prefill) {
+        // a mixture of experts' products (the experts kernel) write fp32: nothing to convert
+        if (prefill && !moe()) {
             ops.toFloat(gateUp, product16, (long) tokens * 2 * spec.ffn());
         }
-        if (spec.experts() > 0) {
+        if (moe()) {
             int topK = spec.expertsPerToken();
             ops.moeRoute(slotExpert, slotWeight, slotRow, expertIds, expertStarts, routerLogits, tokens, spec.experts(), topK);
             ops.moeGather(xSorted, xn, slotRow, tokens, topK, hidden);
@@ -171,7 +173,7 @@ public class TransformerOpsBench extends DeviceBench {
         } else {
             ops.swiglu(act, gateUp, tokens, spec.ffn());
         }
-        if (prefill) {
+        if (prefill && !moe()) {
             ops.toFloat(add, product16, (long) tokens * hidden);
         }
     }

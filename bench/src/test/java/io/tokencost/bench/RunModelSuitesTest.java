@@ -82,7 +82,7 @@ class RunModelSuitesTest {
         assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\""), json);
     }
 
-    /** A mixture of experts decodes (routed, verified, predicted); its prefill is refused in one line, not skipped silently. */
+    /** A mixture of experts decodes and prefills (routed, verified, predicted). */
     @Test
     void aMixtureOfExpertsDecodeStepIsMeasuredAndPredicted() throws Exception {
         Path out = dir.resolve("moe");
@@ -94,9 +94,12 @@ class RunModelSuitesTest {
         List<ResultRow> steps = CsvResultReader.read(out.resolve(RunOutput.CSV)).stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
         assertEquals(1, steps.size());
         assertEquals("true", steps.get(0).get(Column.VERIFIED));
+        List<ResultRow> prefills = CsvResultReader.read(out.resolve(RunOutput.CSV)).stream().filter(r -> r.get(Column.SUITE).equals("prefill")).toList();
+        assertEquals(1, prefills.size());
+        assertEquals("true", prefills.get(0).get(Column.VERIFIED));
         String printed = stdout.toString();
         assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+decode\\s+int4_g128\\s+1\\s+1024 .*%")), printed);
-        assertTrue(printed.contains("prefill: no cases: tiny-moe is a mixture of experts, and the synthetic prefill runs dense models only"), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+prefill\\s+int4_g128\\s+1\\s+128 .*%")), printed);
     }
 
     @Test

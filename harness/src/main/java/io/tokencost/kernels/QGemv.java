@@ -345,13 +345,14 @@ public final class QGemv {
      * The experts product's buffers: weights of {@code experts} stacked n x k matrices; x F16 and
      * y F32 of {@code rows} rows; the expert list U32 [min(experts, rows)] and its starts U32
      * [min(experts, rows) + 1]. An expert gets at most {@code maxRowsPerExpert} rows (the step's
-     * tokens: one per token), which picks the kernel.
+     * tokens: one per token), which picks the kernel; any number, since the kernels take an expert's
+     * rows in chunks (a prefill's expert can get hundreds).
      */
     public static void checkExperts(WeightFormat f, Buffer y, Buffer x, Buffer weights, Buffer scales, Buffer expertIds, Buffer starts,
                                     int experts, int n, int k, int rows, int maxRowsPerExpert) {
-        if (experts < 1 || rows < 1 || maxRowsPerExpert < 1 || maxRowsPerExpert > rows || maxRowsPerExpert > MAX_BATCH) {
-            throw new IllegalArgumentException("qgemv experts needs experts, rows >= 1 and 1 <= rows per expert <= min(rows, " + MAX_BATCH
-                    + "), got " + experts + " experts, " + rows + " rows, " + maxRowsPerExpert + " per expert");
+        if (experts < 1 || rows < 1 || maxRowsPerExpert < 1 || maxRowsPerExpert > rows) {
+            throw new IllegalArgumentException("qgemv experts needs experts, rows >= 1 and 1 <= rows per expert <= rows, got " + experts
+                    + " experts, " + rows + " rows, " + maxRowsPerExpert + " per expert");
         }
         if (f == null) {
             throw new IllegalArgumentException("qgemv needs a weight format");

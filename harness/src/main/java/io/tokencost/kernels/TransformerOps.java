@@ -144,7 +144,7 @@ public final class TransformerOps {
      * {@code TransformerOpsBench}): two add_rmsnorm (h read and written, the add read, fp16 out), rope_qkv
      * (the qkv row read, q, k, v written in fp16) and swiglu (gate/up read, fp16 out); a decode step
      * adds to_half of attention's output, a prefill to_float of its four GEMM outputs and merge_heads.
-     * A mixture of experts (decode): swiglu over each token's k slots of the experts' width, and
+     * A mixture of experts (its prefill converts two GEMM outputs, q/k/v and o): swiglu over each token's k slots of the experts' width, and
      * moe_route (the router's logits read; per slot its expert, weight and row written), moe_gather
      * (the normed row read and written per slot) and moe_combine (the slots' rows read, one row
      * written). Bytes as the ops touch them; no FLOPs counted.
@@ -164,7 +164,8 @@ public final class TransformerOps {
             written += 12 * slots + 2 * slots * hidden + 4 * hidden;
         }
         if (prefill) {
-            long products = qkvWidth + hidden + 2L * ffn + hidden;
+            // the GEMMs' fp16 outputs converted; a mixture of experts' products (experts kernel) write fp32
+            long products = qkvWidth + hidden + (moe ? 0 : 2L * ffn + hidden);
             read += 2 * products + 2 * attnWidth;
             written += 4 * products + 2 * attnWidth;
         } else {

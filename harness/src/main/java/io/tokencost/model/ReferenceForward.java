@@ -47,7 +47,7 @@ public final class ReferenceForward {
             float[] proj = floats(QGemv.reference(layer.o(), attn, b));
             xn = norm(h, proj, layer.mlpNorm(), b, hidden);
             if (s.experts() > 0) {
-                pendingAdd = mixtureOfExperts(layer, xn, s, b);
+                pendingAdd = mixtureOfExperts(layer, xn, s, b, floats(QGemv.reference(layer.router(), xn, b)));
                 continue;
             }
             float[] gateUp = floats(QGemv.reference(layer.gateUp(), xn, b));
@@ -59,14 +59,13 @@ public final class ReferenceForward {
     }
 
     /**
-     * An MoE block on the normed rows xn of {@code tokens} tokens: the router's fp32 logits, the
+     * An MoE block on the normed rows xn of {@code tokens} tokens given the router's fp32 logits: the
      * routing (the experts chosen, as every backend must choose them), each slot's row through its
      * expert's gate/up, SwiGLU (fp16) and down, the weighted sum per token.
      */
-    private static float[] mixtureOfExperts(SyntheticModel.Layer layer, short[] xn, ModelSpec s, int tokens) {
+    private static float[] mixtureOfExperts(SyntheticModel.Layer layer, short[] xn, ModelSpec s, int tokens, float[] logits) {
         int k = s.expertsPerToken();
         int slots = tokens * k;
-        float[] logits = floats(QGemv.reference(layer.router(), xn, tokens));
         TransformerOps.Routing r = TransformerOps.moeRouteReference(logits, tokens, s.experts(), k);
         short[] sorted = TransformerOps.moeGatherReference(xn, r.slotRow(), tokens, k, s.hidden());
         float[] gateUp = floats(QGemv.expertsReference(layer.gateUp(), s.experts(), sorted, slots, r.expertIds(), r.starts()));
@@ -78,7 +77,8 @@ public final class ReferenceForward {
     /**
      * The last token's logits [vocab] of a prefill model's {@link SyntheticModel#prefill}: each
      * product the fp16 GEMM's reference on the weights as dequantised to fp16, rounded to fp16 as
-     * the GEMM stores it; rotary over the prompt's positions; causal prefill attention.
+     * the GEMM stores it; rotary over the prompt's positions; causal prefill attention; a mixture of
+     * experts' block as in a decode step of the prompt's tokens.
      */
     public static double[] prefillLogits(SyntheticModel m) {
         if (m.lmHead == null || m.prompt() == 0) {
@@ -102,6 +102,12 @@ public final class ReferenceForward {
             short[] attn = halves(AttentionPrefill.reference(DataType.F16, shape, q, halves(kv[0]), halves(kv[1])));
             float[] proj = product(layer.o(), TransformerOps.mergeHeadsReference(attn, 1, s.heads(), n, s.headDim()), n);
             xn = norm(h, proj, layer.mlpNorm(), n, hidden);
+            if (s.experts() > 0) {
+                // the router's product as the experts kernel runs it: fp32 logits, no GEMM rounding
+                float[] logits = floats(QGemv.expertsReference(layer.router(), 1, xn, n, new int[] {0}, new int[] {0, n}));
+                pendingAdd = mixtureOfExperts(layer, xn, s, n, logits);
+                continue;
+            }
             short[] act = halves(TransformerOps.swigluReference(product(layer.gateUp(), xn, n), n, s.ffn()));
             pendingAdd = product(layer.down(), act, n);
         }

@@ -39,7 +39,10 @@ import java.util.SplittableRandom;
  * request, its TTFT): the products are 16-bit GEMMs over the n rows (int8 / int4 weights are first
  * dequantised into one fp16 scratch matrix per product, as engines do for long prompts), rotary
  * writes the whole prompt's K and V into a cache of n tokens, causal prefill attention, and the
- * final norm and LM head on the last token only.
+ * final norm and LM head on the last token only. A mixture of experts runs its MoE block over the
+ * prompt's tokens as in a decode step, each expert's rows in chunks on the experts kernel (its
+ * weights streamed once per chunk), the router's fp16 product on that kernel too (the router
+ * the one expert holding every row), so the logits stay fp32 as the decode step's do.
  */
 public final class SyntheticModel implements AutoCloseable {
 
@@ -101,6 +104,9 @@ public final class SyntheticModel implements AutoCloseable {
     private final Buffer expertStarts;
     private final Buffer xSorted;
     private final Buffer expertOut;
+    // a mixture of experts' prefill: the router as the experts kernel's only expert, holding every row
+    private final Buffer routerIds;
+    private final Buffer routerStarts;
 
     /** A model whose host copies of the weights are dropped once uploaded (what benchmarks want: half the memory). */
     public SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, long seed) {
@@ -118,7 +124,7 @@ public final class SyntheticModel implements AutoCloseable {
         this(session, spec, format, batch, context, 0, seed, keepHost);
     }
 
-    /** A prefill model: one prompt of {@code prompt} tokens (see the class comment); the same checks; dense models only so far. */
+    /** A prefill model: one prompt of {@code prompt} tokens (see the class comment); the same checks. */
     public static SyntheticModel forPrefill(Session session, ModelSpec spec, WeightFormat format, int prompt, long seed, boolean keepHost) {
         if (prompt < 1) {
             throw new IllegalArgumentException("a prefill needs a prompt of at least 1 token, got " + prompt);
@@ -127,9 +133,6 @@ public final class SyntheticModel implements AutoCloseable {
     }
 
     private SyntheticModel(Session session, ModelSpec spec, WeightFormat format, int batch, int context, int prompt, long seed, boolean keepHost) {
-        if (spec.experts() > 0 && prompt > 0) {
-            throw new IllegalArgumentException(spec.name() + " is a mixture of experts: the synthetic prefill runs dense models so far");
-        }
         if (spec.experts() > 0 && batch > QGemv.MAX_BATCH) {
             throw new IllegalArgumentException(spec.name() + ": a mixture of experts decodes batches up to " + QGemv.MAX_BATCH + ", got " + batch);
         }
@@ -212,6 +215,8 @@ public final class SyntheticModel implements AutoCloseable {
             expertStarts = alloc(DataType.U32, listed + 1L);
             xSorted = alloc(DataType.F16, (long) mlpRows * spec.hidden());
             expertOut = alloc(DataType.F32, (long) mlpRows * spec.hidden());
+            routerIds = prompt > 0 ? upload(DataType.U32, new int[] {0}) : null;
+            routerStarts = prompt > 0 ? upload(DataType.U32, new int[] {0, prompt}) : null;
         } else {
             routerLogits = null;
             slotExpert = null;
@@ -221,6 +226,8 @@ public final class SyntheticModel implements AutoCloseable {
             expertStarts = null;
             xSorted = null;
             expertOut = null;
+            routerIds = null;
+            routerStarts = null;
         }
         logits = alloc(DataType.F32, (long) batch * spec.vocab());
         int[] pos = new int[rows];
@@ -231,7 +238,8 @@ public final class SyntheticModel implements AutoCloseable {
         long ws = prompt > 0 ? 0 : session.attentionDecode().workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
         if (prompt > 0) {
-            int widest = Math.max(Math.max(qkvRows, 2 * spec.ffn()), spec.hidden());
+            // the GEMMs' fp16 output: a mixture of experts runs only q/k/v and o as GEMMs
+            int widest = Math.max(Math.max(qkvRows, moe ? 0 : 2 * spec.ffn()), spec.hidden());
             product16 = alloc(DataType.F16, (long) prompt * widest);
             weights16 = format.quantized() ? alloc(DataType.F16, largestMatrix(spec)) : null;
             attnHeads = alloc(DataType.F16, (long) prompt * attnWidth);
@@ -244,9 +252,9 @@ public final class SyntheticModel implements AutoCloseable {
         }
     }
 
-    /** Elements of the largest linear layer: the dequantisation scratch. */
+    /** Elements of the largest linear layer a prefill runs as a GEMM (not an expert's): the dequantisation scratch. */
     private static long largestMatrix(ModelSpec spec) {
-        return spec.linearLayers().stream().mapToLong(l -> (long) l.rows() * l.cols()).max().orElseThrow();
+        return spec.linearLayers().stream().filter(l -> !spec.isExpert(l)).mapToLong(l -> (long) l.rows() * l.cols()).max().orElseThrow();
     }
 
     /** Whether {@code need} bytes fit the share of a device's memory a model may take ({@link Estimator#MEMORY_FOR_MODEL}). */
@@ -274,12 +282,14 @@ public final class SyntheticModel implements AutoCloseable {
 
     /**
      * Device bytes of a prefill model: the weights, a cache of the prompt, the prompt's activations
-     * (the widest twice: fp32 and the GEMM's fp16 output) and the fp16 dequantisation scratch.
+     * (the widest twice: fp32 and the GEMM's fp16 output; a mixture of experts' per slot) and the fp16
+     * dequantisation scratch.
      */
     public static long prefillDeviceBytes(ModelSpec spec, WeightFormat format, int prompt) {
         double weights = storedWeightBytes(spec, format);
         double cache = 2.0 * spec.layers() * spec.kvHeads() * (double) prompt * spec.headDim() * 2;
-        double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + 2 * spec.ffn());
+        double mlp = spec.experts() > 0 ? spec.expertsPerToken() * (2.0 * spec.moeFfn() + 2.0 * spec.hidden()) + spec.experts() : 2.0 * spec.ffn();
+        double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + mlp);
         double scratch = format.quantized() ? 2.0 * largestMatrix(spec) : 0;
         return (long) (weights + cache + activations + scratch + 4.0 * spec.vocab());
     }
@@ -288,15 +298,23 @@ public final class SyntheticModel implements AutoCloseable {
      * What one prefill declares it moves and computes: every product as a 16-bit GEMM over the
      * prompt ({@link Gemm#workload}) plus, for int8 / int4, its dequantisation (the stored weights
      * read, fp16 written); every layer's causal {@link AttentionPrefill#workload}; the LM head on the
-     * last token.
+     * last token. A mixture of experts: its experts' products as in a decode step of the prompt's
+     * tokens (the experts uniform routing touches, {@link QGemv#expertsWorkload}) and its router's.
      */
     public static Workload prefillWorkload(ModelSpec spec, WeightFormat format, int prompt) {
         List<Workload> layer = new ArrayList<>();
         for (ModelSpec.Linear l : spec.linearLayers()) {
+            if (spec.isExpert(l)) {
+                layer.add(QGemv.expertsWorkload(format, l.rows(), l.cols(), prompt * spec.expertsPerToken(), spec.expectedExpertsTouched(prompt)));
+                continue;
+            }
             layer.add(Gemm.workload(DataType.F16, prompt, l.rows(), l.cols()));
             if (format.quantized()) {
                 layer.add(QGemv.dequantizeWorkload(format, l.rows(), l.cols()));
             }
+        }
+        if (spec.experts() > 0) {
+            layer.add(QGemv.expertsWorkload(WeightFormat.FP16, spec.experts(), spec.hidden(), prompt, 1));
         }
         layer.add(AttentionPrefill.workload(DataType.F16, new AttentionPrefill.Shape(1, spec.heads(), spec.kvHeads(), spec.headDim(), prompt)));
         return Workload.sum(layer).times(spec.layers(), QGemv.workload(WeightFormat.FP16, spec.vocab(), spec.hidden(), 1));
@@ -372,7 +390,7 @@ public final class SyntheticModel implements AutoCloseable {
             gemv.gemv(format, proj, attn16, w[2], w[3], hidden, attnWidth, batch);
             ops.addRmsnorm(xn, h, proj, w[9], batch, hidden, RMS_EPS);
             if (spec.experts() > 0) {
-                mixtureOfExperts(w);
+                mixtureOfExperts(w, batch);
             } else {
                 gemv.gemv(format, gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden, batch);
                 ops.swiglu(act, gateUpOut, batch, spec.ffn());
@@ -384,23 +402,28 @@ public final class SyntheticModel implements AutoCloseable {
         gemv.gemv(WeightFormat.FP16, logits, xn, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, batch);
     }
 
-    /** downOut = the layer's MoE block on xn (see the class comment). */
-    private void mixtureOfExperts(Buffer[] w) {
+    /** downOut = the layer's MoE block on the {@code tokens} rows of xn (see the class comment). */
+    private void mixtureOfExperts(Buffer[] w, int tokens) {
         var ops = session.transformerOps();
         var gemv = session.qgemv();
         int hidden = spec.hidden();
         int experts = spec.experts();
         int topK = spec.expertsPerToken();
         int width = spec.moeFfn();
-        int slots = batch * topK;
-        gemv.gemv(WeightFormat.FP16, routerLogits, xn, w[10], null, experts, hidden, batch);
-        ops.moeRoute(slotExpert, slotWeight, slotRow, expertIds, expertStarts, routerLogits, batch, experts, topK);
-        ops.moeGather(xSorted, xn, slotRow, batch, topK, hidden);
+        int slots = tokens * topK;
+        if (prompt > 0) {
+            // past qgemv's batches: the experts kernel, the router its one expert
+            gemv.expertsGemv(WeightFormat.FP16, routerLogits, xn, w[10], null, routerIds, routerStarts, 1, experts, hidden, tokens, tokens);
+        } else {
+            gemv.gemv(WeightFormat.FP16, routerLogits, xn, w[10], null, experts, hidden, tokens);
+        }
+        ops.moeRoute(slotExpert, slotWeight, slotRow, expertIds, expertStarts, routerLogits, tokens, experts, topK);
+        ops.moeGather(xSorted, xn, slotRow, tokens, topK, hidden);
         // an expert gets at most one slot per token
-        gemv.expertsGemv(format, gateUpOut, xSorted, w[4], w[5], expertIds, expertStarts, experts, 2 * width, hidden, slots, batch);
+        gemv.expertsGemv(format, gateUpOut, xSorted, w[4], w[5], expertIds, expertStarts, experts, 2 * width, hidden, slots, tokens);
         ops.swiglu(act, gateUpOut, slots, width);
-        gemv.expertsGemv(format, expertOut, act, w[6], w[7], expertIds, expertStarts, experts, hidden, width, slots, batch);
-        ops.moeCombine(downOut, expertOut, slotWeight, slotRow, batch, topK, hidden);
+        gemv.expertsGemv(format, expertOut, act, w[6], w[7], expertIds, expertStarts, experts, hidden, width, slots, tokens);
+        ops.moeCombine(downOut, expertOut, slotWeight, slotRow, tokens, topK, hidden);
     }
 
     /**
@@ -445,9 +468,13 @@ public final class SyntheticModel implements AutoCloseable {
             ops.mergeHeads(attn16, attnHeads, 1, spec.heads(), prompt, spec.headDim());
             promptProduct(proj, attn16, w[2], w[3], hidden, attnWidth);
             ops.addRmsnorm(xn, h, proj, w[9], prompt, hidden, RMS_EPS);
-            promptProduct(gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden);
-            ops.swiglu(act, gateUpOut, prompt, spec.ffn());
-            promptProduct(downOut, act, w[6], w[7], hidden, spec.ffn());
+            if (spec.experts() > 0) {
+                mixtureOfExperts(w, prompt);
+            } else {
+                promptProduct(gateUpOut, xn, w[4], w[5], 2 * spec.ffn(), hidden);
+                ops.swiglu(act, gateUpOut, prompt, spec.ffn());
+                promptProduct(downOut, act, w[6], w[7], hidden, spec.ffn());
+            }
             pendingAdd = downOut;
         }
         ops.addRmsnorm(xnLast, h, pendingAdd, finalNormBuf, prompt - 1, 1, hidden, RMS_EPS);

@@ -5,10 +5,12 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionPrefill;
+import io.tokencost.kernels.QGemv;
 import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,8 @@ import java.util.Map;
  * Full-model prefill: one request's prompt through {@code run --model}'s model (random weights) per
  * launch, timed as TTFT, and input tokens/s = prompt / TTFT. Hosts (`--quick`): int4_g128, a prompt
  * of 128 tokens; `--full` adds int8 and 512 tokens. GPUs: fp16, int8 and int4_g128 at 512 and 2048
- * tokens (`--full`: also 8192). Cases that do not fit are left out; MoE models are not run yet.
+ * tokens (`--full`: also 8192). Cases that do not fit are left out. A mixture of experts runs its
+ * MoE block over the prompt's tokens ({@link SyntheticModel}'s class comment).
  */
 public final class PrefillSuite implements ModelSuite {
 
@@ -43,16 +46,27 @@ public final class PrefillSuite implements ModelSuite {
      * format the suite runs: on a CPU the GEMM's rate at 128 rows is half that at 512 (the weights'
      * conversion amortises over fewer rows), attention's rate at 128 tokens half that at 512, and
      * dequantisation runs well below the read ceiling, so the prediction needs the prefill's own shapes.
+     * A mixture of experts' expert products are the experts kernel's, as in a decode step: qgemv at
+     * the rows an expert gets on average (either side of prompt·k / {@link ModelSpec#expectedExpertsTouched},
+     * at most qgemv's largest batch, whose chunks the estimator counts past it).
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
-        List<BenchCase> cases = new ArrayList<>();
-        if (model.experts() > 0) {
-            return cases;
-        }
+        // a set: an expert's floor and ceiling rows can be one batch, and capped ones meet
+        LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
+        long coldSet = CacheRotation.coldSetBytes(device, 0);
         for (int prompt : prompts(profile, device.backend().equals("cuda"))) {
+            double perExpert = prompt * model.expertsPerToken() / model.expectedExpertsTouched(prompt);
             for (ModelSpec.Linear l : model.linearLayers()) {
-                cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+                if (!model.isExpert(l)) {
+                    cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+                    continue;
+                }
+                for (WeightFormat f : ModelSuite.formats(profile, device)) {
+                    for (double rows : new double[] {Math.floor(perExpert), Math.ceil(perExpert)}) {
+                        cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), (int) Math.min(rows, QGemv.MAX_BATCH), device, coldSet));
+                    }
+                }
             }
             cases.add(AttentionSuite.prefillCase(DataType.F16, new AttentionPrefill.Shape(1, model.heads(), model.kvHeads(), model.headDim(), prompt),
                     device));
@@ -60,24 +74,17 @@ public final class PrefillSuite implements ModelSuite {
         for (WeightFormat f : ModelSuite.formats(profile, device)) {
             if (f.quantized()) {
                 for (ModelSpec.Linear l : model.linearLayers()) {
-                    cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
+                    if (!model.isExpert(l)) {
+                        cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
+                    }
                 }
             }
         }
-        return cases;
-    }
-
-    @Override
-    public String whyNoCases(ModelSpec model) {
-        return model.experts() > 0 ? model.name() + " is a mixture of experts, and the synthetic prefill runs dense models only"
-                : ModelSuite.super.whyNoCases(model);
+        return new ArrayList<>(cases);
     }
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        if (model.experts() > 0) {
-            return List.of();
-        }
         boolean gpu = device.backend().equals("cuda");
         List<BenchCase> cases = new ArrayList<>();
         for (WeightFormat f : ModelSuite.formats(profile, device)) {

@@ -15,9 +15,8 @@ import java.util.Map;
  * suite's prompts bring: the per-layer time the estimator adds to a step's products and attention
  * (on a GPU mostly launches, on a CPU the ops' arithmetic). Rows: kernel {@code decode_layer_ops}
  * ({@code batch} = tokens) and {@code prefill_layer_ops} ({@code seq_len} = the prompt); {@code n} =
- * hidden, {@code k} = ffn. A mixture of experts adds its routing, gather and combine to the decode
- * rows (the synthetic prefill runs dense models only). Verified as part of the model's steps
- * (model/decode_step, model/moe_decode_step, model/prefill).
+ * hidden, {@code k} = ffn. A mixture of experts adds its routing, gather and combine. Verified as
+ * part of the model's steps (model/decode_step, model/moe_decode_step, model/prefill, model/moe_prefill).
  */
 public final class TransformerOpsSuite implements ModelSuite {
 
@@ -46,8 +45,7 @@ public final class TransformerOpsSuite implements ModelSuite {
         for (int batch : DecodeSuite.batches(profile, gpu)) {
             cases.add(layerCase(false, batch, model, modelArgument));
         }
-        // the synthetic prefill runs dense models only
-        for (int prompt : model.experts() > 0 ? List.<Integer>of() : PrefillSuite.prompts(profile, gpu)) {
+        for (int prompt : PrefillSuite.prompts(profile, gpu)) {
             cases.add(layerCase(true, prompt, model, modelArgument));
         }
         return cases;

@@ -2,6 +2,7 @@ package io.tokencost.suite;
 
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
+import io.tokencost.cost.ModelSpec;
 import io.tokencost.results.Column;
 import org.junit.jupiter.api.Test;
 
@@ -86,12 +87,15 @@ class ModelSuitesTest {
     void opsCasesOfAMixtureOfExpertsAddItsRouting() {
         var qwen = ModelPresets.byName("Qwen3-30B-A3B");
         List<BenchCase> host = new TransformerOpsSuite().cases(Profile.QUICK, device("cpu", 24L << 30), qwen, "q");
-        assertEquals(List.of("decode_layer_ops"), host.stream().map(BenchCase::kernel).toList(), "no prefill for MoE yet");
+        assertEquals(List.of("decode_layer_ops", "prefill_layer_ops"), host.stream().map(BenchCase::kernel).toList());
         // the dense layer's ops with SwiGLU over 8 slots x 768, then routing (128 logits read; expert, weight and row written per
         // slot), gather (2 B read and written per slot and hidden element) and combine (4 B read per slot, 4 written per element)
         long dense = 2 * 18L * 2048 + 6L * 5120 + 6L * 4096 + 10L * 8 * 768;
         long moe = 4L * 128 + 8 * (2L * 2048 + 4L * 2048 + 8) + 12L * 8 + 2L * 8 * 2048 + 4L * 2048;
         assertEquals(dense + moe, host.get(0).workload().bytesMoved());
+        // a prompt of 128: attention's fp32 -> fp16 (6 B per element of 4096) gives way to the q/k/v and o GEMMs' fp16 -> fp32
+        // (6 B per element of 5120 + 2048) and the head merge (4 B per element of 4096); the experts write fp32, nothing more
+        assertEquals(128 * (dense - 6L * 4096 + moe + 6L * (5120 + 2048) + 4L * 4096), host.get(1).workload().bytesMoved());
     }
 
     @Test
@@ -141,7 +145,16 @@ class ModelSuitesTest {
         List<BenchCase> prompts = extra.stream().filter(g -> g.suite().equals("attention")).toList();
         assertEquals(1, prompts.size());
         assertEquals(128L, prompts.get(0).shape().get(Column.SEQ_LEN));
-        assertTrue(suite.cases(Profile.QUICK, device("cuda", 141L << 30), ModelPresets.byName("Mixtral-8x7B"), "Mixtral-8x7B").isEmpty(),
-                "the synthetic prefill runs dense models only");
+        // a mixture of experts: q/k/v and o as GEMMs (and their dequantisation), the experts on the experts kernel at the rows
+        // an expert gets: Mixtral's 128 tokens x top 2 over its 8 experts, 32 each
+        ModelSpec mixtral = ModelPresets.byName("Mixtral-8x7B");
+        assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), mixtral, "Mixtral-8x7B").size(), "3 formats x 512, 2048 tokens (fp16: 93 GB)");
+        List<BenchCase> moe = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), mixtral);
+        assertEquals(List.of(6144L, 4096L), moe.stream().filter(g -> g.suite().equals("gemm")).map(g -> g.shape().get(Column.N)).toList());
+        assertEquals(2, moe.stream().filter(g -> g.kernel().equals("dequantize")).count());
+        List<BenchCase> experts = moe.stream().filter(g -> g.suite().equals("qgemv") && g.kernel().equals("qgemv")).toList();
+        // 8 (1 - (6/8)^128) experts touched: a hair under 8, so 32.0000... rows each, timed at 32 and 33
+        assertEquals(List.of(28672L, 28672L, 4096L, 4096L), experts.stream().map(g -> g.shape().get(Column.N)).toList(), "gate_up, down");
+        assertEquals(List.of(32L, 33L, 32L, 33L), experts.stream().map(g -> g.shape().get(Column.BATCH)).toList());
     }
 }
