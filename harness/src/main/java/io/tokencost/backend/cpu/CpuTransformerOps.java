@@ -109,12 +109,13 @@ final class CpuTransformerOps implements TransformerOpsKernels {
         TransformerOps.checkSwiglu(out, gateUp, rows, ffn);
         short[] o = CpuBuffer.halves(out);
         float[] gu = CpuBuffer.floats(gateUp);
-        parallel.forRange((int) rows, 1, (worker, from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int j = 0; j < ffn; j++) {
-                    float g = gu[r * 2 * ffn + j];
-                    o[r * ffn + j] = Half.fromFloat(g / (1 + (float) Math.exp(-g)) * gu[r * 2 * ffn + ffn + j]);
-                }
+        // over elements, not rows: a decode step's one row is 14336 exps, which one core takes 0.4 ms over
+        parallel.forRange((int) (rows * ffn), (worker, from, to) -> {
+            for (int e = from; e < to; e++) {
+                int r = e / ffn;
+                int j = e - r * ffn;
+                float g = gu[r * 2 * ffn + j];
+                o[e] = Half.fromFloat(g / (1 + (float) Math.exp(-g)) * gu[r * 2 * ffn + ffn + j]);
             }
         });
     }
