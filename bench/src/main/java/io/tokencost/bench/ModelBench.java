@@ -3,6 +3,7 @@ package io.tokencost.bench;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.measure.StepWarmUp;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
 import org.openjdk.jmh.annotations.Param;
@@ -14,10 +15,8 @@ import org.openjdk.jmh.annotations.Param;
  */
 public abstract class ModelBench extends DeviceBench {
 
-    /** Warm-up steps: at least this many, then until three in a row agree within {@link #STEADY}. */
+    /** Warm-up steps: at least this many, then until the step time settles ({@link StepWarmUp}). */
     static final int MIN_WARMUP_STEPS = 5;
-    static final int MAX_WARMUP_STEPS = 40;
-    static final double STEADY = 0.15;
     /** Every model benchmark's weights are drawn from this seed. */
     static final long SEED = 20261128L;
 
@@ -37,27 +36,9 @@ public abstract class ModelBench extends DeviceBench {
         return build(ModelPresets.resolve(model), WeightFormat.parse(weights));
     }
 
-    /**
-     * A step runs a dozen kernels, each a few times per step: on the CPU the first steps run them in
-     * interpreted and C1 code, 4x slower than compiled (an 8B int4 decode step: 2.6 s for four steps,
-     * then 0.6 s). Warm up until the step time settles, not for a fixed count.
-     */
     @Override
     protected void warmUp() {
-        double[] last = new double[3];
-        for (int i = 0; i < MAX_WARMUP_STEPS; i++) {
-            long t = System.nanoTime();
-            launch();
-            session.synchronize();
-            last[i % 3] = System.nanoTime() - t;
-            if (i + 1 >= minWarmupSteps()) {
-                double min = Math.min(last[0], Math.min(last[1], last[2]));
-                double max = Math.max(last[0], Math.max(last[1], last[2]));
-                if (max <= min * (1 + STEADY)) {
-                    return;
-                }
-            }
-        }
+        StepWarmUp.untilSteady(this::launch, session, minWarmupSteps());
     }
 
     /** The fewest warm-up steps; three at least (the settling test compares three). */

@@ -77,6 +77,9 @@ class BadInputTest {
             "estimate price     | estimate --price-per-hour -1             | --price-per-hour must be a positive",
             "export format      | export --format csv                      | unknown export format 'csv'",
             "export no format   | export                                   | Missing required option: '--format=FORMAT'",
+            "breakdown steps    | breakdown --backend cpu --steps 0        | --steps, --batch and --context must be >= 1",
+            "breakdown model    | breakdown --backend cpu --model gpt-9    | unknown model 'gpt-9'",
+            "breakdown heap     | breakdown --backend cpu --model Llama-3.1-70B --weights fp16 | of Java heap here, this JVM has",
     })
     void badInputIsOneLineAndExitCode2(String name, String args, String fragment) {
         assertOneLineError(run(args.trim().split("\\s+")), Main.EXIT_BAD_INPUT, fragment.trim());
@@ -114,9 +117,9 @@ class BadInputTest {
     @Test
     void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
         // memory_stream x4, qgemv x3 + dequantize x2 + experts x3, gemm x3, attention_decode x2, attention_prefill x2,
-        // transformer_ops x9 and the model's decode step, MoE decode step and prefill everywhere; the tensor-core probe where the
-        // .cu kernels run
-        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 31, "emu", 32);
+        // transformer_ops x9 and the model's decode step, MoE decode step, prefill and MoE prefill everywhere; the tensor-core probe
+        // where the .cu kernels run
+        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 32, "emu", 33);
         for (String backend : new String[] {"cpu", "emu"}) {
             Outcome v = run("verify", "--backend", backend);
             assertEquals(0, v.code(), v.out() + v.err());
@@ -124,7 +127,7 @@ class BadInputTest {
             assertEquals((long) expected.get(backend), v.out().lines().filter(l -> l.contains("PASS")).count(), v.out());
         }
         assertEquals(0, run("--version").code());
-        for (String cmd : new String[] {"run", "verify", "devices"}) {
+        for (String cmd : new String[] {"run", "verify", "devices", "breakdown"}) {
             Outcome h = run(cmd, "--help");
             assertEquals(0, h.code());
             assertTrue(h.out().contains("Usage: tokencost " + cmd), h.out());

@@ -1,0 +1,135 @@
+package io.tokencost.model;
+
+import io.tokencost.backend.Kernels;
+import io.tokencost.backend.KernelTimer;
+import io.tokencost.backend.Session;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionDecodeKernels;
+import io.tokencost.kernels.AttentionPrefillKernels;
+import io.tokencost.kernels.GemmKernels;
+import io.tokencost.kernels.MemoryStreamKernels;
+import io.tokencost.kernels.QGemvKernels;
+import io.tokencost.kernels.TransformerOpsKernels;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model step's time kernel by kernel, as a profiler's timeline splits it: every launch through
+ * a {@link #timing} session's kernel families is timed alone on the session's own timer (CUDA
+ * events on a GPU; the timer waits for the device) and summed per kernel and shape, in the order
+ * the step first launches them. What locates a step's gap to the estimator's prediction from
+ * isolated kernel rows: which kernels run slower inside the step than alone. A launch is a
+ * family's void method; queries (workspace sizes) pass through untimed. Launches are timed one by
+ * one, so on a GPU the step runs without its CUDA graph, each kernel its own time.
+ */
+public final class StepBreakdown {
+
+    /** One kernel at one shape: its launches and seconds per recorded step. */
+    public record Line(String kernel, double callsPerStep, double secondsPerStep) {
+    }
+
+    private static final Map<Class<?>, String> FAMILIES = Map.of(MemoryStreamKernels.class, "memory", QGemvKernels.class, "qgemv",
+            GemmKernels.class, "gemm", AttentionDecodeKernels.class, "attention_decode", AttentionPrefillKernels.class, "attention_prefill",
+            TransformerOpsKernels.class, "ops");
+
+    private static final Set<String> ACCESSORS = Set.of("memoryStream", "qgemv", "gemm", "attentionDecode", "attentionPrefill", "transformerOps");
+
+    /** Per kernel label: launches, seconds; insertion order is the step's launch order. */
+    private final Map<String, double[]> totals = new LinkedHashMap<>();
+    private boolean recording;
+    private KernelTimer timer;
+
+    /** A session that launches through {@code session} and times each launch while {@link #record} runs. */
+    public Session timing(Session session) {
+        Kernels k = session.kernels();
+        Kernels timed = new Kernels(wrap(MemoryStreamKernels.class, k.memoryStream(), session), wrap(QGemvKernels.class, k.qgemv(), session),
+                wrap(GemmKernels.class, k.gemm(), session), wrap(AttentionDecodeKernels.class, k.attentionDecode(), session),
+                wrap(AttentionPrefillKernels.class, k.attentionPrefill(), session), wrap(TransformerOpsKernels.class, k.transformerOps(), session));
+        InvocationHandler h = (proxy, m, args) -> {
+            if (m.getName().equals("kernels") && m.getParameterCount() == 0) {
+                return timed;
+            }
+            // the family accessors (qgemv(), ...) are defaults over kernels(): through the proxy, they return the timed ones;
+            // everything else (allocation, timers, the backend's own overrides) is the session's
+            return ACCESSORS.contains(m.getName()) && m.getParameterCount() == 0 ? InvocationHandler.invokeDefault(proxy, m, args)
+                    : invoke(m, session, args);
+        };
+        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class}, h);
+    }
+
+    /**
+     * Runs {@code step} {@code steps} times through a {@link #timing} session (warmed up already),
+     * timing every launch, and returns the kernels' lines per step.
+     */
+    public List<Line> record(Runnable step, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("a breakdown needs at least 1 step, got " + steps);
+        }
+        totals.clear();
+        recording = true;
+        try {
+            for (int i = 0; i < steps; i++) {
+                step.run();
+            }
+        } finally {
+            recording = false;
+        }
+        List<Line> lines = new ArrayList<>();
+        totals.forEach((kernel, t) -> lines.add(new Line(kernel, t[0] / steps, t[1] / steps)));
+        return lines;
+    }
+
+    private <T> T wrap(Class<T> family, T target, Session session) {
+        String name = FAMILIES.get(family);
+        InvocationHandler h = (proxy, m, args) -> {
+            if (!recording || m.getReturnType() != void.class) {
+                return invoke(m, target, args);
+            }
+            if (timer == null) {
+                timer = session.newTimer();
+            }
+            timer.start();
+            invoke(m, target, args);
+            double seconds = timer.stopSeconds();
+            double[] t = totals.computeIfAbsent(label(name, m, args), x -> new double[2]);
+            t[0]++;
+            t[1] += seconds;
+            return null;
+        };
+        return family.cast(Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, h));
+    }
+
+    /** family.method and its shape arguments: counts, formats, shapes (buffers and float constants left out). */
+    static String label(String family, Method m, Object[] args) {
+        StringBuilder b = new StringBuilder(family).append('.').append(m.getName());
+        for (Object a : args == null ? new Object[0] : args) {
+            if (a instanceof Integer || a instanceof Long) {
+                b.append(' ').append(a);
+            } else if (a instanceof WeightFormat f) {
+                b.append(' ').append(f.id());
+            } else if (a instanceof Enum<?> e) {
+                b.append(' ').append(e.name().toLowerCase(Locale.ROOT));
+            } else if (a instanceof Record r) {
+                b.append(' ').append(r);
+            }
+        }
+        return b.toString();
+    }
+
+    private static Object invoke(Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
