@@ -9,11 +9,11 @@ import java.util.concurrent.locks.LockSupport;
  * own part of memory, so all memory channels stay busy. The calling thread takes chunk 0 and
  * {@code threads - 1} workers the rest.
  *
- * <p>Idle workers spin for {@link #SPIN_NANOS} before they park, as llama.cpp's and OpenMP's
- * active-wait pools do: a model step launches hundreds of kernels with a few hundred
- * microseconds between them, and waking a parked thread (on a VM: an idle vCPU) took about as
- * long as a 2 MB product itself, so the step's small products ran 1.3–1.9x slower than the same
- * products timed back to back.
+ * <p>Idle workers spin for {@link #SPIN_NANOS} before they park (yielding the core between checks
+ * after the first {@link #YIELD_AFTER_NANOS}), as llama.cpp's and OpenMP's active-wait pools do: a
+ * model step launches hundreds of kernels one after another, and waking a parked thread (on a VM:
+ * an idle vCPU) took about as long as a 2 MB product itself, so the step's small products ran
+ * 1.3–1.9x slower than the same products timed back to back.
  */
 public final class CpuParallel implements AutoCloseable {
 
@@ -25,6 +25,8 @@ public final class CpuParallel implements AutoCloseable {
 
     /** How long an idle worker waits spinning for its next chunk before it parks: longer than a step's gaps between kernels. */
     static final long SPIN_NANOS = 2_000_000;
+    /** Spinning past this yields the core between checks. */
+    static final long YIELD_AFTER_NANOS = 50_000;
 
     private final int threads;
     private final Worker[] workers;
@@ -184,8 +186,17 @@ public final class CpuParallel implements AutoCloseable {
                 if (closed) {
                     return false;
                 }
-                if ((++spins & 0xff) != 0 || System.nanoTime() - start < SPIN_NANOS) {
+                if ((++spins & 0xff) != 0) {
                     Thread.onSpinWait();
+                    continue;
+                }
+                long idle = System.nanoTime() - start;
+                if (idle < SPIN_NANOS) {
+                    // past the first microseconds, offer the core to whatever else is runnable (the JIT, the GC, a
+                    // test's single-threaded reference) between checks, as sched_yield spinning does
+                    if (idle > YIELD_AFTER_NANOS) {
+                        Thread.yield();
+                    }
                     continue;
                 }
                 parked = true;
