@@ -14,8 +14,8 @@ import java.util.random.RandomGenerator;
  * A whole decode step of a tiny dense model (2 layers, hidden 128, 4 q / 2 kv heads of 64, ffn
  * 256, vocab 512, batch 3 at an odd context), a prefill of an odd prompt, and a decode step of a
  * tiny mixture of experts (the same attention, 8 experts of width 128, top 2, batch 1..6: each of
- * the experts kernels' row chunks) and its prefill of an odd prompt (9..64 tokens: up to 64 rows an
- * expert, in chunks of 16) against {@link ReferenceForward}: the kernels composed as the
+ * the experts kernels' row chunks) and its prefill of an odd prompt (9..24 tokens: an expert's rows
+ * in chunks of 16, twice where it gets more) against {@link ReferenceForward}: the kernels composed as the
  * decode and prefill suites compose them. Verifies the suites' steps on every backend before they
  * are timed.
  */
@@ -48,7 +48,7 @@ public final class SyntheticModelCheck implements KernelCheck {
                 return Tolerance.relativeError(m.logits(), ReferenceForward.prefillLogits(m));
             }
         }), KernelCheck.worstOf(family(), "moe_prefill", "fp16/all", Tolerance.FP16, formats, f -> {
-            try (SyntheticModel m = SyntheticModel.forPrefill(session, TINY_MOE, f, 9 + random.nextInt(56), random.nextLong(), true)) {
+            try (SyntheticModel m = SyntheticModel.forPrefill(session, TINY_MOE, f, 9 + random.nextInt(16), random.nextLong(), true)) {
                 m.prefill();
                 return Tolerance.relativeError(m.logits(), ReferenceForward.prefillLogits(m));
             }

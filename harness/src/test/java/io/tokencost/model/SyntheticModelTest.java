@@ -103,10 +103,11 @@ class SyntheticModelTest {
 
     /**
      * A tiny mixture of experts' prefill: the MoE block over the prompt's tokens. 70 tokens give an
-     * expert more rows than qgemv's largest batch (17.5 on average, up to 70), in chunks of 16.
+     * expert more rows than qgemv's largest batch (17.5 on average, up to 70); on the emulation 20
+     * (5 on average, up to 20: the experts kernel's chunks of 16, twice where an expert gets more).
      */
     @ParameterizedTest(name = "{0} {1} prompt {2}")
-    @CsvSource({"cpu, INT4_G128, 70", "cpu, INT8, 23", "emu, FP16, 23", "emu, INT4_G128, 70"})
+    @CsvSource({"cpu, INT4_G128, 70", "cpu, INT8, 23", "emu, INT4_G128, 20"})
     void aMixtureOfExpertsPrefillMatchesTheReferenceForwardPass(String backendId, WeightFormat format, int prompt) {
         try (Session session = Backends.byId(backendId).open(0);
              SyntheticModel model = SyntheticModel.forPrefill(session, SyntheticModelCheck.TINY_MOE, format, prompt, 13, true)) {
