@@ -61,7 +61,8 @@ final class CpuGemm implements GemmKernels {
                 return;   // an idle worker allocates nothing
             }
             float[] bp = new float[KC * NC];
-            float[] acc = new float[MC_STRIPS * MR * NC];
+            // a prompt's M needs a few strips: an MC-sized acc (6 MiB, a G1 humongous object) zeroed per N block cost more than the block
+            float[] acc = new float[Math.min(strips, MC_STRIPS) * MR * NC];
             float[] row = new float[KC];
             for (int task = from; task < to; task++) {
                 int s0 = (task / nBlocks) * MC_STRIPS;
@@ -95,7 +96,7 @@ final class CpuGemm implements GemmKernels {
     private static void multiplyBlock(DataType type, float[] ap, Object b, Object c, int m, int n, int k, int s0, int s1, int j0,
                                       float[] bp, float[] acc, float[] row) {
         int nb = Math.min(NC, n - j0);
-        java.util.Arrays.fill(acc, 0f);
+        java.util.Arrays.fill(acc, 0, (s1 - s0) * MR * NC, 0f);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             // B's slice transposed: bp[p * NC + j] = B[j0 + j][p0 + p], zero past n
