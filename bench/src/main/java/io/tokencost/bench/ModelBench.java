@@ -18,7 +18,7 @@ public abstract class ModelBench extends DeviceBench {
     /** Warm-up steps: at least this many, then until the step time settles ({@link StepWarmUp}). */
     static final int MIN_WARMUP_STEPS = 5;
     /** Every model benchmark's weights are drawn from this seed. */
-    static final long SEED = 20261128L;
+    static final long SEED = SyntheticModel.SUITE_SEED;
 
     @Param("Llama-3.1-8B")
     public String model;

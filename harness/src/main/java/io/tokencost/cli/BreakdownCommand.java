@@ -52,9 +52,6 @@ final class BreakdownCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "5", description = "Steps timed whole, then steps timed kernel by kernel (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    /** The decode and prefill suites' seed: the same weights as their steps. */
-    private static final long SEED = 20261128L;
-
     @Override
     public Integer call() {
         if (steps < 1 || batch < 1 || context < 1 || prompt < 0) {
@@ -68,8 +65,8 @@ final class BreakdownCommand implements Callable<Integer> {
             checkHeap(session, m, f);
             StepBreakdown breakdown = new StepBreakdown();
             Session timed = breakdown.timing(session);
-            try (SyntheticModel model = prompt > 0 ? SyntheticModel.forPrefill(timed, m, f, prompt, SEED, false)
-                    : new SyntheticModel(timed, m, f, batch, context, SEED)) {
+            try (SyntheticModel model = prompt > 0 ? SyntheticModel.forPrefill(timed, m, f, prompt, SyntheticModel.SUITE_SEED, false)
+                    : new SyntheticModel(timed, m, f, batch, context, SyntheticModel.SUITE_SEED)) {
                 Runnable step = prompt > 0 ? model::prefill : model::decodeStep;
                 String what = prompt > 0 ? "prefill of " + prompt + " tokens" : "decode step at batch " + batch + ", context " + context;
                 out.printf(Locale.ROOT, "%s, %s, %s on %s (%s)%n", m.name(), f.id(), what, backend.id(), session.device().name());

@@ -52,6 +52,11 @@ public record ModelSpec(String name, int hidden, int layers, int heads, int kvHe
         return e * (1 - Math.pow(1 - expertsPerToken / e, tokens));
     }
 
+    /** The rows a touched expert gets on average from {@code tokens} tokens: tokens·k / {@link #expectedExpertsTouched}. */
+    public double rowsPerExpert(double tokens) {
+        return tokens * expertsPerToken / expectedExpertsTouched(tokens);
+    }
+
     private long attentionParams() {
         long q = (long) heads * headDim * hidden;
         long kv = 2L * kvHeads * headDim * hidden;

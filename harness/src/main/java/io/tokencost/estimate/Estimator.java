@@ -129,7 +129,7 @@ public final class Estimator {
         double perCopy = tokens;
         if (m.isExpert(l)) {
             copies = m.expectedExpertsTouched(tokens);
-            perCopy = tokens * m.expertsPerToken() / copies;
+            perCopy = m.rowsPerExpert(tokens);
         }
         double t = decode ? rates.decodeLinearSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
         return StepTime.weights(copies * t, copies * f.matrixBytes(rows, cols) / rates.readBytesPerS());

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A model step's time kernel by kernel, as a profiler's timeline splits it: every launch through
@@ -41,29 +40,32 @@ public final class StepBreakdown {
             GemmKernels.class, "gemm", AttentionDecodeKernels.class, "attention_decode", AttentionPrefillKernels.class, "attention_prefill",
             TransformerOpsKernels.class, "ops");
 
-    private static final Set<String> ACCESSORS = Set.of("memoryStream", "qgemv", "gemm", "attentionDecode", "attentionPrefill", "transformerOps");
-
     /** Per kernel label: launches, seconds; insertion order is the step's launch order. */
     private final Map<String, double[]> totals = new LinkedHashMap<>();
-    private boolean recording;
+    /** The session's timer while {@link #record} runs; null otherwise (launches pass through untimed). */
     private KernelTimer timer;
+    private Session timed;
 
     /** A session that launches through {@code session} and times each launch while {@link #record} runs. */
     public Session timing(Session session) {
+        if (timed != null) {
+            throw new IllegalStateException("a breakdown times one session");
+        }
         Kernels k = session.kernels();
-        Kernels timed = new Kernels(wrap(MemoryStreamKernels.class, k.memoryStream(), session), wrap(QGemvKernels.class, k.qgemv(), session),
-                wrap(GemmKernels.class, k.gemm(), session), wrap(AttentionDecodeKernels.class, k.attentionDecode(), session),
-                wrap(AttentionPrefillKernels.class, k.attentionPrefill(), session), wrap(TransformerOpsKernels.class, k.transformerOps(), session));
+        Kernels families = new Kernels(wrap(MemoryStreamKernels.class, k.memoryStream()), wrap(QGemvKernels.class, k.qgemv()),
+                wrap(GemmKernels.class, k.gemm()), wrap(AttentionDecodeKernels.class, k.attentionDecode()),
+                wrap(AttentionPrefillKernels.class, k.attentionPrefill()), wrap(TransformerOpsKernels.class, k.transformerOps()));
         InvocationHandler h = (proxy, m, args) -> {
             if (m.getName().equals("kernels") && m.getParameterCount() == 0) {
-                return timed;
+                return families;
             }
             // the family accessors (qgemv(), ...) are defaults over kernels(): through the proxy, they return the timed ones;
             // everything else (allocation, timers, the backend's own overrides) is the session's
-            return ACCESSORS.contains(m.getName()) && m.getParameterCount() == 0 ? InvocationHandler.invokeDefault(proxy, m, args)
+            return FAMILIES.containsKey(m.getReturnType()) && m.getParameterCount() == 0 ? InvocationHandler.invokeDefault(proxy, m, args)
                     : invoke(m, session, args);
         };
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class}, h);
+        timed = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class}, h);
+        return timed;
     }
 
     /**
@@ -74,28 +76,28 @@ public final class StepBreakdown {
         if (steps < 1) {
             throw new IllegalArgumentException("a breakdown needs at least 1 step, got " + steps);
         }
+        if (timed == null) {
+            throw new IllegalStateException("record a step that launches through timing(session)");
+        }
         totals.clear();
-        recording = true;
-        try {
+        try (KernelTimer t = timed.newTimer()) {
+            timer = t;
             for (int i = 0; i < steps; i++) {
                 step.run();
             }
         } finally {
-            recording = false;
+            timer = null;
         }
         List<Line> lines = new ArrayList<>();
         totals.forEach((kernel, t) -> lines.add(new Line(kernel, t[0] / steps, t[1] / steps)));
         return lines;
     }
 
-    private <T> T wrap(Class<T> family, T target, Session session) {
+    private <T> T wrap(Class<T> family, T target) {
         String name = FAMILIES.get(family);
         InvocationHandler h = (proxy, m, args) -> {
-            if (!recording || m.getReturnType() != void.class) {
+            if (timer == null || m.getReturnType() != void.class) {
                 return invoke(m, target, args);
-            }
-            if (timer == null) {
-                timer = session.newTimer();
             }
             timer.start();
             invoke(m, target, args);

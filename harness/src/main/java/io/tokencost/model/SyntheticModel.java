@@ -48,6 +48,8 @@ public final class SyntheticModel implements AutoCloseable {
 
     public static final float RMS_EPS = 1e-5f;
     public static final float ROPE_THETA = 500_000f;
+    /** The decode and prefill suites' weights are drawn from this seed (and `breakdown`'s, to time the same weights). */
+    public static final long SUITE_SEED = 20261128L;
 
     /**
      * One layer's weights and KV cache as they were uploaded (host copies: what the reference reads).

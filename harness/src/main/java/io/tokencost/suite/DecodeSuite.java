@@ -53,7 +53,7 @@ public final class DecodeSuite implements ModelSuite {
                 cases.add(AttentionSuite.decodeCase(AttentionDecode.KvFormat.FP16,
                         new AttentionDecode.Shape(batch, model.heads(), model.kvHeads(), model.headDim(), context), device, coldSet));
             }
-            double perExpert = (double) batch * model.expertsPerToken() / model.expectedExpertsTouched(batch);
+            double perExpert = model.rowsPerExpert(batch);
             for (WeightFormat f : ModelSuite.formats(profile, device)) {
                 for (ModelSpec.Linear l : model.linearLayers()) {
                     int[] rowsPerCall = model.isExpert(l) ? new int[] {(int) Math.floor(perExpert), (int) Math.ceil(perExpert)} : new int[] {batch};

@@ -56,7 +56,7 @@ public final class PrefillSuite implements ModelSuite {
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
         for (int prompt : prompts(profile, device.backend().equals("cuda"))) {
-            double perExpert = prompt * model.expertsPerToken() / model.expectedExpertsTouched(prompt);
+            double perExpert = model.rowsPerExpert(prompt);
             for (ModelSpec.Linear l : model.linearLayers()) {
                 if (!model.isExpert(l)) {
                     cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));

@@ -95,15 +95,11 @@ public final class CpuParallel implements AutoCloseable {
                 if (from < to) {
                     pending.incrementAndGet();
                     w.assign(task, from, to);
+                } else {
+                    runChunk(task, w.index, from, from);   // an empty chunk here: no worker to wake
                 }
             }
             runChunk(task, 0, 0, (int) Math.min(n, chunk));
-            for (Worker w : workers) {
-                int from = (int) Math.min(n, w.index * chunk);
-                if (from >= Math.min(n, from + chunk)) {
-                    runChunk(task, w.index, from, from);
-                }
-            }
             awaitWorkers();
             Throwable t = failure.get();
             if (t != null) {
