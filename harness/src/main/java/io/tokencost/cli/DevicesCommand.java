@@ -50,7 +50,7 @@ final class DevicesCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, String key, String value) {
-        out.printf("  %-20s %s%n", key, value);
+        out.printf("  %-22s %s%n", key, value);
     }
 
     private static String gib(long bytes) {

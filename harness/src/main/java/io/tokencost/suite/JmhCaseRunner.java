@@ -1,5 +1,6 @@
 package io.tokencost.suite;
 
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.KernelTimeProfiler;
 import org.openjdk.jmh.results.RunResult;
@@ -54,7 +55,7 @@ public final class JmhCaseRunner {
                     .measurementTime(TimeValue.milliseconds(profile.measurementMillis))
                     .addProfiler(KernelTimeProfiler.class)
                     .shouldFailOnError(true)
-                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx" + heapMiB(c) + "m",
+                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector", JvmFlags.HUGE_PAGES, "-Xmx" + heapMiB(c) + "m",
                             "-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
             c.jmhParams().forEach(opts::param);
             if (forks == 0) {
