@@ -4,7 +4,6 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.QGemv;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Llama-3.1-8B's down projection at batch 1, for plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.HUGE_PAGES, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class QGemvBench extends DeviceBench {

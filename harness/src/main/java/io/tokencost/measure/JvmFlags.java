@@ -1,6 +1,8 @@
 package io.tokencost.measure;
 
-/** Flags of every JVM that times kernels: the launcher's (the {@code tokencost} script) and JMH's forks. */
+import java.util.List;
+
+/** Flags of the JVMs that time kernels: the launcher's (the {@code tokencost} script) and the JMH forks {@code run} starts. */
 public final class JvmFlags {
 
     /**
@@ -13,6 +15,15 @@ public final class JvmFlags {
      * each way: median 140 ms on 4 KiB pages, 110 ms on 2 MiB pages; the rows did not move.
      */
     public static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+
+    /** {@link #HUGE_PAGES} on Linux; nothing elsewhere, where HotSpot has no such flag and would refuse to start. */
+    public static List<String> hugePages() {
+        return hugePages(System.getProperty("os.name", ""));
+    }
+
+    static List<String> hugePages(String osName) {
+        return osName.startsWith("Linux") ? List.of(HUGE_PAGES) : List.of();
+    }
 
     private JvmFlags() {
     }

@@ -18,7 +18,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -55,8 +57,7 @@ public final class JmhCaseRunner {
                     .measurementTime(TimeValue.milliseconds(profile.measurementMillis))
                     .addProfiler(KernelTimeProfiler.class)
                     .shouldFailOnError(true)
-                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector", JvmFlags.HUGE_PAGES, "-Xmx" + heapMiB(c) + "m",
-                            "-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
+                    .jvmArgsAppend(forkArgs(c, samplesDir));
             c.jmhParams().forEach(opts::param);
             if (forks == 0) {
                 System.setProperty(KernelSamples.DIR_PROPERTY, samplesDir.toString());
@@ -85,6 +86,14 @@ public final class JmhCaseRunner {
             }
             Files.deleteIfExists(samplesDir);
         }
+    }
+
+    private String[] forkArgs(BenchCase c, Path samplesDir) {
+        List<String> args = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
+        args.addAll(JvmFlags.hugePages());
+        args.add("-Xmx" + heapMiB(c) + "m");
+        args.add("-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
+        return args.toArray(new String[0]);
     }
 
     /** Heap for the fork: the host staging arrays and (on the CPU) the buffers, twice the working set, plus 1 GiB. */
