@@ -1,6 +1,6 @@
 // tc_emu_runtime.cpp: runs kernels compiled for the host with tc_emu.h, the way cuLaunchKernel
 // runs them on a GPU. Blocks are spread over a pool of OS threads; the threads of a block are
-// ucontext fibers scheduled cooperatively: a fiber runs until it reaches __syncthreads or a warp
+// fibers scheduled cooperatively: a fiber runs until it reaches __syncthreads or a warp
 // exchange, and a barrier opens when every live thread of the block (or warp) has reached it.
 // Buffers come from tc_emu_alloc with PROT_NONE guard pages around them and canary bytes in the
 // alignment slack, so an out-of-bounds access fails the launch with a message instead of
@@ -10,8 +10,10 @@
 #include <atomic>
 #include <csetjmp>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -206,11 +208,72 @@ void install_handlers()
     sigaction(SIGBUS, &sa, &previous_bus);
 }
 
+// ---------------------------------------------------------------- the fiber switch
+// glibc's swapcontext saves and restores the signal mask, a system call per switch, and a block of
+// 256 fibers switches twice per fiber at every barrier and warp shuffle: most of an emulated
+// launch went to the kernel. Fibers switch here on the System V x86-64 ABI's callee-saved state
+// alone (rbp, rbx, r12-r15, the SSE and x87 control words); the compiler saves the rest around
+// the call. tc_emu_switch(&save, load): pushes that state, stores rsp in save, pops it from load.
+#if !defined(__x86_64__)
+#error "tc_emu: the fiber switch is written for x86-64 (build-emu.sh builds linux-x86-64 only)"
+#endif
+extern "C" void tc_emu_switch(void** save_sp, void* load_sp);
+asm(R"(
+    .pushsection .text
+    .p2align 4
+    .globl tc_emu_switch
+    .hidden tc_emu_switch
+    .type tc_emu_switch, @function
+tc_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size tc_emu_switch, .-tc_emu_switch
+    .popsection
+)");
+
+// A fresh fiber's saved stack: what tc_emu_switch pops (this thread's control words, zeroed
+// registers) and then returns into entry, with rsp as a call would leave it (8 mod 16).
+void* fresh_fiber_stack(char* stack, void (*entry)())
+{
+    auto* top = reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(stack + kFiberStack) & ~uintptr_t(15));
+    top[-1] = 0;  // entry's return address: entry never returns
+    top[-2] = reinterpret_cast<uint64_t>(entry);
+    for (int i = 3; i <= 8; ++i) {
+        top[-i] = 0;  // rbp rbx r12 r13 r14 r15
+    }
+    uint32_t mxcsr;
+    uint16_t fpcw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpcw));
+    std::memcpy(&top[-9], &mxcsr, sizeof mxcsr);
+    std::memcpy(reinterpret_cast<char*>(&top[-9]) + 4, &fpcw, sizeof fpcw);
+    return &top[-9];
+}
+
 // ---------------------------------------------------------------- the block scheduler
 enum class State { Ready, BlockBarrier, WarpBarrier, Done };
 
 struct Fiber {
-    ucontext_t context;
+    void* sp = nullptr;  // saved by tc_emu_switch while the fiber is not running
     ThreadContext thread;
     State state = State::Ready;
     uint64_t exchange = 0;  // value published for a warp exchange
@@ -274,11 +337,7 @@ public:
             f.thread.thread_idx.z = t / (launch.block.x * launch.block.y);
             f.thread.lane = t % 32;
             f.thread.warp = t / 32;
-            getcontext(&f.context);
-            f.context.uc_stack.ss_sp = f.stack;
-            f.context.uc_stack.ss_size = kFiberStack;
-            f.context.uc_link = &scheduler_;
-            makecontext(&f.context, &BlockRunner::fiber_main, 0);
+            f.sp = fresh_fiber_stack(f.stack, &BlockRunner::fiber_main);
         }
         for (;;) {
             bool ran = false;
@@ -287,7 +346,7 @@ public:
                     ran = true;
                     running_ = &fibers_[t];
                     tc_current = &running_->thread;
-                    swapcontext(&scheduler_, &running_->context);
+                    tc_emu_switch(&scheduler_sp_, running_->sp);
                 }
             }
             tc_current = nullptr;
@@ -310,16 +369,17 @@ public:
     }
 
     Fiber& running() { return *running_; }
-    void yield() { swapcontext(&running_->context, &scheduler_); tc_current = &running_->thread; }
+    void yield() { tc_emu_switch(&running_->sp, scheduler_sp_); tc_current = &running_->thread; }
     void* shared() { return shared_.empty() ? nullptr : shared_.data(); }
 
 private:
-    static void fiber_main()
+    [[noreturn]] static void fiber_main()
     {
         BlockRunner& self = current();
         self.launch_->entry(self.launch_->args);
         self.running_->state = State::Done;
-        // returning resumes uc_link: the scheduler
+        tc_emu_switch(&self.running_->sp, self.scheduler_sp_);
+        std::abort();  // a finished fiber is never switched to again
     }
 
     void prepare(unsigned int threads)
@@ -429,7 +489,7 @@ private:
     }
 
     std::vector<Fiber> fibers_;
-    ucontext_t scheduler_{};
+    void* scheduler_sp_ = nullptr;
     Fiber* running_ = nullptr;
     Launch* launch_ = nullptr;
     std::vector<unsigned char> shared_;
