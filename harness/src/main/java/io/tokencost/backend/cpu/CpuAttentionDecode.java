@@ -26,9 +26,12 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
     static final int TILE = 256;
 
     private final CpuParallel parallel;
+    /** Each worker's arrays, kept from launch to launch while the head layout stays (see {@link CpuScratch} for why). */
+    private final Scratch[] scratch;
 
     CpuAttentionDecode(CpuParallel parallel) {
         this.parallel = parallel;
+        this.scratch = new Scratch[parallel.threads()];
     }
 
     @Override
@@ -51,9 +54,13 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             if (from >= to) {
                 return;   // an idle worker allocates nothing
             }
-            Scratch scratch = new Scratch(s);
+            Scratch w = scratch[worker];
+            if (w == null || !w.fits(s)) {
+                w = new Scratch(s);
+                scratch[worker] = w;
+            }
             for (int pair = from; pair < to; pair++) {
-                attend(s, pair, out, qh, kc, vc, ks, vs, pages, scratch);
+                attend(s, pair, out, qh, kc, vc, ks, vs, pages, w);
             }
         });
     }
@@ -74,6 +81,11 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             p = new float[s.group()][TILE];
             max = new float[s.group()];
             sum = new float[s.group()];
+        }
+
+        /** Sized for this shape's group and head_dim (attend sets every value it reads). */
+        boolean fits(AttentionDecode.Shape s) {
+            return q.length == s.group() && q[0].length == s.headDim();
         }
     }
 

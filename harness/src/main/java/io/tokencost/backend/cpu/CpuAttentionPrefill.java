@@ -21,9 +21,21 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
     private static final int L = CpuVectors.L;
 
     private final CpuParallel parallel;
+    /** Each worker's K and V of its current kv head as floats, its query row, accumulator and scores ({@link CpuScratch}). */
+    private final CpuScratch kFloats;
+    private final CpuScratch vFloats;
+    private final CpuScratch query;
+    private final CpuScratch accumulator;
+    private final CpuScratch scores;
 
     CpuAttentionPrefill(CpuParallel parallel) {
         this.parallel = parallel;
+        int threads = parallel.threads();
+        kFloats = new CpuScratch(threads);
+        vFloats = new CpuScratch(threads);
+        query = new CpuScratch(threads);
+        accumulator = new CpuScratch(threads);
+        scores = new CpuScratch(threads);
     }
 
     @Override
@@ -39,18 +51,18 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
             if (from >= to) {
                 return;   // an idle worker allocates nothing
             }
-            float[] kf = new float[s.seq() * d];
-            float[] vf = new float[s.seq() * d];
-            float[] qf = new float[d];
-            float[] acc = new float[d];
-            float[] p = new float[s.seq()];
+            float[] kf = kFloats.floats(worker, s.seq() * d);
+            float[] vf = vFloats.floats(worker, s.seq() * d);
+            float[] qf = query.floats(worker, d);
+            float[] acc = accumulator.floats(worker, d);
+            float[] p = scores.floats(worker, s.seq());
             int loaded = -1;
             for (int pair = from; pair < to; pair++) {
                 int b = pair / s.heads();
                 int kvPair = b * s.kvHeads() + (pair % s.heads()) / group;
                 if (kvPair != loaded) {
-                    CpuVectors.toFloats(type, kh, kvPair * s.seq() * d, kf.length, kf);
-                    CpuVectors.toFloats(type, vh, kvPair * s.seq() * d, vf.length, vf);
+                    CpuVectors.toFloats(type, kh, kvPair * s.seq() * d, s.seq() * d, kf);
+                    CpuVectors.toFloats(type, vh, kvPair * s.seq() * d, s.seq() * d, vf);
                     loaded = kvPair;
                 }
                 float scale = (float) (1 / Math.sqrt(d));
@@ -69,7 +81,7 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                         max = Math.max(max, p[j]);
                     }
                     float sum = CpuVectors.expInPlace(p, i + 1, max);
-                    java.util.Arrays.fill(acc, 0f);
+                    java.util.Arrays.fill(acc, 0, d, 0f);
                     for (int j = 0; j <= i; j++) {
                         FloatVector pj = FloatVector.broadcast(F, p[j]);
                         for (int c = 0; c < d; c += L) {

@@ -37,9 +37,17 @@ final class CpuGemm implements GemmKernels {
     static final int MC_STRIPS = 1024;
 
     private final CpuParallel parallel;
+    /** A packed (the calling thread's); each worker's packed B slice, accumulators and converted row ({@link CpuScratch}). */
+    private final CpuScratch packedA = new CpuScratch(1);
+    private final CpuScratch packedB;
+    private final CpuScratch accumulators;
+    private final CpuScratch rows;
 
     CpuGemm(CpuParallel parallel) {
         this.parallel = parallel;
+        packedB = new CpuScratch(parallel.threads());
+        accumulators = new CpuScratch(parallel.threads());
+        rows = new CpuScratch(parallel.threads());
     }
 
     @Override
@@ -60,10 +68,10 @@ final class CpuGemm implements GemmKernels {
             if (from >= to) {
                 return;   // an idle worker allocates nothing
             }
-            float[] bp = new float[KC * NC];
+            float[] bp = packedB.floats(worker, KC * NC);
             // a prompt's M needs a few strips: an MC-sized acc (6 MiB, a G1 humongous object) zeroed per N block cost more than the block
-            float[] acc = new float[Math.min(strips, MC_STRIPS) * MR * NC];
-            float[] row = new float[KC];
+            float[] acc = accumulators.floats(worker, Math.min(strips, MC_STRIPS) * MR * NC);
+            float[] row = rows.floats(worker, KC);
             for (int task = from; task < to; task++) {
                 int s0 = (task / nBlocks) * MC_STRIPS;
                 multiplyBlock(type, ap, bb, cc, m, n, k, s0, Math.min(strips, s0 + MC_STRIPS), (task % nBlocks) * NC, bp, acc, row);
@@ -73,16 +81,22 @@ final class CpuGemm implements GemmKernels {
 
     /** A as fp32 strips: ap[(s * k + p) * MR + r] = A[s * MR + r][p], zero for rows past m. */
     private float[] packA(DataType type, Object a, int m, int k, int strips) {
-        float[] ap = new float[Math.multiplyExact(strips * MR, k)];
+        float[] ap = packedA.floats(Math.multiplyExact(strips * MR, k));
         parallel.forRange(strips, 1, (worker, from, to) -> {
             if (from >= to) {
                 return;   // an idle worker allocates nothing
             }
-            float[] row = new float[k];
+            float[] row = rows.floats(worker, k);
             for (int s = from; s < to; s++) {
-                for (int r = 0; r < MR && s * MR + r < m; r++) {
-                    CpuVectors.toFloats(type, a, (s * MR + r) * k, k, row);
+                for (int r = 0; r < MR; r++) {
                     int base = s * k * MR + r;
+                    if (s * MR + r >= m) {
+                        for (int p = 0; p < k; p++) {
+                            ap[base + p * MR] = 0f;   // a reused array holds the last launch's rows
+                        }
+                        continue;
+                    }
+                    CpuVectors.toFloats(type, a, (s * MR + r) * k, k, row);
                     for (int p = 0; p < k; p++) {
                         ap[base + p * MR] = row[p];
                     }

@@ -30,15 +30,22 @@ final class CpuQGemv implements QGemvKernels {
     private static final int GROUP_WORDS = QGemv.GROUP / 8;
 
     private final CpuParallel parallel;
+    /** x as floats; fp16's x scaled (batch 1); int4's x in plane order: the calling thread's, reused per launch. */
+    private final CpuScratch xFloats = new CpuScratch(1);
+    private final CpuScratch xScaled = new CpuScratch(1);
+    private final CpuScratch xPlanes = new CpuScratch(1);
+    /** Each worker's dequantised row (batches past 1). */
+    private final CpuScratch rowScratch;
 
     CpuQGemv(CpuParallel parallel) {
         this.parallel = parallel;
+        this.rowScratch = new CpuScratch(parallel.threads());
     }
 
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
-        product(format, CpuBuffer.floats(y), 0, toFloats(CpuBuffer.halves(x), 0, batch * k), weights, scales, 0, n, k, batch);
+        product(format, CpuBuffer.floats(y), 0, toFloats(CpuBuffer.halves(x), 0, batch * k, xFloats.floats(batch * k)), weights, scales, 0, n, k, batch);
     }
 
     /** Expert by expert, its rows as one batch (the host reads the routing: no device to wait for). */
@@ -57,7 +64,7 @@ final class CpuQGemv implements QGemvKernels {
                         + first[i + 1] + ") is outside " + experts + " experts, " + rows + " rows, " + maxRowsPerExpert + " per expert");
             }
             if (count > 0) {
-                product(format, out, first[i] * n, toFloats(xs, first[i] * k, count * k), weights, scales, ids[i] * n, n, k, count);
+                product(format, out, first[i] * n, toFloats(xs, first[i] * k, count * k, xFloats.floats(count * k)), weights, scales, ids[i] * n, n, k, count);
             }
         }
     }
@@ -68,7 +75,7 @@ final class CpuQGemv implements QGemvKernels {
         switch (format) {
             case FP16 -> {
                 short[] w = CpuBuffer.halves(weights);
-                float[] xs = batch == 1 ? scaledForFp16(xf) : null;
+                float[] xs = batch == 1 ? scaledForFp16(xf, k, xScaled.floats(k)) : null;
                 rows(n, k, batch, out, outOffset, xf, (row, scratch) -> batch == 1
                         ? dotFp16(w, (long) (firstRow + row) * k, xs, k)
                         : dequantFp16(w, (long) (firstRow + row) * k, scratch, k));
@@ -83,9 +90,9 @@ final class CpuQGemv implements QGemvKernels {
             case INT4_G128 -> {
                 int[] q = CpuBuffer.ints(weights);
                 short[] s = CpuBuffer.halves(scales);
-                Int4Activations planes = new Int4Activations(xf, k, batch);
+                float[] planes = int4Planes(xf, k, batch, xPlanes.floats(batch * k));
                 // batch > 1: rows dequantised in plane order meet x in plane order
-                rows(n, k, batch, out, outOffset, planes.planes, (row, scratch) -> batch == 1
+                rows(n, k, batch, out, outOffset, planes, (row, scratch) -> batch == 1
                         ? dotInt4(q, firstRow + row, s, planes, k)
                         : dequantInt4(q, firstRow + row, s, scratch, k));
             }
@@ -148,7 +155,7 @@ final class CpuQGemv implements QGemvKernels {
 
     private void rows(int n, int k, int batch, float[] y, int yOffset, float[] xf, RowKernel kernel) {
         parallel.forRange(n, 1, (worker, from, to) -> {
-            float[] scratch = new float[k];
+            float[] scratch = rowScratch.floats(worker, k);
             for (int row = from; row < to; row++) {
                 float v = kernel.apply(row, scratch);
                 if (batch == 1) {
@@ -166,20 +173,19 @@ final class CpuQGemv implements QGemvKernels {
         });
     }
 
-    static float[] toFloats(short[] halves, int from, int count) {
-        float[] f = new float[count];
+    /** {@code count} halves from {@code from} as floats into {@code out}, which it returns. */
+    static float[] toFloats(short[] halves, int from, int count, float[] out) {
         for (int i = 0; i < count; i++) {
-            f[i] = Half.toFloat(halves[from + i]);
+            out[i] = Half.toFloat(halves[from + i]);
         }
-        return f;
+        return out;
     }
 
     // ------------------------------------------------------------------ fp16
 
-    /** x scaled by 2^112 (|x| <= 65504 stays finite), for {@link #dotFp16}. */
-    private static float[] scaledForFp16(float[] x) {
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
+    /** The first {@code k} of x scaled by 2^112 (|x| <= 65504 stays finite) into {@code out}, for {@link #dotFp16}. */
+    private static float[] scaledForFp16(float[] x, int k, float[] out) {
+        for (int i = 0; i < k; i++) {
             out[i] = x[i] * FP16_X_SCALE;
         }
         return out;
@@ -242,22 +248,19 @@ final class CpuQGemv implements QGemvKernels {
 
     /**
      * x in the int4 layout's order: plane j (at j·K/8) holds x[8i + j], so nibble j of 16
-     * consecutive words meets 16 consecutive floats. For batch b the planes start at b·K.
+     * consecutive words meets 16 consecutive floats. For batch b the planes start at b·K. Written
+     * into {@code planes}, which it returns.
      */
-    static final class Int4Activations {
-        final float[] planes;
-
-        Int4Activations(float[] x, int k, int batch) {
-            int words = k / 8;
-            planes = new float[batch * k];
-            for (int b = 0; b < batch; b++) {
-                for (int j = 0; j < 8; j++) {
-                    for (int i = 0; i < words; i++) {
-                        planes[b * k + j * words + i] = x[b * k + 8 * i + j];
-                    }
+    static float[] int4Planes(float[] x, int k, int batch, float[] planes) {
+        int words = k / 8;
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < 8; j++) {
+                for (int i = 0; i < words; i++) {
+                    planes[b * k + j * words + i] = x[b * k + 8 * i + j];
                 }
             }
         }
+        return planes;
     }
 
     /**
@@ -268,11 +271,10 @@ final class CpuQGemv implements QGemvKernels {
      * float64 reference). A group's scale converts as a scalar: one per 128 weights, and no vector to
      * box when C2 compiles this loop on its own.
      */
-    private static float dotInt4(int[] q, int row, short[] scales, Int4Activations x, int k) {
+    private static float dotInt4(int[] q, int row, short[] scales, float[] p, int k) {
         int words = k / 8;
         int groups = k / QGemv.GROUP;
         int base = row * words;
-        float[] p = x.planes;
         FloatVector acc = FloatVector.zero(F);
         for (int g = 0; g < groups; g++) {
             FloatVector grp = FloatVector.zero(F);
@@ -318,7 +320,7 @@ final class CpuQGemv implements QGemvKernels {
         return (FloatVector) flipped.lanewise(VectorOperators.ASHR, 28).convertShape(VectorOperators.I2F, F, 0);
     }
 
-    /** The row's weights (u − 8)·s in plane order, matching {@link Int4Activations#planes}. */
+    /** The row's weights (u − 8)·s in plane order, matching {@link #int4Planes}. */
     private static float dequantInt4(int[] q, int row, short[] scales, float[] out, int k) {
         int words = k / 8;
         int groups = k / QGemv.GROUP;

@@ -13,9 +13,14 @@ import io.tokencost.kernels.TransformerOpsKernels;
 final class CpuTransformerOps implements TransformerOpsKernels {
 
     private final CpuParallel parallel;
+    /** Each worker's rotary cosines and sines ({@link CpuScratch}). */
+    private final CpuScratch cosines;
+    private final CpuScratch sines;
 
     CpuTransformerOps(CpuParallel parallel) {
         this.parallel = parallel;
+        cosines = new CpuScratch(parallel.threads());
+        sines = new CpuScratch(parallel.threads());
     }
 
     @Override
@@ -56,8 +61,8 @@ final class CpuTransformerOps implements TransformerOpsKernels {
         int half = headDim / 2;
         int width = (heads + 2 * kvHeads) * headDim;
         parallel.forRange(rows, 1, (worker, from, to) -> {
-            float[] cos = new float[half];
-            float[] sin = new float[half];
+            float[] cos = cosines.floats(worker, half);
+            float[] sin = sines.floats(worker, half);
             for (int b = from; b < to; b++) {
                 for (int i = 0; i < half; i++) {
                     double angle = TransformerOps.ropeAngle(i, headDim, pos[b], theta);
