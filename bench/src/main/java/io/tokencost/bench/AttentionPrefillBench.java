@@ -4,6 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class AttentionPrefillBench extends DeviceBench {

@@ -4,6 +4,7 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.kernels.MemoryStream;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.RandomData;
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * last-level cache; the default here (1 GiB per array) serves plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MemoryBench extends DeviceBench {

@@ -2,6 +2,7 @@ package io.tokencost.bench;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Llama-3.1-8B in int4_g128, 128 tokens.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx16g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, "-Xmx16g"})
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PrefillBench extends ModelBench {

@@ -6,6 +6,7 @@ import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.TransformerOps;
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * combine in place of the dense SwiGLU (and of its prefill's gate/up and down conversions). Inputs random.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, "-Xmx8g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TransformerOpsBench extends DeviceBench {

@@ -90,7 +90,7 @@ public final class JmhCaseRunner {
 
     private String[] forkArgs(BenchCase c, Path samplesDir) {
         List<String> args = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
-        args.addAll(JvmFlags.hugePages());
+        args.addAll(JvmFlags.forTiming());
         args.add("-Xmx" + heapMiB(c) + "m");
         args.add("-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
         return args.toArray(new String[0]);

@@ -15,4 +15,11 @@ class JvmFlagsTest {
         assertEquals(List.of(), JvmFlags.hugePages("Mac OS X"));
         assertEquals(List.of(), JvmFlags.hugePages("Windows 11"));
     }
+
+    @Test
+    void timingJvmsInlineDeeperEverywhere() {
+        assertEquals("-XX:MaxInlineLevel=30", JvmFlags.INLINE_DEPTH);
+        assertEquals(JvmFlags.INLINE_DEPTH, JvmFlags.forTiming().get(0));
+        assertEquals(1 + JvmFlags.hugePages().size(), JvmFlags.forTiming().size());
+    }
 }
