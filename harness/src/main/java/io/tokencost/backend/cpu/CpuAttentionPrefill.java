@@ -67,34 +67,43 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                 }
                 float scale = (float) (1 / Math.sqrt(d));
                 for (int i = 0; i < s.seq(); i++) {
-                    int at = (pair * s.seq() + i) * d;
-                    for (int c = 0; c < d; c++) {
-                        qf[c] = FloatTypes.value(type, qh, at + c) * scale;
-                    }
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
-                        FloatVector dot = FloatVector.zero(F);
-                        for (int c = 0; c < d; c += L) {
-                            dot = FloatVector.fromArray(F, qf, c).fma(FloatVector.fromArray(F, kf, j * d + c), dot);
-                        }
-                        p[j] = dot.reduceLanes(VectorOperators.ADD);
-                        max = Math.max(max, p[j]);
-                    }
-                    float sum = CpuVectors.expInPlace(p, i + 1, max);
-                    java.util.Arrays.fill(acc, 0, d, 0f);
-                    for (int j = 0; j <= i; j++) {
-                        FloatVector pj = FloatVector.broadcast(F, p[j]);
-                        for (int c = 0; c < d; c += L) {
-                            pj.fma(FloatVector.fromArray(F, vf, j * d + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
-                        }
-                    }
-                    float inv = 1 / sum;
-                    for (int c = 0; c < d; c++) {
-                        out[at + c] = FloatTypes.fromFloat(type, acc[c] * inv);
-                    }
+                    queryRow(type, qh, out, (pair * s.seq() + i) * d, i, d, scale, kf, vf, qf, acc, p);
                 }
             }
         });
     }
 
+    /**
+     * Query row i of one head (its q and o at {@code at}) against keys 0..i: a method of its own so
+     * that C2 compiles it as a root after a few thousand rows. Inlined in the range task's loop, the
+     * row ran in whatever code an on-stack replacement of that loop produced, which differed from
+     * JVM to JVM: a 2048-token prefill took 1.7 s in some JVMs and 4.7 s in others.
+     */
+    private static void queryRow(DataType type, short[] qh, short[] out, int at, int i, int d, float scale, float[] kf, float[] vf,
+                                 float[] qf, float[] acc, float[] p) {
+        for (int c = 0; c < d; c++) {
+            qf[c] = FloatTypes.value(type, qh, at + c) * scale;
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j <= i; j++) {
+            FloatVector dot = FloatVector.zero(F);
+            for (int c = 0; c < d; c += L) {
+                dot = FloatVector.fromArray(F, qf, c).fma(FloatVector.fromArray(F, kf, j * d + c), dot);
+            }
+            p[j] = dot.reduceLanes(VectorOperators.ADD);
+            max = Math.max(max, p[j]);
+        }
+        float sum = CpuVectors.expInPlace(p, i + 1, max);
+        java.util.Arrays.fill(acc, 0, d, 0f);
+        for (int j = 0; j <= i; j++) {
+            FloatVector pj = FloatVector.broadcast(F, p[j]);
+            for (int c = 0; c < d; c += L) {
+                pj.fma(FloatVector.fromArray(F, vf, j * d + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+            }
+        }
+        float inv = 1 / sum;
+        for (int c = 0; c < d; c++) {
+            out[at + c] = FloatTypes.fromFloat(type, acc[c] * inv);
+        }
+    }
 }
