@@ -17,6 +17,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The kernel times of one device's runs, looked up at the shapes a model needs. The rules, one per
@@ -40,8 +41,9 @@ import java.util.function.Predicate;
  * <li><b>A layer's small ops</b> (ops rows of the step's kind at the model's widths): time linear in
  * tokens between measured counts ({@link #layerOpsSeconds}).</li>
  * </ul>
- * A family with no rows falls back to the memory/read ceiling (bandwidth) or the gemm rate (FLOPs);
- * every fallback, extrapolation and reused shape is collected as a note for the user.
+ * Every rate and time is taken over the row's mean launch ({@link #sustained}). A family with no
+ * rows falls back to the memory/read ceiling (bandwidth) or the gemm rate (FLOPs); every fallback,
+ * extrapolation and reused shape is collected as a note for the user.
  */
 public final class MeasuredRates {
 
@@ -144,7 +146,7 @@ public final class MeasuredRates {
             ResultRow best = nearest(candidates.stream().filter(c -> c.number(Column.BATCH) == b).toList(),
                     c -> Math.abs(Math.log(c.number(Column.N) * c.number(Column.K) / ((double) rows * cols))));
             nearestRows.put(b, best);
-            times.put(b, QGemv.workload(f, rows, cols, b).bytesMoved() / best.number(Column.BYTES_PER_S));
+            times.put(b, QGemv.workload(f, rows, cols, b).bytesMoved() / sustained(best, Column.BYTES_PER_S));
         }
         // a note only for the batches the interpolation reads
         var floor = nearestRows.floorEntry((int) Math.floor(tokens));
@@ -206,7 +208,7 @@ public final class MeasuredRates {
             return bytes / readBytesPerS;
         }
         ResultRow best = nearest(measured, r -> Math.abs(Math.log(r.number(Column.N) * r.number(Column.K) / ((double) rows * cols))));
-        return bytes / best.number(Column.BYTES_PER_S);
+        return bytes / sustained(best, Column.BYTES_PER_S);
     }
 
     /** FLOP/s of the gemm row nearest the shape (same dtype preferred). */
@@ -214,7 +216,7 @@ public final class MeasuredRates {
         List<ResultRow> gemm = select(r -> is(r, "gemm", "gemm") && r.number(Column.FLOPS_PER_S) > 0);
         List<ResultRow> same = gemm.stream().filter(r -> r.get(Column.DTYPE).equals(dtype)).toList();
         if (gemm.isEmpty()) {
-            double fallback = rows.stream().filter(r -> is(r, "qgemv", "qgemv")).mapToDouble(r -> r.number(Column.FLOPS_PER_S)).max().orElse(0);
+            double fallback = rows.stream().filter(r -> is(r, "qgemv", "qgemv")).mapToDouble(r -> sustained(r, Column.FLOPS_PER_S)).max().orElse(0);
             if (fallback > 0) {
                 notes.add(String.format(Locale.ROOT, "no gemm rows: prefill matrix products at the best qgemv FLOP rate (%.1f GFLOP/s), a lower bound", fallback / 1e9));
                 return fallback;
@@ -231,7 +233,7 @@ public final class MeasuredRates {
         if (Math.max(best.number(Column.M), m) / Math.min(best.number(Column.M), m) > FAR) {
             notes.add(String.format(Locale.ROOT, "gemm: %s tokens timed at the rate of the m=%s row", trim(m), best.get(Column.M)));
         }
-        return best.number(Column.FLOPS_PER_S);
+        return sustained(best, Column.FLOPS_PER_S);
     }
 
     /**
@@ -250,7 +252,7 @@ public final class MeasuredRates {
             return OptionalDouble.empty();
         }
         TreeMap<Integer, Double> times = new TreeMap<>();
-        measured.forEach(r -> times.put((int) r.number(count), r.number(Column.TIME_MEDIAN_S)));
+        measured.forEach(r -> times.put((int) r.number(count), meanSeconds(r)));
         var largest = times.lastEntry();
         if (tokens > largest.getKey()) {
             notes.add(String.format(Locale.ROOT, "ops/%s: %s tokens timed per token from the largest measured (%d)", kernel, trim(tokens), largest.getKey()));
@@ -277,7 +279,7 @@ public final class MeasuredRates {
         TreeMap<Double, Double> byBatch = new TreeMap<>();
         for (double b : sameHeads.stream().map(r -> r.number(Column.BATCH)).distinct().toList()) {
             List<ResultRow> curve = sameHeads.stream().filter(r -> r.number(Column.BATCH) == b).toList();
-            byBatch.put(b, interpolateInLog(curve, Column.CONTEXT, Column.BYTES_PER_S, context, "attention/decode " + kv.id() + " context"));
+            byBatch.put(b, interpolateInLog(curve, Column.CONTEXT, r -> sustained(r, Column.BYTES_PER_S), context, "attention/decode " + kv.id() + " context"));
         }
         var below = byBatch.floorEntry((double) batch);
         var above = byBatch.ceilingEntry((double) batch);
@@ -313,14 +315,14 @@ public final class MeasuredRates {
         List<ResultRow> pool = same.isEmpty() ? all : same;
         ResultRow nearestBatch = nearest(pool, r -> Math.abs(Math.log(r.number(Column.BATCH))));
         List<ResultRow> curve = pool.stream().filter(r -> r.number(Column.BATCH) == nearestBatch.number(Column.BATCH)).toList();
-        return flops / interpolateInLog(curve, Column.SEQ_LEN, Column.FLOPS_PER_S, seq, "attention/prefill seq_len");
+        return flops / interpolateInLog(curve, Column.SEQ_LEN, r -> sustained(r, Column.FLOPS_PER_S), seq, "attention/prefill seq_len");
     }
 
     /** y at x, linear in log(x) between the rows' (x, y) points (several rows at one x: their mean), held at the ends. */
-    private double interpolateInLog(List<ResultRow> curve, Column xColumn, Column yColumn, double x, String what) {
+    private double interpolateInLog(List<ResultRow> curve, Column xColumn, ToDoubleFunction<ResultRow> y, double x, String what) {
         TreeMap<Double, List<Double>> points = new TreeMap<>();
         for (ResultRow r : curve) {
-            points.computeIfAbsent(r.number(xColumn), k -> new ArrayList<>()).add(r.number(yColumn));
+            points.computeIfAbsent(r.number(xColumn), k -> new ArrayList<>()).add(y.applyAsDouble(r));
         }
         var floor = points.floorEntry(x);
         var ceiling = points.ceilingEntry(x);
@@ -339,11 +341,30 @@ public final class MeasuredRates {
         return mean(floor.getValue()) + w * (mean(ceiling.getValue()) - mean(floor.getValue()));
     }
 
+    /**
+     * A row's rate over its mean launch rather than its median (the rows' headline: what one launch
+     * typically takes). A step is a sum of launches, and a sum's expectation is the sum of the means:
+     * on a host the launches have a tail (a worker thread preempted, the JIT or the GC taking a core)
+     * that a step meets as often, so the medians add up short (OLMoE's int4 2048x2048 row on the dev
+     * VM: median 0.235 ms, mean 0.331 ms). On GPUs the two are close. Rows without a mean: the headline.
+     */
+    static double sustained(ResultRow r, Column rate) {
+        double median = r.number(Column.TIME_MEDIAN_S);
+        double mean = r.number(Column.TIME_MEAN_S);
+        return mean > 0 && median > 0 ? r.number(rate) * median / mean : r.number(rate);
+    }
+
+    /** A row's mean launch time (its median where it has no mean): see {@link #sustained}. */
+    static double meanSeconds(ResultRow r) {
+        double mean = r.number(Column.TIME_MEAN_S);
+        return mean > 0 ? mean : r.number(Column.TIME_MEDIAN_S);
+    }
+
     private static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
-    private static ResultRow nearest(List<ResultRow> candidates, java.util.function.ToDoubleFunction<ResultRow> distance) {
+    private static ResultRow nearest(List<ResultRow> candidates, ToDoubleFunction<ResultRow> distance) {
         return candidates.stream().min(Comparator.comparingDouble(distance)).orElseThrow();
     }
 

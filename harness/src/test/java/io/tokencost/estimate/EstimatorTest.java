@@ -4,6 +4,7 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,19 @@ class EstimatorTest {
         layer += (cache + 6.0 * 8 * 128) / DECODE_FP16;        // + q read and o written (fp32)
         layer += tokens * ELEMENTWISE / READ;
         return 2 * layer + qgemvBytes(VOCAB, HIDDEN, tokens) / QGEMV;
+    }
+
+    @Test
+    void stepsAddUpMeanLaunchesNotMedians() {
+        double median = MeasuredRates.of(SyntheticRuns.rows("x", MEMORY)).decodeLinearSeconds(WeightFormat.FP16, 1, 4096, 4096);
+        List<ResultRow> tailed = SyntheticRuns.rows("x", MEMORY);
+        // the synthetic rows' median launch is 1 ms: a tail that puts the mean at 1.5 ms makes every product 1.5x longer
+        tailed.stream().filter(r -> r.get(Column.SUITE).equals("qgemv")).forEach(r -> r.set(Column.TIME_MEAN_S, 1.5e-3));
+        assertEquals(1.5 * median, MeasuredRates.of(tailed).decodeLinearSeconds(WeightFormat.FP16, 1, 4096, 4096), 1e-12 * median);
+        // ops rows are read as times: their mean is the time
+        ResultRow ops = SyntheticRuns.rows("x", MEMORY).get(0).set(Column.TIME_MEDIAN_S, 2e-3).set(Column.TIME_MEAN_S, 3e-3);
+        assertEquals(3e-3, MeasuredRates.meanSeconds(ops), 1e-15);
+        assertEquals(2e-3, MeasuredRates.meanSeconds(ops.set(Column.TIME_MEAN_S, "")), 1e-15, "a row without a mean: its median");
     }
 
     @Test
