@@ -1,6 +1,7 @@
 package io.tokencost.measure;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Flags of the JVMs that time kernels: the launcher's (the {@code tokencost} script) and the JMH forks {@code run} starts. */
 public final class JvmFlags {
@@ -28,7 +29,7 @@ public final class JvmFlags {
 
     /** The flags every JVM that times kernels gets: {@link #INLINE_DEPTH}, and {@link #hugePages()}. */
     public static List<String> forTiming() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(INLINE_DEPTH), hugePages().stream()).toList();
+        return Stream.concat(Stream.of(INLINE_DEPTH), hugePages().stream()).toList();
     }
 
     /** {@link #HUGE_PAGES} on Linux; nothing elsewhere, where HotSpot has no such flag and would refuse to start. */
