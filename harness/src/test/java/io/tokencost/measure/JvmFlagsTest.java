@@ -17,9 +17,10 @@ class JvmFlagsTest {
     }
 
     @Test
-    void timingJvmsInlineDeeperEverywhere() {
+    void timingJvmsInlineDeeperAndPutObjectsOnLinesEverywhere() {
         assertEquals("-XX:MaxInlineLevel=30", JvmFlags.INLINE_DEPTH);
-        assertEquals(JvmFlags.INLINE_DEPTH, JvmFlags.forTiming().get(0));
-        assertEquals(1 + JvmFlags.hugePages().size(), JvmFlags.forTiming().size());
+        assertEquals("-XX:ObjectAlignmentInBytes=64", JvmFlags.LINE_ALIGNED_OBJECTS);
+        assertEquals(List.of(JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS), JvmFlags.forTiming().subList(0, 2));
+        assertEquals(2 + JvmFlags.hugePages().size(), JvmFlags.forTiming().size());
     }
 }

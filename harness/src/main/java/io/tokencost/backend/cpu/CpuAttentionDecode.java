@@ -22,6 +22,8 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
 
     private static final VectorSpecies<Float> F = CpuVectors.F;
     private static final int L = CpuVectors.L;
+    /** Where a head's q starts in its array (on a line): four q vectors are loaded per K vector. */
+    private static final int S = CpuScratch.START;
     /** Context rows per tile: the tile's scores (group x TILE floats) stay in L1. */
     static final int TILE = 256;
 
@@ -67,6 +69,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
 
     /** One thread's working arrays. */
     private static final class Scratch {
+        /** Each head's scaled q, from {@link #S}. */
         final float[][] q;
         final float[][] acc;
         final float[][] p;
@@ -76,7 +79,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         final int[] rows = new int[TILE];
 
         Scratch(AttentionDecode.Shape s) {
-            q = new float[s.group()][s.headDim()];
+            q = new float[s.group()][S + s.headDim()];
             acc = new float[s.group()][s.headDim()];
             p = new float[s.group()][TILE];
             max = new float[s.group()];
@@ -85,7 +88,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
 
         /** Sized for this shape's group and head_dim (attend sets every value it reads). */
         boolean fits(AttentionDecode.Shape s) {
-            return q.length == s.group() && q[0].length == s.headDim();
+            return q.length == s.group() && q[0].length == S + s.headDim();
         }
     }
 
@@ -99,7 +102,7 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
         float scale = (float) (1 / Math.sqrt(d));
         for (int g = 0; g < group; g++) {
             for (int i = 0; i < d; i++) {
-                w.q[g][i] = Half.toFloat(qh[(firstHead + g) * d + i]) * scale;
+                w.q[g][S + i] = Half.toFloat(qh[(firstHead + g) * d + i]) * scale;
             }
             java.util.Arrays.fill(w.acc[g], 0f);
             w.max[g] = Float.NEGATIVE_INFINITY;
@@ -170,10 +173,10 @@ final class CpuAttentionDecode implements AttentionDecodeKernels {
             FloatVector a3 = FloatVector.zero(F);
             for (int i = 0; i < d; i += L) {
                 FloatVector kv = chunk(k, at + i);
-                a0 = FloatVector.fromArray(F, q0, i).fma(kv, a0);
-                a1 = FloatVector.fromArray(F, q1, i).fma(kv, a1);
-                a2 = FloatVector.fromArray(F, q2, i).fma(kv, a2);
-                a3 = FloatVector.fromArray(F, q3, i).fma(kv, a3);
+                a0 = FloatVector.fromArray(F, q0, S + i).fma(kv, a0);
+                a1 = FloatVector.fromArray(F, q1, S + i).fma(kv, a1);
+                a2 = FloatVector.fromArray(F, q2, S + i).fma(kv, a2);
+                a3 = FloatVector.fromArray(F, q3, S + i).fma(kv, a3);
             }
             float kScale = ks == null ? 1f : Half.toFloat(ks[w.rows[r]]);
             w.p[g0][r] = a0.reduceLanes(VectorOperators.ADD) * kScale;

@@ -19,6 +19,8 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
 
     private static final VectorSpecies<Float> F = CpuVectors.F;
     private static final int L = CpuVectors.L;
+    /** Where K, V, the query row and the accumulator start in their arrays (on a line); the scores start at 0. */
+    private static final int S = CpuScratch.START;
 
     private final CpuParallel parallel;
     /** Each worker's K and V of its current kv head as floats, its query row, accumulator and scores ({@link CpuScratch}). */
@@ -61,8 +63,8 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
                 int b = pair / s.heads();
                 int kvPair = b * s.kvHeads() + (pair % s.heads()) / group;
                 if (kvPair != loaded) {
-                    CpuVectors.toFloats(type, kh, kvPair * s.seq() * d, s.seq() * d, kf);
-                    CpuVectors.toFloats(type, vh, kvPair * s.seq() * d, s.seq() * d, vf);
+                    CpuVectors.toFloats(type, kh, kvPair * s.seq() * d, s.seq() * d, kf, S);
+                    CpuVectors.toFloats(type, vh, kvPair * s.seq() * d, s.seq() * d, vf, S);
                     loaded = kvPair;
                 }
                 float scale = (float) (1 / Math.sqrt(d));
@@ -82,28 +84,28 @@ final class CpuAttentionPrefill implements AttentionPrefillKernels {
     private static void queryRow(DataType type, short[] qh, short[] out, int at, int i, int d, float scale, float[] kf, float[] vf,
                                  float[] qf, float[] acc, float[] p) {
         for (int c = 0; c < d; c++) {
-            qf[c] = FloatTypes.value(type, qh, at + c) * scale;
+            qf[S + c] = FloatTypes.value(type, qh, at + c) * scale;
         }
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j <= i; j++) {
             FloatVector dot = FloatVector.zero(F);
             for (int c = 0; c < d; c += L) {
-                dot = FloatVector.fromArray(F, qf, c).fma(FloatVector.fromArray(F, kf, j * d + c), dot);
+                dot = FloatVector.fromArray(F, qf, S + c).fma(FloatVector.fromArray(F, kf, S + j * d + c), dot);
             }
             p[j] = dot.reduceLanes(VectorOperators.ADD);
             max = Math.max(max, p[j]);
         }
         float sum = CpuVectors.expInPlace(p, i + 1, max);
-        java.util.Arrays.fill(acc, 0, d, 0f);
+        java.util.Arrays.fill(acc, S, S + d, 0f);
         for (int j = 0; j <= i; j++) {
             FloatVector pj = FloatVector.broadcast(F, p[j]);
             for (int c = 0; c < d; c += L) {
-                pj.fma(FloatVector.fromArray(F, vf, j * d + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                pj.fma(FloatVector.fromArray(F, vf, S + j * d + c), FloatVector.fromArray(F, acc, S + c)).intoArray(acc, S + c);
             }
         }
         float inv = 1 / sum;
         for (int c = 0; c < d; c++) {
-            out[at + c] = FloatTypes.fromFloat(type, acc[c] * inv);
+            out[at + c] = FloatTypes.fromFloat(type, acc[S + c] * inv);
         }
     }
 }

@@ -22,6 +22,8 @@ final class CpuGemm implements GemmKernels {
 
     private static final VectorSpecies<Float> F = CpuVectors.F;
     private static final int L = CpuVectors.L;
+    /** Where a packed B slice's data starts (on a line): its two vector loads per step are the micro-kernel's only ones. */
+    private static final int S = CpuScratch.START;
     /** Rows of the micro-tile. */
     static final int MR = 6;
     /** Columns of the micro-tile: two vectors. */
@@ -113,22 +115,22 @@ final class CpuGemm implements GemmKernels {
         java.util.Arrays.fill(acc, 0, (s1 - s0) * MR * NC, 0f);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            // B's slice transposed: bp[p * NC + j] = B[j0 + j][p0 + p], zero past n
+            // B's slice transposed: bp[S + p * NC + j] = B[j0 + j][p0 + p], zero past n; from S, so each row of it is on a line
             for (int j = 0; j < NC; j++) {
                 if (j < nb) {
                     CpuVectors.toFloats(type, b, (j0 + j) * k + p0, kc, row);
                     for (int p = 0; p < kc; p++) {
-                        bp[p * NC + j] = row[p];
+                        bp[S + p * NC + j] = row[p];
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
-                        bp[p * NC + j] = 0f;
+                        bp[S + p * NC + j] = 0f;
                     }
                 }
             }
             for (int jv = 0; jv < nb; jv += NR) {
                 for (int s = s0; s < s1; s++) {
-                    microKernel(ap, (s * k + p0) * MR, kc, bp, jv, acc, (s - s0) * MR * NC + jv);
+                    microKernel(ap, (s * k + p0) * MR, kc, bp, S + jv, acc, (s - s0) * MR * NC + jv);
                 }
             }
         }
@@ -146,8 +148,8 @@ final class CpuGemm implements GemmKernels {
         }
     }
 
-    /** acc[MR rows x 2 vectors at cOff, row stride NC] += Ap strip slice (kc x MR) x Bp columns jv..jv+NR. */
-    private static void microKernel(float[] ap, int aOff, int kc, float[] bp, int jv, float[] acc, int cOff) {
+    /** acc[MR rows x 2 vectors at cOff, row stride NC] += Ap strip slice (kc x MR) x Bp's NR columns at bOff (row stride NC). */
+    private static void microKernel(float[] ap, int aOff, int kc, float[] bp, int bOff, float[] acc, int cOff) {
         FloatVector c00 = FloatVector.fromArray(F, acc, cOff);
         FloatVector c01 = FloatVector.fromArray(F, acc, cOff + L);
         FloatVector c10 = FloatVector.fromArray(F, acc, cOff + NC);
@@ -161,8 +163,8 @@ final class CpuGemm implements GemmKernels {
         FloatVector c50 = FloatVector.fromArray(F, acc, cOff + 5 * NC);
         FloatVector c51 = FloatVector.fromArray(F, acc, cOff + 5 * NC + L);
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, p * NC + jv);
-            FloatVector b1 = FloatVector.fromArray(F, bp, p * NC + jv + L);
+            FloatVector b0 = FloatVector.fromArray(F, bp, p * NC + bOff);
+            FloatVector b1 = FloatVector.fromArray(F, bp, p * NC + bOff + L);
             int ai = aOff + p * MR;
             FloatVector a = FloatVector.broadcast(F, ap[ai]);
             c00 = a.fma(b0, c00);

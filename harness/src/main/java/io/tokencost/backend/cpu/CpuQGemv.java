@@ -28,13 +28,15 @@ final class CpuQGemv implements QGemvKernels {
     private static final float FP16_X_SCALE = CpuVectors.FP16_X_SCALE;
     /** Words of one int4 group (128 weights): a multiple of L. */
     private static final int GROUP_WORDS = QGemv.GROUP / 8;
+    /** Where the data of the x-side arrays (x as floats, scaled, in planes; a dequantised row) starts: on a line. */
+    private static final int S = CpuScratch.START;
 
     private final CpuParallel parallel;
-    /** x as floats; fp16's x scaled (batch 1); int4's x in plane order: the calling thread's, reused per launch. */
+    /** x as floats; fp16's x scaled (batch 1); int4's x in plane order: the calling thread's, reused per launch, data from {@link #S}. */
     private final CpuScratch xFloats = new CpuScratch(1);
     private final CpuScratch xScaled = new CpuScratch(1);
     private final CpuScratch xPlanes = new CpuScratch(1);
-    /** Each worker's dequantised row (batches past 1). */
+    /** Each worker's dequantised row (batches past 1), from {@link #S}. */
     private final CpuScratch rowScratch;
 
     CpuQGemv(CpuParallel parallel) {
@@ -69,7 +71,7 @@ final class CpuQGemv implements QGemvKernels {
         }
     }
 
-    /** out[outOffset + b·n + row] = x[b] · W[firstRow + row] for rows 0..n-1 of the stored matrix from firstRow. */
+    /** out[outOffset + b·n + row] = x[b] · W[firstRow + row] for rows 0..n-1 of the stored matrix from firstRow; xf's data from {@link #S}. */
     private void product(WeightFormat format, float[] out, int outOffset, float[] xf, Buffer weights, Buffer scales, int firstRow, int n, int k,
                          int batch) {
         switch (format) {
@@ -146,7 +148,7 @@ final class CpuQGemv implements QGemvKernels {
 
     /**
      * For batch 1 returns the row's dot product; for larger batches fills {@code scratch} with the
-     * dequantised row. {@code scratch} (k floats per thread) is the kernel's to use either way.
+     * dequantised row from {@link #S}. {@code scratch} (k floats per thread) is the kernel's to use either way.
      */
     @FunctionalInterface
     private interface RowKernel {
@@ -163,29 +165,29 @@ final class CpuQGemv implements QGemvKernels {
                 } else {
                     int b = 0;
                     for (; b + 4 <= batch; b += 4) {
-                        dot4(scratch, xf, b * k, k, y, yOffset + b * n + row, n);
+                        dot4(scratch, S, xf, S + b * k, k, y, yOffset + b * n + row, n);
                     }
                     for (; b < batch; b++) {
-                        y[yOffset + b * n + row] = dot(scratch, xf, b * k, k);
+                        y[yOffset + b * n + row] = dot(scratch, S, xf, S + b * k, k);
                     }
                 }
             }
         });
     }
 
-    /** {@code count} halves from {@code from} as floats into {@code out}, which it returns. */
+    /** {@code count} halves from {@code from} as floats into {@code out} from {@link #S}; returns {@code out}. */
     static float[] toFloats(short[] halves, int from, int count, float[] out) {
         for (int i = 0; i < count; i++) {
-            out[i] = Half.toFloat(halves[from + i]);
+            out[S + i] = Half.toFloat(halves[from + i]);
         }
         return out;
     }
 
     // ------------------------------------------------------------------ fp16
 
-    /** The first {@code k} of x scaled by 2^112 (|x| <= 65504 stays finite) into {@code out}, for {@link #dotFp16}. */
+    /** The first {@code k} of x scaled by 2^112 (|x| <= 65504 stays finite) into {@code out}, for {@link #dotFp16}; both from {@link #S}. */
     private static float[] scaledForFp16(float[] x, int k, float[] out) {
-        for (int i = 0; i < k; i++) {
+        for (int i = S; i < S + k; i++) {
             out[i] = x[i] * FP16_X_SCALE;
         }
         return out;
@@ -197,18 +199,18 @@ final class CpuQGemv implements QGemvKernels {
         FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i <= k - 2 * L; i += 2 * L) {
-            acc0 = CpuVectors.halvesToScaledFloats(w, base + i).fma(FloatVector.fromArray(F, xScaled, i), acc0);
-            acc1 = CpuVectors.halvesToScaledFloats(w, base + i + L).fma(FloatVector.fromArray(F, xScaled, i + L), acc1);
+            acc0 = CpuVectors.halvesToScaledFloats(w, base + i).fma(FloatVector.fromArray(F, xScaled, S + i), acc0);
+            acc1 = CpuVectors.halvesToScaledFloats(w, base + i + L).fma(FloatVector.fromArray(F, xScaled, S + i + L), acc1);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < k; i++) {
-            sum += Half.toFloat(w[base + i]) * (xScaled[i] / FP16_X_SCALE);
+            sum += Half.toFloat(w[base + i]) * (xScaled[S + i] / FP16_X_SCALE);
         }
         return sum;
     }
 
     private static float dequantFp16(short[] w, long rowStart, float[] out, int k) {
-        CpuVectors.halvesToFloats(w, Math.toIntExact(rowStart), k, out);
+        CpuVectors.halvesToFloats(w, Math.toIntExact(rowStart), k, out, S);
         return 0;
     }
 
@@ -222,12 +224,12 @@ final class CpuQGemv implements QGemvKernels {
         for (; i <= k - 2 * L; i += 2 * L) {
             FloatVector w0 = (FloatVector) ByteVector.fromArray(B, q, base + i).castShape(F, 0);
             FloatVector w1 = (FloatVector) ByteVector.fromArray(B, q, base + i + L).castShape(F, 0);
-            acc0 = w0.fma(FloatVector.fromArray(F, x, i), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(F, x, i + L), acc1);
+            acc0 = w0.fma(FloatVector.fromArray(F, x, S + i), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(F, x, S + i + L), acc1);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < k; i++) {
-            sum += q[base + i] * x[i];
+            sum += q[base + i] * x[S + i];
         }
         return sum;
     }
@@ -236,10 +238,10 @@ final class CpuQGemv implements QGemvKernels {
         int base = Math.toIntExact(rowStart);
         int i = 0;
         for (; i <= k - L; i += L) {
-            ((FloatVector) ByteVector.fromArray(B, q, base + i).castShape(F, 0)).mul(scale).intoArray(out, i);
+            ((FloatVector) ByteVector.fromArray(B, q, base + i).castShape(F, 0)).mul(scale).intoArray(out, S + i);
         }
         for (; i < k; i++) {
-            out[i] = q[base + i] * scale;
+            out[S + i] = q[base + i] * scale;
         }
         return 0;
     }
@@ -248,15 +250,15 @@ final class CpuQGemv implements QGemvKernels {
 
     /**
      * x in the int4 layout's order: plane j (at j·K/8) holds x[8i + j], so nibble j of 16
-     * consecutive words meets 16 consecutive floats. For batch b the planes start at b·K. Written
-     * into {@code planes}, which it returns.
+     * consecutive words meets 16 consecutive floats. For batch b the planes start at b·K. Read from
+     * x and written into {@code planes} (which it returns) from {@link #S}.
      */
     static float[] int4Planes(float[] x, int k, int batch, float[] planes) {
         int words = k / 8;
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < 8; j++) {
                 for (int i = 0; i < words; i++) {
-                    planes[b * k + j * words + i] = x[b * k + 8 * i + j];
+                    planes[S + b * k + j * words + i] = x[S + b * k + 8 * i + j];
                 }
             }
         }
@@ -280,15 +282,16 @@ final class CpuQGemv implements QGemvKernels {
             FloatVector grp = FloatVector.zero(F);
             for (int sub = 0; sub < GROUP_WORDS; sub += L) {
                 int at = g * GROUP_WORDS + sub;
+                int pAt = S + at;
                 IntVector w = IntVector.fromArray(I, q, base + at).lanewise(VectorOperators.XOR, 0x88888888);
-                grp = signedNibble(w, 0).fma(FloatVector.fromArray(F, p, at), grp);
-                grp = signedNibble(w, 1).fma(FloatVector.fromArray(F, p, words + at), grp);
-                grp = signedNibble(w, 2).fma(FloatVector.fromArray(F, p, 2 * words + at), grp);
-                grp = signedNibble(w, 3).fma(FloatVector.fromArray(F, p, 3 * words + at), grp);
-                grp = signedNibble(w, 4).fma(FloatVector.fromArray(F, p, 4 * words + at), grp);
-                grp = signedNibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + at), grp);
-                grp = signedNibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + at), grp);
-                grp = signedTopNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + at), grp);
+                grp = signedNibble(w, 0).fma(FloatVector.fromArray(F, p, pAt), grp);
+                grp = signedNibble(w, 1).fma(FloatVector.fromArray(F, p, words + pAt), grp);
+                grp = signedNibble(w, 2).fma(FloatVector.fromArray(F, p, 2 * words + pAt), grp);
+                grp = signedNibble(w, 3).fma(FloatVector.fromArray(F, p, 3 * words + pAt), grp);
+                grp = signedNibble(w, 4).fma(FloatVector.fromArray(F, p, 4 * words + pAt), grp);
+                grp = signedNibble(w, 5).fma(FloatVector.fromArray(F, p, 5 * words + pAt), grp);
+                grp = signedNibble(w, 6).fma(FloatVector.fromArray(F, p, 6 * words + pAt), grp);
+                grp = signedTopNibble(w).fma(FloatVector.fromArray(F, p, 7 * words + pAt), grp);
             }
             acc = grp.fma(FloatVector.broadcast(F, Half.toFloat(scales[row * groups + g])), acc);
         }
@@ -320,7 +323,7 @@ final class CpuQGemv implements QGemvKernels {
         return (FloatVector) flipped.lanewise(VectorOperators.ASHR, 28).convertShape(VectorOperators.I2F, F, 0);
     }
 
-    /** The row's weights (u − 8)·s in plane order, matching {@link #int4Planes}. */
+    /** The row's weights (u − 8)·s in plane order from {@link #S}, matching {@link #int4Planes}. */
     private static float dequantInt4(int[] q, int row, short[] scales, float[] out, int k) {
         int words = k / 8;
         int groups = k / QGemv.GROUP;
@@ -331,9 +334,9 @@ final class CpuQGemv implements QGemvKernels {
                 int at = g * GROUP_WORDS + sub;
                 IntVector w = IntVector.fromArray(I, q, row * words + at);
                 for (int j = 0; j < 7; j++) {
-                    nibble(w, j).sub(eight).mul(s).intoArray(out, j * words + at);
+                    nibble(w, j).sub(eight).mul(s).intoArray(out, S + j * words + at);
                 }
-                topNibble(w).sub(eight).mul(s).intoArray(out, 7 * words + at);
+                topNibble(w).sub(eight).mul(s).intoArray(out, S + 7 * words + at);
             }
         }
         return 0;
@@ -342,17 +345,18 @@ final class CpuQGemv implements QGemvKernels {
     // ------------------------------------------------------------------ shared
 
     /**
-     * Four dot products of {@code a} with four consecutive rows of {@code x} (from {@code xOffset},
-     * k apart), each vector of {@code a} loaded once for all four; results go to y[yAt + i·n].
+     * Four dot products of {@code a} (from {@code aOffset}) with four consecutive rows of {@code x}
+     * (from {@code xOffset}, k apart), each vector of {@code a} loaded once for all four; results go
+     * to y[yAt + i·n].
      */
-    private static void dot4(float[] a, float[] x, int xOffset, int k, float[] y, int yAt, int n) {
+    private static void dot4(float[] a, int aOffset, float[] x, int xOffset, int k, float[] y, int yAt, int n) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
         FloatVector acc3 = FloatVector.zero(F);
         int i = 0;
         for (; i <= k - L; i += L) {
-            FloatVector w = FloatVector.fromArray(F, a, i);
+            FloatVector w = FloatVector.fromArray(F, a, aOffset + i);
             acc0 = w.fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
             acc1 = w.fma(FloatVector.fromArray(F, x, xOffset + k + i), acc1);
             acc2 = w.fma(FloatVector.fromArray(F, x, xOffset + 2 * k + i), acc2);
@@ -363,10 +367,11 @@ final class CpuQGemv implements QGemvKernels {
         float s2 = acc2.reduceLanes(VectorOperators.ADD);
         float s3 = acc3.reduceLanes(VectorOperators.ADD);
         for (; i < k; i++) {
-            s0 += a[i] * x[xOffset + i];
-            s1 += a[i] * x[xOffset + k + i];
-            s2 += a[i] * x[xOffset + 2 * k + i];
-            s3 += a[i] * x[xOffset + 3 * k + i];
+            float ai = a[aOffset + i];
+            s0 += ai * x[xOffset + i];
+            s1 += ai * x[xOffset + k + i];
+            s2 += ai * x[xOffset + 2 * k + i];
+            s3 += ai * x[xOffset + 3 * k + i];
         }
         y[yAt] = s0;
         y[yAt + n] = s1;
@@ -374,17 +379,17 @@ final class CpuQGemv implements QGemvKernels {
         y[yAt + 3 * n] = s3;
     }
 
-    private static float dot(float[] a, float[] b, int bOffset, int k) {
+    private static float dot(float[] a, int aOffset, float[] b, int bOffset, int k) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
         for (; i <= k - 2 * L; i += 2 * L) {
-            acc0 = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, bOffset + i), acc0);
-            acc1 = FloatVector.fromArray(F, a, i + L).fma(FloatVector.fromArray(F, b, bOffset + i + L), acc1);
+            acc0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOffset + i + L).fma(FloatVector.fromArray(F, b, bOffset + i + L), acc1);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < k; i++) {
-            sum += a[i] * b[bOffset + i];
+            sum += a[aOffset + i] * b[bOffset + i];
         }
         return sum;
     }

@@ -57,38 +57,48 @@ final class CpuVectors {
 
     /** {@code count} halves from {@code offset} as floats into {@code out}: vector body, scalar tail. */
     static float[] halvesToFloats(short[] h, int offset, int count, float[] out) {
+        return halvesToFloats(h, offset, count, out, 0);
+    }
+
+    /** {@code count} halves from {@code offset} as floats into {@code out} from {@code outOffset}. */
+    static float[] halvesToFloats(short[] h, int offset, int count, float[] out, int outOffset) {
         int i = 0;
         for (; i <= count - L; i += L) {
-            halvesToScaledFloats(h, offset + i).mul(FP16_X_SCALE).intoArray(out, i);
+            halvesToScaledFloats(h, offset + i).mul(FP16_X_SCALE).intoArray(out, outOffset + i);
         }
         for (; i < count; i++) {
-            out[i] = Half.toFloat(h[offset + i]);
+            out[outOffset + i] = Half.toFloat(h[offset + i]);
         }
         return out;
     }
 
-    /** {@code count} bfloat16s from {@code offset} as floats into {@code out}: a bfloat16 is a float's top half. */
-    static float[] bfloat16sToFloats(short[] h, int offset, int count, float[] out) {
+    /** {@code count} bfloat16s from {@code offset} as floats into {@code out} from {@code outOffset}: a bfloat16 is a float's top half. */
+    static float[] bfloat16sToFloats(short[] h, int offset, int count, float[] out, int outOffset) {
         int i = 0;
         for (; i <= count - L; i += L) {
             IntVector v = (IntVector) ShortVector.fromArray(S, h, offset + i).convertShape(VectorOperators.S2I, I, 0);
-            ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).reinterpretShape(F, 0)).intoArray(out, i);
+            ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).reinterpretShape(F, 0)).intoArray(out, outOffset + i);
         }
         for (; i < count; i++) {
-            out[i] = Float.intBitsToFloat((h[offset + i] & 0xffff) << 16);
+            out[outOffset + i] = Float.intBitsToFloat((h[offset + i] & 0xffff) << 16);
         }
         return out;
     }
 
     /** {@code count} elements of a float-type host array (float[], or F16 / BF16 bits in a short[]) from {@code offset} as floats. */
     static float[] toFloats(DataType type, Object array, int offset, int count, float[] out) {
+        return toFloats(type, array, offset, count, out, 0);
+    }
+
+    /** As {@link #toFloats(DataType, Object, int, int, float[])}, into {@code out} from {@code outOffset}. */
+    static float[] toFloats(DataType type, Object array, int offset, int count, float[] out, int outOffset) {
         return switch (type) {
             case F32 -> {
-                System.arraycopy(array, offset, out, 0, count);
+                System.arraycopy(array, offset, out, outOffset, count);
                 yield out;
             }
-            case F16 -> halvesToFloats((short[]) array, offset, count, out);
-            case BF16 -> bfloat16sToFloats((short[]) array, offset, count, out);
+            case F16 -> halvesToFloats((short[]) array, offset, count, out, outOffset);
+            case BF16 -> bfloat16sToFloats((short[]) array, offset, count, out, outOffset);
             default -> throw new IllegalArgumentException(type + " is not a floating-point type");
         };
     }
