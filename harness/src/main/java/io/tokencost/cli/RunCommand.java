@@ -8,12 +8,9 @@ import io.tokencost.cost.DecodeCeilingSummary;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
-import io.tokencost.cost.WeightFormat;
-import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.MeasuredRates;
-import io.tokencost.estimate.Scenario;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.estimate.StepPrediction;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.energy.EnergyMeters;
@@ -275,27 +272,18 @@ final class RunCommand implements Callable<Integer> {
         List<Map<String, Object>> predictions = new ArrayList<>();
         table.note(String.format(Locale.ROOT, "Whole %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "tokens/s", "predicted",
-                "error");
+        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %12s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "(median)", "tokens/s",
+                "predicted", "error");
         for (ResultRow r : steps) {
-            boolean prefill = r.get(Column.SUITE).equals("prefill");
-            int batch = (int) r.number(Column.BATCH);
-            int tokens = (int) r.number(prefill ? Column.SEQ_LEN : Column.CONTEXT);
-            WeightFormat f = WeightFormat.of(r.get(Column.WEIGHT_FORMAT));
-            double measured = r.number(Column.TIME_MEDIAN_S);
-            // a prefill is one request's prompt; a decode step's sequences hold context - 1 tokens before it
-            Estimate e = estimator.estimate(prefill
-                    ? Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, tokens, 1, 1, tokens, 1)
-                    : Scenario.plain(modelSpec, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
-            double predicted = prefill ? e.ttftS() : e.tpotS();
-            double error = 100 * (predicted - measured) / measured;
-            String step = prefill ? "prefill" : "decode";
-            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %10.2f %12s %+7.1f%%%n", step, f.id(), batch, tokens, TablePrinter.seconds(measured),
-                    r.number(Column.TOKENS_PER_S), TablePrinter.seconds(predicted), error);
-            predictions.add(Map.of("step", step, "weight_format", f.id(), "batch", batch, prefill ? "prompt" : "context", tokens,
-                    "measured_s", measured, "predicted_s", predicted, "error_pct", error));
+            StepPrediction p = StepPrediction.of(r, modelSpec, estimator);
+            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %12s %10.2f %12s %+7.1f%%%n", p.step(), p.weights().id(), p.batch(), p.tokens(),
+                    TablePrinter.seconds(p.measuredS()), "(" + TablePrinter.seconds(p.medianS()) + ")", p.tokensPerS(), TablePrinter.seconds(p.predictedS()),
+                    p.errorPercent());
+            predictions.add(Map.of("step", p.step(), "weight_format", p.weights().id(), "batch", p.batch(), p.step().equals("prefill") ? "prompt" : "context",
+                    p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(), "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
         }
-        out.println("  (tokens: the decode step's context, the prefill's prompt; tokens/s: output tokens for decode, input tokens for prefill)");
+        out.println("  (measured: the mean step, as the prediction adds mean launches; tokens: the decode step's context, the prefill's prompt;"
+                + " tokens/s over the mean step: output tokens for decode, input tokens for prefill)");
         rates.notes().forEach(n -> out.println("  estimator: " + n));
         out.println("  energy (" + EnergyMeters.describe(backendId, device.index()) + "):");
         OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);

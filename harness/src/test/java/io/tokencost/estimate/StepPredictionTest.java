@@ -1,0 +1,53 @@
+package io.tokencost.estimate;
+
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static io.tokencost.estimate.SyntheticRuns.TINY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class StepPredictionTest {
+
+    private static final long MEMORY = 1_000_000_000L;
+    private final List<ResultRow> rows = SyntheticRuns.rows("x", MEMORY);
+    private final Estimator estimator = new Estimator(MeasuredRates.of(rows), "x", MEMORY, Optional.empty());
+
+    @Test
+    void aDecodeStepIsReadByItsMeanBesideThePredictionOfItsScenario() {
+        ResultRow step = step("decode").set(Column.BATCH, 4).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, 2e-3).set(Column.TIME_MEAN_S, 2.5e-3);
+        StepPrediction p = StepPrediction.of(step, TINY, estimator);
+        assertEquals("decode", p.step());
+        assertEquals(2.5e-3, p.measuredS(), 1e-15, "the mean: the prediction adds mean launches");
+        assertEquals(2e-3, p.medianS(), 1e-15);
+        assertEquals(4 / 2.5e-3, p.tokensPerS(), 1e-9, "a token per sequence per mean step");
+        // the step's sequences hold context - 1 tokens before it
+        double tpot = estimator.estimate(Scenario.plain(TINY, WeightFormat.FP16, KvFormat.FP16, 1023, 1, 4, 1024, 1)).tpotS();
+        assertEquals(tpot, p.predictedS(), 1e-15);
+        assertEquals(100 * (tpot - 2.5e-3) / 2.5e-3, p.errorPercent(), 1e-9);
+    }
+
+    @Test
+    void aPrefillIsOnePromptsFirstTokenTime() {
+        ResultRow step = step("prefill").set(Column.BATCH, 1).set(Column.SEQ_LEN, 128).set(Column.TIME_MEDIAN_S, 0.1);
+        StepPrediction p = StepPrediction.of(step, TINY, estimator);
+        assertEquals(0.1, p.measuredS(), 1e-15, "a row without a mean: its median");
+        assertEquals(1280, p.tokensPerS(), 1e-9, "input tokens per second");
+        assertEquals(estimator.estimate(Scenario.plain(TINY, WeightFormat.FP16, KvFormat.FP16, 128, 1, 1, 128, 1)).ttftS(), p.predictedS(), 1e-15);
+    }
+
+    @Test
+    void aKernelRowIsNotAStep() {
+        assertThrows(IllegalArgumentException.class, () -> StepPrediction.of(rows.get(0), TINY, estimator));
+    }
+
+    private static ResultRow step(String suite) {
+        return new ResultRow().set(Column.SUITE, suite).set(Column.KERNEL, "step").set(Column.WEIGHT_FORMAT, "fp16").set(Column.DEVICE_NAME, "x");
+    }
+}
