@@ -33,7 +33,7 @@ public final class JvmFlags {
      * their hot scratch arrays at the first element on a line (CpuScratch.START). Left to the
      * allocator, each JVM drew its own alignment and kept it: a 16-row int4 2048 x 2048 product ran
      * 1.66 ms in one fork and 2.65-2.77 ms in three others of the same benchmark. Small objects
-     * grow to a line each, which a timing JVM's few thousand of them can afford.
+     * grow to a line each: more heap per object, in JVMs whose heap is mostly the model's arrays.
      */
     public static final String LINE_ALIGNED_OBJECTS = "-XX:ObjectAlignmentInBytes=64";
 
