@@ -344,9 +344,11 @@ public final class MeasuredRates {
     /**
      * A row's rate over its mean launch rather than its median (the rows' headline: what one launch
      * typically takes). A step is a sum of launches, and a sum's expectation is the sum of the means:
-     * on a host the launches have a tail (a worker thread preempted, the JIT or the GC taking a core)
-     * that a step meets as often, so the medians add up short (OLMoE's int4 2048x2048 row on the dev
-     * VM: median 0.235 ms, mean 0.331 ms). On GPUs the two are close. Rows without a mean: the headline.
+     * on a host the launches have a tail (a worker thread preempted, the JIT or the GC taking a core),
+     * so the medians add up short (OLMoE's int4 2048x2048 row on the dev VM: median 0.235 ms, mean
+     * 0.331 ms). The rows' rarest stalls (20-45 ms) did not show in the steps' samples, so on the dev
+     * VM the sum of means ran 2-4 % over the OLMoE decode step. On GPUs the two are close. Rows
+     * without a mean: the headline.
      */
     static double sustained(ResultRow r, Column rate) {
         double median = r.number(Column.TIME_MEDIAN_S);
