@@ -131,7 +131,9 @@ public final class Estimator {
             copies = m.expectedExpertsTouched(tokens);
             perCopy = m.rowsPerExpert(tokens);
         }
-        double t = decode ? rates.decodeLinearSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
+        // a prefill's experts run the experts kernel, as a decode step's do
+        double t = decode ? rates.decodeLinearSeconds(f, perCopy, rows, cols)
+                : m.isExpert(l) ? rates.expertsSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
         return StepTime.weights(copies * t, copies * f.matrixBytes(rows, cols) / rates.readBytesPerS());
     }
 
@@ -139,16 +141,30 @@ public final class Estimator {
         return sixteenBit(s, m.vocab() / s.tp(), m.hidden(), tokens, decode);
     }
 
-    /** An MoE layer's router, experts x hidden at 16 bits: every device runs it whole. Nothing for a dense model. */
+    /**
+     * An MoE layer's router, experts x hidden at 16 bits: every device runs it whole; a prefill's on
+     * the experts kernel (the one expert holding every row). Nothing for a dense model.
+     */
     private StepTime router(ModelSpec m, Scenario s, double tokens, boolean decode) {
-        return m.experts() > 0 ? sixteenBit(s, m.experts(), m.hidden(), tokens, decode) : StepTime.ZERO;
+        if (m.experts() == 0) {
+            return StepTime.ZERO;
+        }
+        if (decode) {
+            return sixteenBit(s, m.experts(), m.hidden(), tokens, true);
+        }
+        WeightFormat f = sixteenBitFormat(s);
+        return StepTime.weights(rates.expertsSeconds(f, tokens, m.experts(), m.hidden()), f.matrixBytes(m.experts(), m.hidden()) / rates.readBytesPerS());
     }
 
     /** A product kept at 16 bits whatever the weights' format (the LM head, a router). */
     private StepTime sixteenBit(Scenario s, int rows, int cols, double tokens, boolean decode) {
-        WeightFormat f = s.weights() == WeightFormat.BF16 ? WeightFormat.BF16 : WeightFormat.FP16;
+        WeightFormat f = sixteenBitFormat(s);
         double t = decode ? rates.decodeLinearSeconds(f, tokens, rows, cols) : rates.linearSeconds(f, tokens, rows, cols);
         return StepTime.weights(t, f.matrixBytes(rows, cols) / rates.readBytesPerS());
+    }
+
+    private static WeightFormat sixteenBitFormat(Scenario s) {
+        return s.weights() == WeightFormat.BF16 ? WeightFormat.BF16 : WeightFormat.FP16;
     }
 
     /**

@@ -27,11 +27,14 @@ import java.util.function.ToDoubleFunction;
  * whose n·k is nearest (in log) gives bytes/s, and time = the needed shape's bytes (QGemv's workload)
  * over it; between measured batches the time is linear in the batch, below the smallest it is the
  * smallest's.</li>
- * <li><b>Prefill linear layers</b>, and batches past the largest qgemv batch (gemm rows): the row
- * nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it (int8 / int4: plus dequantising
- * the weights to fp16, at the bytes/s of the qgemv/dequantize row nearest in n·k, else the read
- * ceiling), never less than the largest qgemv
- * batch's time (the weights still stream once) and never more per token than that batch's (the
+ * <li><b>Prefill linear layers</b> on the path the prefill takes: int8 / int4 below
+ * {@link QGemv#DEQUANTIZE_FROM_TOKENS} tokens, and every expert's product, by the qgemv rule (past
+ * the largest measured batch: that batch's time per token, as the rows run in chunks); else gemm
+ * rows: the row nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it (int8 / int4: plus
+ * dequantising the weights to fp16, at the bytes/s of the qgemv/dequantize row nearest in n·k, else
+ * the read ceiling).</li>
+ * <li><b>Decode batches past the largest qgemv batch</b>: the gemm rule, never less than the largest
+ * qgemv batch's time (the weights still stream once) and never more per token than that batch's (the
  * tokens could run in chunks of it).</li>
  * <li><b>Decode attention</b> (attention/decode rows of the KV format, same head layout preferred):
  * bytes/s linear in log(context) between measured contexts and in log(batch) between measured
@@ -98,10 +101,29 @@ public final class MeasuredRates {
 
     /**
      * Seconds of a rows x cols linear layer in {@code f} over {@code tokens} tokens of a prefill (or
-     * of one sequence's last token): NaN, with a note, when the run measured no compute rate.
+     * of one sequence's last token), on the path the prefill takes ({@link QGemv#prefillRunsQgemv}):
+     * qgemv ({@link #expertsSeconds}'s rule), or the GEMM rule. NaN, with a note, when the run
+     * measured no compute rate and no qgemv.
      */
     public double linearSeconds(WeightFormat f, double tokens, int rows, int cols) {
-        return linear(f, tokens, rows, cols, false);
+        if (tokens <= 1 || QGemv.prefillRunsQgemv(f, tokens)) {
+            return expertsSeconds(f, tokens, rows, cols);
+        }
+        double gemm = gemmSeconds(f, tokens, rows, cols);
+        return Double.isNaN(gemm) && largestQgemvBatch(f) > 0 ? expertsSeconds(f, tokens, rows, cols) : gemm;
+    }
+
+    /**
+     * Seconds of a product on qgemv (or the experts kernel, whose chunks are qgemv's) over {@code tokens}
+     * rows (fractional: an expert's share): the qgemv rule up to the largest measured batch, past it
+     * that batch's time per row (the rows run in chunks of it).
+     */
+    public double expertsSeconds(WeightFormat f, double tokens, int rows, int cols) {
+        int largest = largestQgemvBatch(f);
+        if (tokens <= Math.max(largest, 1)) {
+            return qgemvSeconds(f, tokens, rows, cols);
+        }
+        return qgemvSeconds(f, largest, rows, cols) * tokens / largest;
     }
 
     /**
@@ -111,22 +133,15 @@ public final class MeasuredRates {
      */
     public double decodeLinearSeconds(WeightFormat f, double tokens, int rows, int cols) {
         int largest = largestQgemvBatch(f);
-        if (largest > 0 && tokens > largest) {
-            notes.add(String.format(Locale.ROOT, "qgemv %s: decode batches past the largest measured (%d) take the larger of its time and the gemm rule",
-                    f.id(), largest));
-        }
-        return linear(f, tokens, rows, cols, true);
-    }
-
-    private double linear(WeightFormat f, double tokens, int rows, int cols, boolean decode) {
-        int largest = largestQgemvBatch(f);
         if (tokens <= Math.max(largest, 1)) {
             return qgemvSeconds(f, tokens, rows, cols);
         }
         double gemm = gemmSeconds(f, tokens, rows, cols);
         if (largest == 0) {
-            return decode && Double.isNaN(gemm) ? qgemvSeconds(f, tokens, rows, cols) : gemm;
+            return Double.isNaN(gemm) ? qgemvSeconds(f, tokens, rows, cols) : gemm;
         }
+        notes.add(String.format(Locale.ROOT, "qgemv %s: decode batches past the largest measured (%d) take the larger of its time and the gemm rule",
+                f.id(), largest));
         // the weights stream at least once (the largest batch's time); and the tokens could always run
         // in chunks of the largest batch, so never more than that per token
         double chunk = qgemvSeconds(f, largest, rows, cols);

@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * the packer here, the CUDA kernel, the emulation and the CPU kernel all read them as follows.
  *
  * <pre>
- * y[b][n] = sum_k x[b][k] * W[n][k]        b < batch (1..64), n < N (output features), k < K
+ * y[b][n] = sum_k x[b][k] * W[n][k]        b < batch (past 64: chunks of 64), n < N (output features), k < K
  * x  F16 [batch x K] row-major (activations)      y  F32 [batch x N] row-major
  *
  * fp16       w  F16 [N x K] row-major; no scales.
@@ -31,7 +31,18 @@ public final class QGemv {
 
     /** The formats this family implements (bf16 weights: later). */
     public static final WeightFormat[] FORMATS = {WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128};
+    /**
+     * The largest batch one pass over the weights takes. A larger batch (a prompt's tokens) runs as
+     * chunks of it, each a pass: {@link #passes}.
+     */
     public static final int MAX_BATCH = 64;
+    /**
+     * The fewest prompt tokens whose int8 / int4 products a prefill runs as dequantise + 16-bit GEMM;
+     * a shorter prompt runs them on qgemv (in chunks of {@link #MAX_BATCH}), which reads the stored
+     * weights and never writes a 16-bit copy. vLLM's AWQ layer switches at the same count
+     * (FP16_MATMUL_HEURISTIC_CONDITION: tokens >= 256).
+     */
+    public static final int DEQUANTIZE_FROM_TOKENS = 256;
     /** Above this batch the CUDA kernels run on tensor cores only, which take k in {@link #tensorCoreStep} steps. */
     public static final int CUDA_CORE_MAX_BATCH = 16;
     public static final int GROUP = 128;
@@ -82,8 +93,8 @@ public final class QGemv {
         if (f == WeightFormat.BF16) {
             throw new IllegalArgumentException("qgemv does not implement bf16 weights yet");
         }
-        if (n < 1 || k < 1 || batch < 1 || batch > MAX_BATCH) {
-            throw new IllegalArgumentException("qgemv needs n, k >= 1 and batch 1.." + MAX_BATCH + ", got n=" + n + " k=" + k + " batch=" + batch);
+        if (n < 1 || k < 1 || batch < 1) {
+            throw new IllegalArgumentException("qgemv needs n, k and batch >= 1, got n=" + n + " k=" + k + " batch=" + batch);
         }
         if (f == WeightFormat.INT4_G128 && k % GROUP != 0) {
             throw new IllegalArgumentException("int4_g128 needs k to be a multiple of " + GROUP + ", got " + k);
@@ -114,9 +125,19 @@ public final class QGemv {
         return (long) f.matrixBytes(n, k);
     }
 
-    /** Bytes and FLOPs of one product: the weights (scales included) and x read once, y written. */
+    /** Whether a prefill of {@code tokens} runs its products in {@code f} on qgemv: int8 / int4 below {@link #DEQUANTIZE_FROM_TOKENS}. */
+    public static boolean prefillRunsQgemv(WeightFormat f, double tokens) {
+        return f.quantized() && tokens < DEQUANTIZE_FROM_TOKENS;
+    }
+
+    /** Passes over the weights a batch takes: chunks of {@link #MAX_BATCH} (at least one, so batch 0 reads the weights once). */
+    public static int passes(int batch) {
+        return Math.max(1, (batch + MAX_BATCH - 1) / MAX_BATCH);
+    }
+
+    /** Bytes and FLOPs of one product: the weights (scales included) once per {@link #passes pass}, x read once, y written. */
     public static Workload workload(WeightFormat f, int n, int k, int batch) {
-        long weights = weightBytes(f, n, k);
+        long weights = passes(batch) * weightBytes(f, n, k);
         long x = 2L * batch * k;
         long y = 4L * batch * n;
         return new Workload(weights + x, y, 2L * batch * n * k);

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * qgemv against {@link QGemv#reference} (weights dequantised exactly, float64 sums): for each
- * format, odd row counts, odd k where the layout allows it, batches 1..64, a fresh random float
+ * format, odd row counts, odd k where the layout allows it, batches 1..64 and past it (chunks), a fresh random float
  * matrix packed by {@link QGemv#pack}, y poisoned with NaN before each launch.
  */
 public final class QGemvCheck implements KernelCheck {
@@ -25,15 +25,16 @@ public final class QGemvCheck implements KernelCheck {
     /**
      * (n, k, batch) per format: tails of every vector width, random shapes, the tensor-core kernels
      * (batch 5..64 with k in whole steps: one and several k slices, partial row blocks and batch
-     * tiles), and the paths the suite times: a long aligned k (the measured shapes' 14336) at
-     * batch 1, 3 and 16, and batch 64, so each entry point's vector path and its k loop's later
+     * tiles; a batch past 64 in chunks), and the paths the suite times: a long aligned k (the measured shapes' 14336) at
+     * batch 1, 3 and 16, batch 64 and a 128-token prompt's two chunks, so each entry point's vector path and its k loop's later
      * trips are checked before they are timed.
      */
     static int[][] shapes(WeightFormat f, RandomGenerator random) {
         int step = QGemv.tensorCoreStep(f);
-        int[][] timedPaths = {{33, 14336, 1}, {18, 14336, 3}, {9, 14336, 16}, {20, 1024, QGemv.MAX_BATCH}};
+        int[][] timedPaths = {{33, 14336, 1}, {18, 14336, 3}, {9, 14336, 16}, {20, 1024, QGemv.MAX_BATCH}, {20, 1024, 2 * QGemv.MAX_BATCH}};
         int[][] tensorCores = {{130, 4 * step, 5}, {257, 2 * step, 33}, {7, step, 9},
-                {1 + random.nextInt(300), step * (1 + random.nextInt(8)), 1 + random.nextInt(QGemv.MAX_BATCH)}};
+                {1 + random.nextInt(300), step * (1 + random.nextInt(8)), 1 + random.nextInt(QGemv.MAX_BATCH)},
+                {1 + random.nextInt(40), step * (1 + random.nextInt(4)), QGemv.MAX_BATCH + 1 + random.nextInt(2 * QGemv.MAX_BATCH)}};
         int[][] edges = f == WeightFormat.INT4_G128
                 ? new int[][] {{1, 128, 1}, {7, 256, 2}, {33, 1024, 5}, {130, 2048, 16},
                         {1 + random.nextInt(300), 128 * (1 + random.nextInt(16)), 1 + random.nextInt(QGemv.CUDA_CORE_MAX_BATCH)}}

@@ -76,8 +76,8 @@ public final class ReferenceForward {
 
     /**
      * The last token's logits [vocab] of a prefill model's {@link SyntheticModel#prefill}: each
-     * product the fp16 GEMM's reference on the weights as dequantised to fp16, rounded to fp16 as
-     * the GEMM stores it; rotary over the prompt's positions; causal prefill attention; a mixture of
+     * product qgemv's reference, or the fp16 GEMM's on the weights as dequantised to fp16, rounded to fp16 as
+     * the GEMM stores it, as the prefill chooses; rotary over the prompt's positions; causal prefill attention; a mixture of
      * experts' block as in a decode step of the prompt's tokens.
      */
     public static double[] prefillLogits(SyntheticModel m) {
@@ -116,8 +116,14 @@ public final class ReferenceForward {
         return QGemv.reference(m.lmHead, xn, 1);
     }
 
-    /** The prompt's rows times Wᵀ as the 16-bit GEMM computes them: fp16 weights (dequantised if stored quantized), C rounded to fp16. */
+    /**
+     * The prompt's rows times Wᵀ on the path the prefill takes ({@link QGemv#prefillRunsQgemv}): qgemv's
+     * reference (fp32 out), or as the 16-bit GEMM computes them: fp16 weights (dequantised if stored quantized), C rounded to fp16.
+     */
     private static float[] product(QGemv.QuantizedMatrix w, short[] x, int rows) {
+        if (QGemv.prefillRunsQgemv(w.format(), rows)) {
+            return floats(QGemv.reference(w, x, rows));
+        }
         short[] w16 = w.format().quantized() ? QGemv.dequantizeReference(w) : (short[]) w.weights();
         short[] c = halves(Gemm.reference(DataType.F16, x, w16, rows, w.n(), w.k()));
         return FloatTypes.toFloats(DataType.F16, c, c.length);

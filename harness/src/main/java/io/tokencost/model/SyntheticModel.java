@@ -36,8 +36,10 @@ import java.util.SplittableRandom;
  * choose: close to uniform, as benchmarks of MoE kernels assume (vLLM's benchmark_moe routes at random).
  *
  * <p>Built with {@link #forPrefill}, the same layers run a prompt of n tokens instead (one
- * request, its TTFT): the products are 16-bit GEMMs over the n rows (int8 / int4 weights are first
- * dequantised into one fp16 scratch matrix per product, as engines do for long prompts), rotary
+ * request, its TTFT): the products run over the n rows as vLLM's AWQ layer runs them, int8 / int4
+ * weights on qgemv below {@link QGemv#DEQUANTIZE_FROM_TOKENS} tokens (chunks of 64 rows, each a
+ * pass over the stored weights), else as 16-bit GEMMs (int8 / int4 weights first dequantised into
+ * one fp16 scratch matrix per product), rotary
  * writes the whole prompt's K and V into a cache of n tokens, causal prefill attention, and the
  * final norm and LM head on the last token only. A mixture of experts runs its MoE block over the
  * prompt's tokens as in a decode step, each expert's rows in chunks on the experts kernel (its
@@ -240,10 +242,11 @@ public final class SyntheticModel implements AutoCloseable {
         long ws = prompt > 0 ? 0 : session.attentionDecode().workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
         if (prompt > 0) {
-            // the GEMMs' fp16 output: a mixture of experts runs only q/k/v and o as GEMMs
+            // the GEMMs' fp16 output (a mixture of experts runs only q/k/v and o as GEMMs), and int8 / int4 dequantised
+            boolean gemm = !QGemv.prefillRunsQgemv(format, prompt);
             int widest = Math.max(Math.max(qkvRows, moe ? 0 : 2 * spec.ffn()), spec.hidden());
-            product16 = alloc(DataType.F16, (long) prompt * widest);
-            weights16 = format.quantized() ? alloc(DataType.F16, largestMatrix(spec)) : null;
+            product16 = gemm ? alloc(DataType.F16, (long) prompt * widest) : null;
+            weights16 = gemm && format.quantized() ? alloc(DataType.F16, largestMatrix(spec)) : null;
             attnHeads = alloc(DataType.F16, (long) prompt * attnWidth);
             xnLast = alloc(DataType.F16, spec.hidden());
         } else {
@@ -292,14 +295,15 @@ public final class SyntheticModel implements AutoCloseable {
         double cache = 2.0 * spec.layers() * spec.kvHeads() * (double) prompt * spec.headDim() * 2;
         double mlp = spec.experts() > 0 ? spec.expertsPerToken() * (2.0 * spec.moeFfn() + 2.0 * spec.hidden()) + spec.experts() : 2.0 * spec.ffn();
         double activations = 10.0 * prompt * (spec.hidden() + (spec.heads() + 2 * spec.kvHeads()) * spec.headDim() + mlp);
-        double scratch = format.quantized() ? 2.0 * largestMatrix(spec) : 0;
+        double scratch = format.quantized() && !QGemv.prefillRunsQgemv(format, prompt) ? 2.0 * largestMatrix(spec) : 0;
         return (long) (weights + cache + activations + scratch + 4.0 * spec.vocab());
     }
 
     /**
-     * What one prefill declares it moves and computes: every product as a 16-bit GEMM over the
-     * prompt ({@link Gemm#workload}) plus, for int8 / int4, its dequantisation (the stored weights
-     * read, fp16 written); every layer's causal {@link AttentionPrefill#workload}; the LM head on the
+     * What one prefill declares it moves and computes: every product as its path runs it, qgemv
+     * over the prompt ({@link QGemv#workload}: the stored weights once per chunk) or a 16-bit GEMM
+     * ({@link Gemm#workload}) plus, for int8 / int4, its dequantisation (the stored weights read,
+     * fp16 written); every layer's causal {@link AttentionPrefill#workload}; the LM head on the
      * last token. A mixture of experts: its experts' products as in a decode step of the prompt's
      * tokens (the experts uniform routing touches, {@link QGemv#expertsWorkload}) and its router's.
      */
@@ -308,6 +312,10 @@ public final class SyntheticModel implements AutoCloseable {
         for (ModelSpec.Linear l : spec.linearLayers()) {
             if (spec.isExpert(l)) {
                 layer.add(QGemv.expertsWorkload(format, l.rows(), l.cols(), prompt * spec.expertsPerToken(), spec.expectedExpertsTouched(prompt)));
+                continue;
+            }
+            if (QGemv.prefillRunsQgemv(format, prompt)) {
+                layer.add(QGemv.workload(format, l.rows(), l.cols(), prompt));
                 continue;
             }
             layer.add(Gemm.workload(DataType.F16, prompt, l.rows(), l.cols()));
@@ -483,8 +491,15 @@ public final class SyntheticModel implements AutoCloseable {
         session.qgemv().gemv(WeightFormat.FP16, logits, xnLast, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, 1);
     }
 
-    /** out (fp32) = x · Wᵀ over the prompt's rows: the 16-bit GEMM, on W dequantised first when stored in int8 / int4. */
+    /**
+     * out (fp32) = x · Wᵀ over the prompt's rows: int8 / int4 weights on qgemv below
+     * {@link QGemv#DEQUANTIZE_FROM_TOKENS} tokens; else the 16-bit GEMM, on W dequantised first when stored in int8 / int4.
+     */
     private void promptProduct(Buffer out, Buffer x, Buffer w, Buffer scales, int n, int k) {
+        if (QGemv.prefillRunsQgemv(format, prompt)) {
+            session.qgemv().gemv(format, out, x, w, scales, n, k, prompt);
+            return;
+        }
         Buffer w16 = w;
         if (format.quantized()) {
             session.qgemv().dequantize(format, weights16, w, scales, n, k);

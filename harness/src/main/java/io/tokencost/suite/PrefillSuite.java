@@ -41,14 +41,16 @@ public final class PrefillSuite implements ModelSuite {
     }
 
     /**
-     * The fp16 GEMM at every prompt x every linear layer of the model (the LM head runs on one token),
-     * the prompt's attention at the model's heads, and each layer's dequantisation in every quantized
-     * format the suite runs: on a CPU the GEMM's rate at 128 rows is half that at 512 (the weights'
-     * conversion amortises over fewer rows), attention's rate at 128 tokens half that at 512, and
-     * dequantisation runs well below the read ceiling, so the prediction needs the prefill's own shapes.
+     * Every linear layer of the model (the LM head runs on one token) at every prompt on the path the
+     * prefill takes ({@link QGemv#prefillRunsQgemv}): qgemv over the prompt's rows, or the fp16 GEMM
+     * and, for int8 / int4, the layer's dequantisation; the prompt's attention at the model's heads:
+     * on a CPU the GEMM's rate at 128 rows is half that at 512 (the weights' conversion amortises over
+     * fewer rows), attention's rate at 128 tokens half that at 512, and dequantisation runs well below
+     * the read ceiling, so the prediction needs the prefill's own shapes.
      * A mixture of experts' expert products are the experts kernel's, as in a decode step: qgemv at
      * the rows an expert gets on average (either side of prompt·k / {@link ModelSpec#expectedExpertsTouched},
-     * at most qgemv's largest batch, whose chunks the estimator counts past it).
+     * at most qgemv's largest batch, whose chunks the estimator counts past it), and its router's
+     * fp16 product over the prompt.
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
@@ -59,7 +61,16 @@ public final class PrefillSuite implements ModelSuite {
             double perExpert = model.rowsPerExpert(prompt);
             for (ModelSpec.Linear l : model.linearLayers()) {
                 if (!model.isExpert(l)) {
-                    cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+                    for (WeightFormat f : ModelSuite.formats(profile, device)) {
+                        if (QGemv.prefillRunsQgemv(f, prompt)) {
+                            cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), prompt, device, coldSet));
+                        } else {
+                            cases.add(GemmSuite.gemmCase(DataType.F16, prompt, l.rows(), l.cols(), device));
+                            if (f.quantized()) {
+                                cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
+                            }
+                        }
+                    }
                     continue;
                 }
                 for (WeightFormat f : ModelSuite.formats(profile, device)) {
@@ -68,17 +79,12 @@ public final class PrefillSuite implements ModelSuite {
                     }
                 }
             }
+            if (model.experts() > 0) {
+                // the router: the experts kernel's one expert over every row
+                cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.experts(), model.hidden(), prompt, device, coldSet));
+            }
             cases.add(AttentionSuite.prefillCase(DataType.F16, new AttentionPrefill.Shape(1, model.heads(), model.kvHeads(), model.headDim(), prompt),
                     device));
-        }
-        for (WeightFormat f : ModelSuite.formats(profile, device)) {
-            if (f.quantized()) {
-                for (ModelSpec.Linear l : model.linearLayers()) {
-                    if (!model.isExpert(l)) {
-                        cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
-                    }
-                }
-            }
         }
         return new ArrayList<>(cases);
     }

@@ -141,6 +141,27 @@ class EstimatorTest {
         assertEquals(16, with.largestQgemvBatch(WeightFormat.INT4_G128));
     }
 
+    /**
+     * A prefill's products on the path it takes: int4 below 256 tokens on qgemv (past the largest
+     * measured batch, 16, that batch's time per token: chunks), from 256 tokens the GEMM on weights
+     * dequantised first; fp16 always the GEMM; an expert's rows qgemv whatever the format.
+     */
+    @Test
+    void aPrefillsProductsTakeQgemvBelow256Int4TokensAndTheGemmElsewhere() {
+        MeasuredRates rates = MeasuredRates.of(SyntheticRuns.rows("x", MEMORY));
+        double rows = 4096;
+        double cols = 1024;
+        double codesAndScales = rows * cols / 2 + rows * (cols / 128) * 2;
+        double chunkOf16 = (codesAndScales + 16 * (2 * cols + 4 * rows)) / QGEMV;
+        assertEquals(chunkOf16 * 128 / 16, rates.linearSeconds(WeightFormat.INT4_G128, 128, 4096, 1024), 1e-15);
+        assertEquals(chunkOf16 * 255 / 16, rates.linearSeconds(WeightFormat.INT4_G128, 255, 4096, 1024), 1e-15);
+        double dequantize = (codesAndScales + 2 * rows * cols) / READ;
+        assertEquals(2 * 256 * rows * cols / GEMM + dequantize, rates.linearSeconds(WeightFormat.INT4_G128, 256, 4096, 1024), 1e-15);
+        assertEquals(2 * 128 * rows * cols / GEMM, rates.linearSeconds(WeightFormat.FP16, 128, 4096, 1024), 1e-15);
+        assertEquals(2 * qgemvBytes(4096, 1024, 16) / QGEMV, rates.expertsSeconds(WeightFormat.FP16, 32, 4096, 1024), 1e-15);
+        assertEquals(qgemvBytes(4096, 1024, 1) / QGEMV, rates.linearSeconds(WeightFormat.FP16, 1, 4096, 1024), 1e-15, "one token: qgemv");
+    }
+
     /** With ops rows at the model's widths, a layer's small ops take their measured time (launches included), not the read ceiling's. */
     @Test
     void measuredLayerOpsReplaceTheReadCeilingsGuess() {

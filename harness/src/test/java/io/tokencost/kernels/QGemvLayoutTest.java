@@ -88,12 +88,19 @@ class QGemvLayoutTest {
         assertEquals((long) n * k / 2 + 2L * n * (k / 128) + 2L * 16 * k, QGemv.workload(WeightFormat.INT4_G128, n, k, 16).bytesRead());
         assertEquals(4L * 16 * n, QGemv.workload(WeightFormat.INT4_G128, n, k, 16).bytesWritten());
         assertEquals(2L * 16 * n * k, QGemv.workload(WeightFormat.INT8, n, k, 16).flops());
+        // past 64 rows: the weights once per chunk of 64, x and y once
+        assertEquals(3L * n * k + 2L * 3 * n + 2L * 130 * k, QGemv.workload(WeightFormat.INT8, n, k, 130).bytesRead());
+        assertEquals(4L * 130 * n, QGemv.workload(WeightFormat.INT8, n, k, 130).bytesWritten());
+        assertEquals(2L * 130 * n * k, QGemv.workload(WeightFormat.INT8, n, k, 130).flops());
+        assertEquals(1, QGemv.passes(64));
+        assertEquals(2, QGemv.passes(65));
     }
 
     @Test
     void shapesTheLayoutsDoNotDefineAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT4_G128, 8, 100, 1));
-        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 128, 65));
+        assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 128, 0));
+        QGemv.checkShape(WeightFormat.FP16, 8, 128, 65);
         // past batch 16 (tensor cores only) k comes in whole steps: 32 (fp16), 64 (int8)
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.FP16, 8, 100, 17));
         assertThrows(IllegalArgumentException.class, () -> QGemv.checkShape(WeightFormat.INT8, 8, 96, 64));

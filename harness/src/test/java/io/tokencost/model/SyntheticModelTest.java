@@ -37,13 +37,17 @@ class SyntheticModelTest {
         }
     }
 
-    /** A prompt of 45 tokens (odd: partial GEMM tiles and attention blocks). */
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"cpu, FP16", "cpu, INT8", "cpu, INT4_G128", "emu, FP16", "emu, INT4_G128"})
-    void aPrefillMatchesTheReferenceForwardPass(String backendId, WeightFormat format) {
+    /**
+     * Prompts of 45 tokens (odd: partial GEMM tiles and attention blocks; int8 / int4 on qgemv), 130
+     * (qgemv's chunks of 64, the last partial) and 256 (int8 / int4 dequantised, then the GEMM).
+     */
+    @ParameterizedTest(name = "{0} {1} prompt {2}")
+    @CsvSource({"cpu, FP16, 45", "cpu, INT8, 45", "cpu, INT4_G128, 45", "emu, FP16, 45", "emu, INT4_G128, 45",
+        "cpu, INT4_G128, 130", "emu, INT8, 130", "cpu, INT8, 256", "emu, INT4_G128, 256"})
+    void aPrefillMatchesTheReferenceForwardPass(String backendId, WeightFormat format, int prompt) {
         Backend backend = Backends.byId(backendId);
         assertTrue(backend.availability().available(), backend.availability().reason());
-        try (Session session = backend.open(0); SyntheticModel model = SyntheticModel.forPrefill(session, TINY, format, 45, 7, true)) {
+        try (Session session = backend.open(0); SyntheticModel model = SyntheticModel.forPrefill(session, TINY, format, prompt, 7, true)) {
             model.prefill();
             double error = Tolerance.relativeError(model.logits(), ReferenceForward.prefillLogits(model));
             assertTrue(error < Tolerance.FP16, backendId + " " + format + ": logits relative error " + error);

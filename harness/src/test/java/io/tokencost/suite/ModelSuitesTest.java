@@ -131,28 +131,40 @@ class ModelSuitesTest {
         assertTrue(suite.cases(Profile.FULL, device("cpu", 24L << 30), ModelPresets.byName("Llama-3.1-70B"), "x").isEmpty(),
                 "70B fits no 24 GiB host");
         assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), llama, "Llama-3.1-8B").size(), "3 formats x 512, 2048 tokens");
-        // the prediction's rows: the fp16 GEMM at the prompt x each of the model's four products, and each product's int4 dequantisation
+        // the prediction's rows, on the path the prefill takes: a host's 128-token int4 prompt runs qgemv over its rows (below
+        // 256 tokens), each of the model's four products at batch 128; no GEMM, no dequantisation
         List<BenchCase> extra = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), llama);
-        List<BenchCase> gemm = extra.stream().filter(g -> g.suite().equals("gemm")).toList();
-        assertEquals(4, gemm.size());
-        assertTrue(gemm.stream().allMatch(g -> g.shape().get(Column.M) == 128 && g.check().equals("gemm/fp16")), gemm.toString());
-        assertEquals(2L * 128 * 28672 * 4096, gemm.get(2).workload().flops(), "gate_up");
-        List<BenchCase> dequantize = extra.stream().filter(g -> g.kernel().equals("dequantize")).toList();
-        assertEquals(4, dequantize.size());
-        assertEquals("qgemv/dequantize/int4_g128", dequantize.get(0).check());
-        assertEquals(6144L * 4096 / 2 + 6144L * 32 * 2 + 2L * 6144 * 4096, dequantize.get(0).workload().bytesMoved(), "qkv: codes and scales read, fp16 written");
+        assertEquals(0, extra.stream().filter(g -> g.suite().equals("gemm") || g.kernel().equals("dequantize")).count(), extra.toString());
+        List<BenchCase> products = extra.stream().filter(g -> g.check().equals("qgemv/int4_g128")).toList();
+        assertEquals(List.of(6144L, 4096L, 28672L, 4096L), products.stream().map(g -> g.shape().get(Column.N)).toList());
+        assertTrue(products.stream().allMatch(g -> g.shape().get(Column.BATCH) == 128), products.toString());
+        assertEquals(2 * (28672L * 4096 / 2 + 28672L * 32 * 2) + 2L * 128 * 4096 + 4L * 128 * 28672, products.get(2).workload().bytesMoved(),
+                "gate_up: two chunks of 64 rows, each a pass over the codes and scales");
+        // a GPU's 512 and 2048 tokens: the fp16 GEMM at each prompt x each product, and each product's int8 and int4 dequantisation
+        List<BenchCase> gpu = suite.predictionCases(Profile.QUICK, device("cuda", 141L << 30), llama);
+        List<BenchCase> gemm = gpu.stream().filter(g -> g.suite().equals("gemm")).toList();
+        assertEquals(8, gemm.size());
+        assertTrue(gemm.stream().allMatch(g -> g.check().equals("gemm/fp16")), gemm.toString());
+        assertEquals(2L * 512 * 28672 * 4096, gemm.get(2).workload().flops(), "gate_up");
+        List<BenchCase> dequantize = gpu.stream().filter(g -> g.kernel().equals("dequantize")).toList();
+        assertEquals(8, dequantize.size());
+        assertEquals("qgemv/dequantize/int8", dequantize.get(0).check());
+        assertEquals("qgemv/dequantize/int4_g128", dequantize.get(1).check());
+        assertEquals(6144L * 4096 / 2 + 6144L * 32 * 2 + 2L * 6144 * 4096, dequantize.get(1).workload().bytesMoved(), "qkv: codes and scales read, fp16 written");
         assertEquals("dequantize", dequantize.get(0).jmhParams().get("kernel"));
+        assertEquals(0, gpu.stream().filter(g -> g.check().equals("qgemv/int4_g128")).count(), "no dense product on qgemv from 256 tokens");
         List<BenchCase> prompts = extra.stream().filter(g -> g.suite().equals("attention")).toList();
         assertEquals(1, prompts.size());
         assertEquals(128L, prompts.get(0).shape().get(Column.SEQ_LEN));
-        // a mixture of experts: q/k/v and o as GEMMs (and their dequantisation), the experts on the experts kernel at the rows
-        // an expert gets: Mixtral's 128 tokens x top 2 over its 8 experts, 32 each
+        // a mixture of experts: q/k/v and o on qgemv over the 128 rows, the router's fp16 product over them, the experts on
+        // the experts kernel at the rows an expert gets: Mixtral's 128 tokens x top 2 over its 8 experts, 32 each
         ModelSpec mixtral = ModelPresets.byName("Mixtral-8x7B");
         assertEquals(6, suite.cases(Profile.QUICK, device("cuda", 141L << 30), mixtral, "Mixtral-8x7B").size(), "3 formats x 512, 2048 tokens (fp16: 93 GB)");
         List<BenchCase> moe = suite.predictionCases(Profile.QUICK, device("cpu", 24L << 30), mixtral);
-        assertEquals(List.of(6144L, 4096L), moe.stream().filter(g -> g.suite().equals("gemm")).map(g -> g.shape().get(Column.N)).toList());
-        assertEquals(2, moe.stream().filter(g -> g.kernel().equals("dequantize")).count());
-        List<BenchCase> experts = moe.stream().filter(g -> g.suite().equals("qgemv") && g.kernel().equals("qgemv")).toList();
+        assertEquals(List.of(6144L, 4096L, 8L), moe.stream().filter(g -> g.shape().get(Column.BATCH) == 128).map(g -> g.shape().get(Column.N)).toList(),
+                "q/k/v, o, the router");
+        assertEquals("qgemv/fp16", moe.stream().filter(g -> g.shape().get(Column.N) == 8).findFirst().orElseThrow().check());
+        List<BenchCase> experts = moe.stream().filter(g -> g.suite().equals("qgemv") && g.kernel().equals("qgemv") && g.shape().get(Column.BATCH) < 128).toList();
         // 8 (1 - (6/8)^128) experts touched: a hair under 8, so 32.0000... rows each, timed at 32 and 33
         assertEquals(List.of(28672L, 28672L, 4096L, 4096L), experts.stream().map(g -> g.shape().get(Column.N)).toList(), "gate_up, down");
         assertEquals(List.of(32L, 33L, 32L, 33L), experts.stream().map(g -> g.shape().get(Column.BATCH)).toList());

@@ -30,6 +30,10 @@ final class CpuQGemv implements QGemvKernels {
     private static final int GROUP_WORDS = QGemv.GROUP / 8;
     /** Where the data of the x-side arrays (x as floats, scaled, in planes; a dequantised row) starts: on a line. */
     private static final int S = CpuScratch.START;
+    /** Batch rows that meet a dequantised weight row together; see {@link #rows}. */
+    static final int BATCH_BLOCK = 16;
+    /** Weight rows that meet one batch block before the next block starts. */
+    static final int ROW_TILE = 16;
 
     private final CpuParallel parallel;
     /** x as floats; fp16's x scaled (batch 1); int4's x in plane order: the calling thread's, reused per launch, data from {@link #S}. */
@@ -44,10 +48,16 @@ final class CpuQGemv implements QGemvKernels {
         this.rowScratch = new CpuScratch(parallel.threads());
     }
 
+    /** Batches past {@link QGemv#MAX_BATCH}: chunks of it, each a pass over the weights, as the CUDA kernels run them. */
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
-        product(format, CpuBuffer.floats(y), 0, toFloats(CpuBuffer.halves(x), 0, batch * k, xFloats.floats(batch * k)), weights, scales, 0, n, k, batch);
+        float[] out = CpuBuffer.floats(y);
+        short[] xs = CpuBuffer.halves(x);
+        for (int first = 0; first < batch; first += QGemv.MAX_BATCH) {
+            int rows = Math.min(QGemv.MAX_BATCH, batch - first);
+            product(format, out, first * n, toFloats(xs, first * k, rows * k, xFloats.floats(rows * k)), weights, scales, 0, n, k, rows);
+        }
     }
 
     /** Expert by expert, its rows as one batch (the host reads the routing: no device to wait for). */
@@ -155,20 +165,34 @@ final class CpuQGemv implements QGemvKernels {
         float apply(int row, float[] scratch);
     }
 
+    /**
+     * Batches past {@value #BATCH_BLOCK} run in blocks of it over tiles of {@value #ROW_TILE} rows: a
+     * block's x (16 x 14336 floats: 0.9 MiB) stays in a core's L2 while the tile's rows meet it, and the
+     * tile's weights are re-read from L2 for the next block. Unblocked, batch 64 at 4096 x 14336 int4
+     * took 206 ms against 23 ms at batch 16 (x streamed from L3 for every row).
+     */
     private void rows(int n, int k, int batch, float[] y, int yOffset, float[] xf, RowKernel kernel) {
         parallel.forRange(n, 1, (worker, from, to) -> {
             float[] scratch = rowScratch.floats(worker, k);
-            for (int row = from; row < to; row++) {
-                float v = kernel.apply(row, scratch);
-                if (batch == 1) {
-                    y[yOffset + row] = v;
-                } else {
-                    int b = 0;
-                    for (; b + 4 <= batch; b += 4) {
-                        dot4(scratch, S, xf, S + b * k, k, y, yOffset + b * n + row, n);
-                    }
-                    for (; b < batch; b++) {
-                        y[yOffset + b * n + row] = dot(scratch, S, xf, S + b * k, k);
+            if (batch == 1) {
+                for (int row = from; row < to; row++) {
+                    y[yOffset + row] = kernel.apply(row, scratch);
+                }
+                return;
+            }
+            for (int tile = from; tile < to; tile += ROW_TILE) {
+                int tileEnd = Math.min(to, tile + ROW_TILE);
+                for (int first = 0; first < batch; first += BATCH_BLOCK) {
+                    int end = Math.min(batch, first + BATCH_BLOCK);
+                    for (int row = tile; row < tileEnd; row++) {
+                        kernel.apply(row, scratch);
+                        int b = first;
+                        for (; b + 4 <= end; b += 4) {
+                            dot4(scratch, S, xf, S + b * k, k, y, yOffset + b * n + row, n);
+                        }
+                        for (; b < end; b++) {
+                            y[yOffset + b * n + row] = dot(scratch, S, xf, S + b * k, k);
+                        }
                     }
                 }
             }

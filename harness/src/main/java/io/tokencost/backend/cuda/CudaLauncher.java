@@ -45,12 +45,12 @@ final class CudaLauncher implements KernelLauncher {
         }
         return KernelArguments.encode(arg, new KernelArguments.Encoder<>() {
             @Override
-            public Pointer buffer(Buffer b) {
+            public Pointer buffer(Buffer b, long byteOffset) {
                 CudaBuffer buffer = CudaBuffer.of(b);
                 if (buffer.session() != session) {
                     throw new IllegalArgumentException("argument " + index + " of " + function + " belongs to another session");
                 }
-                return Pointer.to(buffer.pointer());
+                return Pointer.to(byteOffset == 0 ? buffer.pointer() : buffer.pointer().withByteOffset(byteOffset));
             }
 
             @Override

@@ -16,7 +16,7 @@ import io.tokencost.kernels.QGemvKernels;
  * <li>CUDA cores, batch 1..16: blocks of {@value #THREADS} threads; a block owns
  * {@link #rowsPerBlock(int)} consecutive rows and its warps split k; grid ceil(n / rowsPerBlock).
  * Batch 1 runs {@code qgemv_<format>}, 2..4 {@code _b4}, 5..16 {@code _b16}.</li>
- * <li>Tensor cores, from batch {@link #mmaFromBatch()} (default {@value #MMA_FROM_BATCH}) up to 64
+ * <li>Tensor cores, from batch {@link #mmaFromBatch()} (default {@value #MMA_FROM_BATCH}) up to 64 (a larger batch: chunks of 64)
  * when k is a multiple of {@link QGemv#tensorCoreStep}: a block owns {@value #MMA_ROWS} rows and a
  * slice of k; grid ceil(n / 128) x {@link #splits} slices, chosen so the grid has at least
  * {@value #BLOCKS_PER_SM} blocks per SM where k has steps enough; with more than one slice, y is zeroed first
@@ -123,9 +123,18 @@ public final class CudaQGemv implements QGemvKernels {
         return new LaunchConfig((int) blocks, THREADS, 0);
     }
 
+    /** Batches past {@link QGemv#MAX_BATCH}: chunks of it, each x and y from the chunk's first row. */
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
+        for (int first = 0; first < batch; first += QGemv.MAX_BATCH) {
+            int rows = Math.min(QGemv.MAX_BATCH, batch - first);
+            chunk(format, KernelArguments.from(y, (long) first * n), KernelArguments.from(x, (long) first * k), weights, scales, n, k, rows);
+        }
+    }
+
+    /** One pass over the weights for up to {@link QGemv#MAX_BATCH} rows; y and x are buffers or {@link KernelArguments.BufferFrom}s. */
+    private void chunk(WeightFormat format, Object y, Object x, Buffer weights, Buffer scales, int n, int k, int batch) {
         boolean tensorCores = usesTensorCores(format, k, batch);
         String function = function(format, batch, tensorCores);
         if (!tensorCores) {
@@ -178,7 +187,7 @@ public final class CudaQGemv implements QGemvKernels {
     }
 
     /** Launches with the kernel's arguments: (y, x, w, [scales,] n, k, batch, extra...); fp16 has no scales. */
-    private void launchWithScales(String function, LaunchConfig config, Buffer y, Buffer x, Buffer weights, Buffer scales,
+    private void launchWithScales(String function, LaunchConfig config, Object y, Object x, Buffer weights, Buffer scales,
                                   Object... shape) {
         Object[] args = new Object[(scales == null ? 3 : 4) + shape.length];
         int i = 0;

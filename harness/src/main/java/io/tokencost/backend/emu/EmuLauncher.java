@@ -68,9 +68,9 @@ final class EmuLauncher implements KernelLauncher {
     private static Memory marshal(Object arg, String module, String function, int index) {
         return KernelArguments.encode(arg, new KernelArguments.Encoder<>() {
             @Override
-            public Memory buffer(Buffer b) {
+            public Memory buffer(Buffer b, long byteOffset) {
                 Memory m = new Memory(Native.POINTER_SIZE);
-                m.setPointer(0, EmuBuffer.of(b).pointer());
+                m.setPointer(0, EmuBuffer.of(b).pointer().share(byteOffset));
                 return m;
             }
 
