@@ -60,11 +60,7 @@ public final class Estimator {
     }
 
     public Estimate estimate(Scenario s) {
-        if (s.tp() > 1 && link.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "no interconnect figure for '" + deviceName + "' in the catalog: tensor parallel (--tp " + s.tp() + ") cannot be estimated here");
-        }
-        Optional<Interconnect> link = s.tp() > 1 ? this.link : Optional.empty();
+        Optional<Interconnect> link = link(s);
         StepTime prefill = prefill(s, link);
         StepTime step;
         double tokensPerStep;
@@ -81,6 +77,27 @@ public final class Estimator {
         }
         double usdPerHour = price.map(p -> p.usdPerHour() * s.tp()).orElse(Double.NaN);
         return new Estimate(s, prefill, step, tokensPerStep, maxBatch(s), usdPerHour);
+    }
+
+    /**
+     * One decode step of a plain scenario's batch at its context, alone: what `run`'s decode suite
+     * measures (the scenario's prefill is not estimated, so its notes stay out of the rates' notes).
+     */
+    public double decodeStepSeconds(Scenario s) {
+        return decodeStep(s.model(), s, 1, link(s)).total();
+    }
+
+    /** The scenario's prefill alone (its TTFT): what `run`'s prefill suite measures. */
+    public double prefillSeconds(Scenario s) {
+        return prefill(s, link(s)).total();
+    }
+
+    private Optional<Interconnect> link(Scenario s) {
+        if (s.tp() > 1 && link.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no interconnect figure for '" + deviceName + "' in the catalog: tensor parallel (--tp " + s.tp() + ") cannot be estimated here");
+        }
+        return s.tp() > 1 ? this.link : Optional.empty();
     }
 
     /** One decode step of the batch: each sequence brings {@code queries} tokens (1, or k+1 when verifying drafts). */
@@ -133,7 +150,7 @@ public final class Estimator {
         }
         // a prefill's experts run the experts kernel, as a decode step's do
         double t = decode ? rates.decodeLinearSeconds(f, perCopy, rows, cols)
-                : m.isExpert(l) ? rates.expertsSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
+                : m.isExpert(l) ? rates.qgemvPathSeconds(f, perCopy, rows, cols) : rates.linearSeconds(f, perCopy, rows, cols);
         return StepTime.weights(copies * t, copies * f.matrixBytes(rows, cols) / rates.readBytesPerS());
     }
 
@@ -153,7 +170,7 @@ public final class Estimator {
             return sixteenBit(s, m.experts(), m.hidden(), tokens, true);
         }
         WeightFormat f = sixteenBitFormat(s);
-        return StepTime.weights(rates.expertsSeconds(f, tokens, m.experts(), m.hidden()), f.matrixBytes(m.experts(), m.hidden()) / rates.readBytesPerS());
+        return StepTime.weights(rates.qgemvPathSeconds(f, tokens, m.experts(), m.hidden()), f.matrixBytes(m.experts(), m.hidden()) / rates.readBytesPerS());
     }
 
     /** A product kept at 16 bits whatever the weights' format (the LM head, a router). */

@@ -102,15 +102,15 @@ public final class MeasuredRates {
     /**
      * Seconds of a rows x cols linear layer in {@code f} over {@code tokens} tokens of a prefill (or
      * of one sequence's last token), on the path the prefill takes ({@link QGemv#prefillRunsQgemv}):
-     * qgemv ({@link #expertsSeconds}'s rule), or the GEMM rule. NaN, with a note, when the run
+     * qgemv ({@link #qgemvPathSeconds}'s rule), or the GEMM rule. NaN, with a note, when the run
      * measured no compute rate and no qgemv.
      */
     public double linearSeconds(WeightFormat f, double tokens, int rows, int cols) {
         if (tokens <= 1 || QGemv.prefillRunsQgemv(f, tokens)) {
-            return expertsSeconds(f, tokens, rows, cols);
+            return qgemvPathSeconds(f, tokens, rows, cols);
         }
         double gemm = gemmSeconds(f, tokens, rows, cols);
-        return Double.isNaN(gemm) && largestQgemvBatch(f) > 0 ? expertsSeconds(f, tokens, rows, cols) : gemm;
+        return Double.isNaN(gemm) && largestQgemvBatch(f) > 0 ? qgemvPathSeconds(f, tokens, rows, cols) : gemm;
     }
 
     /**
@@ -118,7 +118,7 @@ public final class MeasuredRates {
      * rows (fractional: an expert's share): the qgemv rule up to the largest measured batch, past it
      * that batch's time per row (the rows run in chunks of it).
      */
-    public double expertsSeconds(WeightFormat f, double tokens, int rows, int cols) {
+    public double qgemvPathSeconds(WeightFormat f, double tokens, int rows, int cols) {
         int largest = largestQgemvBatch(f);
         if (tokens <= Math.max(largest, 1)) {
             return qgemvSeconds(f, tokens, rows, cols);

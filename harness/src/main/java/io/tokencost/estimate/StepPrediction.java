@@ -32,11 +32,11 @@ public record StepPrediction(String step, WeightFormat weights, int batch, int t
         WeightFormat f = WeightFormat.of(row.get(Column.WEIGHT_FORMAT));
         double mean = MeasuredRates.meanSeconds(row);
         // a prefill is one request's prompt; a decode step's sequences hold context - 1 tokens before it
-        Estimate e = estimator.estimate(prefill
-                ? Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, tokens, 1, 1, tokens, 1)
-                : Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
+        double predicted = prefill
+                ? estimator.prefillSeconds(Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, tokens, 1, 1, tokens, 1))
+                : estimator.decodeStepSeconds(Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
         return new StepPrediction(prefill ? "prefill" : "decode", f, batch, tokens, mean, row.number(Column.TIME_MEDIAN_S),
-                (prefill ? tokens : batch) / mean, prefill ? e.ttftS() : e.tpotS());
+                (prefill ? tokens : batch) / mean, predicted);
     }
 
     /** (predicted − measured) / measured, in %. */

@@ -44,7 +44,24 @@ public final class JmhCaseRunner {
     }
 
     public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex) throws RunnerException, IOException {
+        return run(c, backend, deviceIndex, 0);
+    }
+
+    /**
+     * The measurement's iterations and each one's milliseconds: the profile's, or for at least
+     * {@code minSamples} launches that many iterations sharing the profile's measurement time (an
+     * iteration times one launch at least: a launch longer than an iteration still gives one sample).
+     */
+    static long[] measurement(Profile profile, int minSamples) {
+        int iterations = Math.max(profile.measurementIterations, minSamples);
+        long millis = Math.max(1, (long) profile.measurementIterations * profile.measurementMillis / iterations);
+        return new long[] {iterations, millis};
+    }
+
+    /** As {@link #run(BenchCase, String, int)}, with at least {@code minSamples} launches measured ({@link #measurement}). */
+    public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex, int minSamples) throws RunnerException, IOException {
         Path samplesDir = Files.createTempDirectory("tokencost-samples");
+        long[] measurement = measurement(profile, minSamples);
         try {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include("^" + Pattern.quote(c.benchmark()) + "$")
@@ -53,8 +70,8 @@ public final class JmhCaseRunner {
                     .forks(forks)
                     .warmupIterations(profile.warmupIterations)
                     .warmupTime(TimeValue.milliseconds(profile.warmupMillis))
-                    .measurementIterations(profile.measurementIterations)
-                    .measurementTime(TimeValue.milliseconds(profile.measurementMillis))
+                    .measurementIterations((int) measurement[0])
+                    .measurementTime(TimeValue.milliseconds(measurement[1]))
                     .addProfiler(KernelTimeProfiler.class)
                     .shouldFailOnError(true)
                     .jvmArgsAppend(forkArgs(c, samplesDir));

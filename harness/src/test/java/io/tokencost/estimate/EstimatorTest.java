@@ -158,7 +158,7 @@ class EstimatorTest {
         double dequantize = (codesAndScales + 2 * rows * cols) / READ;
         assertEquals(2 * 256 * rows * cols / GEMM + dequantize, rates.linearSeconds(WeightFormat.INT4_G128, 256, 4096, 1024), 1e-15);
         assertEquals(2 * 128 * rows * cols / GEMM, rates.linearSeconds(WeightFormat.FP16, 128, 4096, 1024), 1e-15);
-        assertEquals(2 * qgemvBytes(4096, 1024, 16) / QGEMV, rates.expertsSeconds(WeightFormat.FP16, 32, 4096, 1024), 1e-15);
+        assertEquals(2 * qgemvBytes(4096, 1024, 16) / QGEMV, rates.qgemvPathSeconds(WeightFormat.FP16, 32, 4096, 1024), 1e-15);
         assertEquals(qgemvBytes(4096, 1024, 1) / QGEMV, rates.linearSeconds(WeightFormat.FP16, 1, 4096, 1024), 1e-15, "one token: qgemv");
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import static io.tokencost.estimate.SyntheticRuns.TINY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StepPredictionTest {
 
@@ -40,6 +41,19 @@ class StepPredictionTest {
         assertEquals(0.1, p.measuredS(), 1e-15, "a row without a mean: its median");
         assertEquals(1280, p.tokensPerS(), 1e-9, "input tokens per second");
         assertEquals(estimator.estimate(Scenario.plain(TINY, WeightFormat.FP16, KvFormat.FP16, 128, 1, 1, 128, 1)).ttftS(), p.predictedS(), 1e-15);
+    }
+
+    /** Predicting a decode step estimates no prefill: the notes speak of what the step reads (an int4 prefill of 1023 tokens would note its dequantisation). */
+    @Test
+    void aDecodeStepsPredictionLeavesNoPrefillNotes() {
+        MeasuredRates rates = MeasuredRates.of(rows);
+        Estimator fresh = new Estimator(rates, "x", MEMORY, Optional.empty());
+        ResultRow step = step("decode").set(Column.WEIGHT_FORMAT, "int4_g128").set(Column.BATCH, 1).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, 2e-3);
+        StepPrediction.of(step, TINY, fresh);
+        assertTrue(rates.notes().stream().noneMatch(n -> n.contains("dequantize") || n.contains("prefill")), rates.notes().toString());
+        StepPrediction.of(step("prefill").set(Column.WEIGHT_FORMAT, "int4_g128").set(Column.BATCH, 1).set(Column.SEQ_LEN, 1023).set(Column.TIME_MEDIAN_S, 1.0),
+                TINY, fresh);
+        assertTrue(rates.notes().stream().anyMatch(n -> n.contains("dequantize")), rates.notes().toString());
     }
 
     @Test
