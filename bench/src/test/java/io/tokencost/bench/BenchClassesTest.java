@@ -32,6 +32,32 @@ class BenchClassesTest {
         }
     }
 
+    /** An iteration of short launches starts with an untimed one (the CPU pool awake, as inside a step); of long ones, not. */
+    @Test
+    void shortLaunchesAreReWarmedBeforeEachIterationLongOnesAreNot() {
+        CountingBench b = new CountingBench();
+        b.backend = "cpu";
+        b.openTrial();
+        try {
+            KernelSamples.get().beginIteration(false);
+            int before = b.launches;
+            b.clockBefore();
+            assertEquals(before + 1, b.launches, "before the first timed launch");
+            b.measure();
+            b.batchAndClockAfter();
+            b.clockBefore();
+            assertEquals(before + 3, b.launches, "a short launch: re-warmed");
+            b.launchMillis = (long) (1000 * DeviceBench.REWARM_BELOW_SECONDS) + 20;
+            b.measure();
+            b.batchAndClockAfter();
+            b.clockBefore();
+            assertEquals(before + 4, b.launches, "a long launch: timed as it comes");
+            assertEquals(2, KernelSamples.get().endIteration().size(), "the untimed launches are not samples");
+        } finally {
+            b.closeTrial();
+        }
+    }
+
     @Test
     void qgemvBenchDequantizes() {
         for (String backend : new String[] {"cpu", "emu"}) {

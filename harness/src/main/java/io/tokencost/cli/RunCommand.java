@@ -55,9 +55,9 @@ import java.util.stream.Collectors;
 final class RunCommand implements Callable<Integer> {
 
     /**
-     * Launches measured at least, per row a model's prediction reads. The quick profile's 5
-     * iterations gave a 370 ms prefill product 7 samples, one of them 1.5x the median: +9 % on the
-     * row's mean, +8 % on the predicted prefill.
+     * Measurement iterations, each timing one launch at least, per row a model's prediction reads.
+     * The quick profile's 5 gave a 370 ms prefill product 7 samples, one of them 1.5x the median:
+     * +9 % on the row's mean, +8 % on the predicted prefill.
      */
     static final int PREDICTION_ROW_SAMPLES = 20;
 
