@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
      * The quick profile's 5 gave a 370 ms prefill product 7 samples, one of them 1.5x the median:
      * +9 % on the row's mean, +8 % on the predicted prefill.
      */
-    static final int PREDICTION_ROW_SAMPLES = 20;
+    static final int PREDICTION_ROW_ITERATIONS = 20;
 
     @Spec
     CommandSpec spec;
@@ -201,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), predictionRows.contains(c) ? PREDICTION_ROW_SAMPLES : 0);
+                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), predictionRows.contains(c) ? PREDICTION_ROW_ITERATIONS : 0);
                     // memory rows are the ceiling; every other row is judged against the best cold read so far
                     double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
                     ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, ceiling);

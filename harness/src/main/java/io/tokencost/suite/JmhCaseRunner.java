@@ -48,20 +48,20 @@ public final class JmhCaseRunner {
     }
 
     /**
-     * The measurement's iterations and each one's milliseconds: the profile's, or for at least
-     * {@code minSamples} launches that many iterations sharing the profile's measurement time (an
-     * iteration times one launch at least: a launch longer than an iteration still gives one sample).
+     * The measurement's iterations and each one's milliseconds: the profile's, or at least
+     * {@code minIterations} sharing the profile's measurement time (an iteration times one launch
+     * at least, so a launch longer than an iteration still gives a sample per iteration).
      */
-    static long[] measurement(Profile profile, int minSamples) {
-        int iterations = Math.max(profile.measurementIterations, minSamples);
+    static long[] measurement(Profile profile, int minIterations) {
+        int iterations = Math.max(profile.measurementIterations, minIterations);
         long millis = Math.max(1, (long) profile.measurementIterations * profile.measurementMillis / iterations);
         return new long[] {iterations, millis};
     }
 
-    /** As {@link #run(BenchCase, String, int)}, with at least {@code minSamples} launches measured ({@link #measurement}). */
-    public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex, int minSamples) throws RunnerException, IOException {
+    /** As {@link #run(BenchCase, String, int)}, in at least {@code minIterations} measurement iterations ({@link #measurement}). */
+    public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex, int minIterations) throws RunnerException, IOException {
         Path samplesDir = Files.createTempDirectory("tokencost-samples");
-        long[] measurement = measurement(profile, minSamples);
+        long[] measurement = measurement(profile, minIterations);
         try {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include("^" + Pattern.quote(c.benchmark()) + "$")

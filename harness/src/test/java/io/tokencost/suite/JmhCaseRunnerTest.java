@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class JmhCaseRunnerTest {
 
-    /** The profile's iterations unless more samples are asked for; then as many iterations, the same measurement time shared. */
+    /** The profile's iterations unless more are asked for; then the same measurement time shared among them. */
     @Test
-    void aMinimumSampleCountSplitsTheProfilesMeasurementTimeIntoMoreIterations() {
+    void aMinimumIterationCountSplitsTheProfilesMeasurementTimeAmongThem() {
         assertArrayEquals(new long[] {5, 400}, JmhCaseRunner.measurement(Profile.QUICK, 0));
         assertArrayEquals(new long[] {5, 400}, JmhCaseRunner.measurement(Profile.QUICK, 3));
         assertArrayEquals(new long[] {20, 100}, JmhCaseRunner.measurement(Profile.QUICK, 20));
