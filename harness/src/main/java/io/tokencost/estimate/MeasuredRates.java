@@ -116,11 +116,12 @@ public final class MeasuredRates {
     /**
      * Seconds of a product on qgemv (or the experts kernel, whose chunks are qgemv's) over {@code tokens}
      * rows (fractional: an expert's share): the qgemv rule up to the largest measured batch, past it
-     * that batch's time per row (the rows run in chunks of it).
+     * that batch's time per row (the rows run in chunks of it). Without qgemv rows of the format, the
+     * rule's read-ceiling fallback at every row count.
      */
     public double qgemvPathSeconds(WeightFormat f, double tokens, int rows, int cols) {
         int largest = largestQgemvBatch(f);
-        if (tokens <= Math.max(largest, 1)) {
+        if (largest == 0 || tokens <= largest) {
             return qgemvSeconds(f, tokens, rows, cols);
         }
         return qgemvSeconds(f, largest, rows, cols) * tokens / largest;

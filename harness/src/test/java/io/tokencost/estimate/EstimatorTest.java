@@ -306,6 +306,8 @@ class EstimatorTest {
         // no compute rate: no prefill, and a decode batch's weights at the read ceiling (a lower bound)
         assertTrue(Double.isNaN(rates.linearSeconds(WeightFormat.INT8, 512, 4096, 4096)));
         assertEquals((4096.0 * 4096 + 4096 * 2 + 8 * (2 * 4096 + 4 * 4096)) / READ, rates.decodeLinearSeconds(WeightFormat.INT8, 8, 4096, 4096), 1e-15);
+        // a short int8 prompt's products run on qgemv: without its rows, at the read ceiling too (a lower bound, not a division by no batch)
+        assertEquals((4096.0 * 4096 + 4096 * 2 + 128 * (2 * 4096 + 4 * 4096)) / READ, rates.linearSeconds(WeightFormat.INT8, 128, 4096, 4096), 1e-15);
         assertTrue(rates.notes().stream().anyMatch(n -> n.startsWith("no gemm or qgemv rows: no compute rate")), rates.notes().toString());
         Estimate e = new Estimator(rates, "x", MEMORY, Optional.of(Price.userGiven(3.6))).estimate(tiny(8, 1024));
         assertTrue(Double.isNaN(e.ttftS()) && Double.isNaN(e.usdPer1mInput()) && e.usdPer1mOutput() > 0);
