@@ -135,6 +135,19 @@ public final class QGemv {
         return Math.max(1, (batch + MAX_BATCH - 1) / MAX_BATCH);
     }
 
+    /** One pass of a batch: its rows {@code first .. first + rows - 1}. */
+    @FunctionalInterface
+    public interface Pass {
+        void run(int first, int rows);
+    }
+
+    /** Runs a batch's {@link #passes}, in order: every backend splits a batch past {@link #MAX_BATCH} so. */
+    public static void forEachPass(int batch, Pass pass) {
+        for (int first = 0; first < batch; first += MAX_BATCH) {
+            pass.run(first, Math.min(MAX_BATCH, batch - first));
+        }
+    }
+
     /** Bytes and FLOPs of one product: the weights (scales included) once per {@link #passes pass}, x read once, y written. */
     public static Workload workload(WeightFormat f, int n, int k, int batch) {
         long weights = passes(batch) * weightBytes(f, n, k);

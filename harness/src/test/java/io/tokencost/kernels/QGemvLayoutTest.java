@@ -5,6 +5,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -94,6 +96,10 @@ class QGemvLayoutTest {
         assertEquals(2L * 130 * n * k, QGemv.workload(WeightFormat.INT8, n, k, 130).flops());
         assertEquals(1, QGemv.passes(64));
         assertEquals(2, QGemv.passes(65));
+        List<int[]> passes = new ArrayList<>();
+        QGemv.forEachPass(130, (first, rows) -> passes.add(new int[] {first, rows}));
+        assertEquals(List.of("0+64", "64+64", "128+2"), passes.stream().map(p -> p[0] + "+" + p[1]).toList());
+        assertEquals(QGemv.passes(130), passes.size());
     }
 
     @Test

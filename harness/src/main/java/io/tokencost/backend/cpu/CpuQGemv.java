@@ -54,10 +54,8 @@ final class CpuQGemv implements QGemvKernels {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
         float[] out = CpuBuffer.floats(y);
         short[] xs = CpuBuffer.halves(x);
-        for (int first = 0; first < batch; first += QGemv.MAX_BATCH) {
-            int rows = Math.min(QGemv.MAX_BATCH, batch - first);
-            product(format, out, first * n, toFloats(xs, first * k, rows * k, xFloats.floats(rows * k)), weights, scales, 0, n, k, rows);
-        }
+        QGemv.forEachPass(batch, (first, rows) ->
+                product(format, out, first * n, toFloats(xs, first * k, rows * k, xFloats.floats(rows * k)), weights, scales, 0, n, k, rows));
     }
 
     /** Expert by expert, its rows as one batch (the host reads the routing: no device to wait for). */

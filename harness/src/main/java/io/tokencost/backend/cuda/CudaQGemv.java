@@ -127,10 +127,8 @@ public final class CudaQGemv implements QGemvKernels {
     @Override
     public void gemv(WeightFormat format, Buffer y, Buffer x, Buffer weights, Buffer scales, int n, int k, int batch) {
         QGemv.checkBuffers(format, y, x, weights, scales, n, k, batch);
-        for (int first = 0; first < batch; first += QGemv.MAX_BATCH) {
-            int rows = Math.min(QGemv.MAX_BATCH, batch - first);
-            chunk(format, KernelArguments.from(y, (long) first * n), KernelArguments.from(x, (long) first * k), weights, scales, n, k, rows);
-        }
+        QGemv.forEachPass(batch, (first, rows) ->
+                chunk(format, KernelArguments.from(y, (long) first * n), KernelArguments.from(x, (long) first * k), weights, scales, n, k, rows));
     }
 
     /** One pass over the weights for up to {@link QGemv#MAX_BATCH} rows; y and x are buffers or {@link KernelArguments.BufferFrom}s. */
