@@ -25,7 +25,7 @@ public final class KernelSamples {
     public static final String DIR_PROPERTY = "tokencost.samples.dir";
 
     /** Keeps memory bounded for microsecond kernels: later samples past this are not stored. */
-    static final int MAX_SAMPLES = 1_000_000;
+    public static final int MAX_SAMPLES = 1_000_000;
 
     private static final KernelSamples INSTANCE = new KernelSamples();
 
@@ -172,8 +172,18 @@ public final class KernelSamples {
         return new Raw(kernel, batch, clocks, energy, meter);
     }
 
+    /**
+     * Writes the trial's samples, the open iteration's included: JMH tears the trial down (where this
+     * is called) inside the last measurement iteration, before the profiler's afterIteration ends it,
+     * so that iteration's samples are not yet in {@link #measured}: without them each fork's row lost
+     * its last iteration (1 of 20 samples for a launch longer than an iteration).
+     */
     public synchronized void writeTo(Path file) {
-        Raw raw = new Raw(List.copyOf(measured), List.copyOf(batchPerLaunch), List.copyOf(clocksMhz), List.copyOf(energyPerLaunch), energyMeter);
+        List<Double> kernel = new ArrayList<>(measured);
+        if (!warmup && kernel.size() + iteration.size() <= MAX_SAMPLES) {
+            kernel.addAll(iteration);
+        }
+        Raw raw = new Raw(kernel, List.copyOf(batchPerLaunch), List.copyOf(clocksMhz), List.copyOf(energyPerLaunch), energyMeter);
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             new ObjectMapper().writeValue(tmp.toFile(), raw);

@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class KernelTimeProfiler implements InternalProfiler {
 
+    /** The label of an iteration's sample count (summed over iterations). */
+    public static final String SAMPLES = "kernel_samples";
+
     @Override
     public String getDescription() {
         return "kernel time on the device's own clock (CUDA events / nanoTime), per invocation";
@@ -44,7 +47,7 @@ public final class KernelTimeProfiler implements InternalProfiler {
         // microseconds: JMH prints seconds-scale kernel times as "≈ 10⁻⁴"
         out.add(new ScalarResult("kernel_time_median", s.median() * 1e6, "us", AggregationPolicy.AVG));
         out.add(new ScalarResult("kernel_time_min", s.min() * 1e6, "us", AggregationPolicy.MIN));
-        out.add(new ScalarResult("kernel_samples", s.count(), "#", AggregationPolicy.SUM));
+        out.add(new ScalarResult(SAMPLES, s.count(), "#", AggregationPolicy.SUM));
         Workload w = recorder.workload();
         if (w != null) {
             out.add(new ScalarResult("bandwidth", Rates.bytesPerSecond(w, s.median()) / 1e9, "GB/s", AggregationPolicy.AVG));

@@ -3,6 +3,7 @@ package io.tokencost.suite;
 import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.KernelTimeProfiler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -92,6 +94,11 @@ public final class JmhCaseRunner {
             if (results.isEmpty() || raw.kernelSeconds().isEmpty()) {
                 throw new RunnerException("JMH produced no result for " + c.label() + " (see " + jmhLog + ")");
             }
+            OptionalLong counted = samplesJmhCounted(results);
+            if (counted.isPresent() && counted.getAsLong() != raw.kernelSeconds().size()) {
+                throw new RunnerException(c.label() + ": the forks wrote " + raw.kernelSeconds().size() + " samples, but JMH's iterations counted "
+                        + counted.getAsLong() + " (see " + jmhLog + ")");
+            }
             return raw;
         } catch (RunnerException e) {
             throw new RunnerException(Objects.toString(e.getMessage(), "JMH failed") + " (details in " + jmhLog + ")", e);
@@ -103,6 +110,25 @@ public final class JmhCaseRunner {
             }
             Files.deleteIfExists(samplesDir);
         }
+    }
+
+    /**
+     * The kernel samples every measured iteration of every fork reported to JMH ({@link KernelTimeProfiler}'s
+     * count), which the forks' files must hold too; empty when a fork took more than a file keeps.
+     */
+    static OptionalLong samplesJmhCounted(Collection<RunResult> results) {
+        long sum = 0;
+        for (RunResult r : results) {
+            for (var fork : r.getBenchmarkResults()) {
+                Result<?> samples = fork.getSecondaryResults().get(KernelTimeProfiler.SAMPLES);
+                long n = samples == null ? 0 : Math.round(samples.getScore());
+                if (n > KernelSamples.MAX_SAMPLES) {
+                    return OptionalLong.empty();
+                }
+                sum += n;
+            }
+        }
+        return OptionalLong.of(sum);
     }
 
     private String[] forkArgs(BenchCase c, Path samplesDir) {

@@ -37,4 +37,30 @@ class KernelSamplesTest {
         assertEquals(List.of(1980.0), all.clockMhz());
         s.reset();
     }
+
+    /** JMH's generated code tears the trial down (which writes the file) before the profiler ends the last iteration. */
+    @Test
+    void theLastIterationCountsThoughTheTrialEndsInsideIt() {
+        KernelSamples s = KernelSamples.get();
+        s.reset();
+        s.beginIteration(true);
+        s.recordKernelSeconds(9.0);
+        s.endIteration();
+        for (int i = 1; i <= 3; i++) {
+            s.beginIteration(false);
+            s.recordKernelSeconds(i);
+            if (i == 3) {
+                s.writeTo(dir.resolve("samples-1-1.json"));
+            }
+            assertEquals(List.of((double) i), s.endIteration());
+        }
+        assertEquals(List.of(1.0, 2.0, 3.0), KernelSamples.readAll(dir).kernelSeconds());
+        // a trial torn down in a warm-up iteration (a failed run) writes no warm-up sample
+        s.reset();
+        s.beginIteration(true);
+        s.recordKernelSeconds(9.0);
+        s.writeTo(dir.resolve("samples-2-1.json"));
+        assertEquals(List.of(), KernelSamples.readFrom(dir.resolve("samples-2-1.json")).kernelSeconds());
+        s.reset();
+    }
 }
