@@ -21,9 +21,8 @@
 //   moe_route      the router's logits [tokens x E] -> each token's top-k experts and their weights
 //                  (softmax over the k chosen: Mixtral's rule, and Qwen3's with norm_topk_prob);
 //                  the slots s = t*k + j sorted by expert, stable: each slot's row in that order, and
-//                  the experts used (ascending) with the first row of each. One block, the
-//                  counting and the stable placing serial on one thread: fine for decode's
-//                  tokens*k (at most 512); a long prompt's (2048 x 8) takes a visible share.
+//                  the experts used (ascending) with the first row of each. One block: a
+//                  thread per token chooses, a thread per expert places its slots in order.
 //   moe_gather     each slot's row <- its token's normed hidden row                fp16 -> fp16
 //   moe_combine    out[t] = sum_j weight[t][j] * y[row of slot (t, j)]               fp32 -> fp32
 // Each is memory-bound; one block per row (add_rmsnorm, rope_qkv) or a grid-stride loop.
@@ -199,18 +198,25 @@ to_float(float* __restrict__ out, const __half* __restrict__ in, long long n)
 
 // Experts one routing kernel can count: its counters live in shared memory.
 #define TC_MOE_MAX_EXPERTS 1024
+// Slots' experts staged in shared memory per pass of the stable placing.
+#define TC_MOE_ROUTE_TILE 2048
 
 // One block. Per token t (a thread each): the top_k largest logits, ties to the lower expert,
-// ranked; their softmax. Then thread 0 counts the slots per expert, lists the experts used in
-// ascending order with their first sorted row (the `slots` = min(experts, tokens * top_k) entries
-// past the used ones: expert 0, no rows), and gives each slot, in slot order, the next row of its
-// expert: the sort is stable, so every backend orders the rows alike.
+// ranked; their softmax. Then the slots are counted per expert (shared atomics); thread 0 lists
+// the experts used in ascending order with their first sorted row (the `slots` = min(experts,
+// tokens * top_k) entries past the used ones: expert 0, no rows); and each expert's thread gives
+// its slots, in slot order, the expert's next rows: the sort is stable, so every backend orders
+// the rows alike. The placing reads the slots' experts from shared memory a tile at a time, every
+// expert's thread the whole tile: a 2048-token prompt's 16384 slots of 128 experts cost each
+// thread 16384 shared reads, where one thread placing them all waited on 16384 dependent
+// read-modify-writes.
 extern "C" __global__ void TC_LAUNCH_BOUNDS(TC_OPS_THREADS)
 moe_route(unsigned int* __restrict__ slot_expert, float* __restrict__ slot_weight, unsigned int* __restrict__ slot_row,
           unsigned int* __restrict__ active_experts, unsigned int* __restrict__ active_start, const float* __restrict__ logits,
           int tokens, int experts, int top_k)
 {
     __shared__ unsigned int next_row[TC_MOE_MAX_EXPERTS];
+    __shared__ unsigned int tile[TC_MOE_ROUTE_TILE];
     for (int t = threadIdx.x; t < tokens; t += blockDim.x) {
         const float* l = logits + static_cast<long long>(t) * experts;
         unsigned int* ids = slot_expert + t * top_k;
@@ -241,15 +247,16 @@ moe_route(unsigned int* __restrict__ slot_expert, float* __restrict__ slot_weigh
             w[j] /= sum;
         }
     }
+    const int slots_total = tokens * top_k;
+    for (int e = threadIdx.x; e < experts; e += blockDim.x) {
+        next_row[e] = 0u;
+    }
+    __syncthreads();
+    for (int s = threadIdx.x; s < slots_total; s += blockDim.x) {
+        atomicAdd(&next_row[slot_expert[s]], 1u);
+    }
     __syncthreads();
     if (threadIdx.x == 0) {
-        const int slots_total = tokens * top_k;
-        for (int e = 0; e < experts; e++) {
-            next_row[e] = 0u;
-        }
-        for (int s = 0; s < slots_total; s++) {
-            next_row[slot_expert[s]]++;
-        }
         const int listed = experts < slots_total ? experts : slots_total;
         unsigned int row = 0u;
         int a = 0;
@@ -269,8 +276,22 @@ moe_route(unsigned int* __restrict__ slot_expert, float* __restrict__ slot_weigh
             }
             active_start[a] = row;
         }
-        for (int s = 0; s < slots_total; s++) {
-            slot_row[s] = next_row[slot_expert[s]]++;
+    }
+    for (int first = 0; first < slots_total; first += TC_MOE_ROUTE_TILE) {
+        const int n = slots_total - first < TC_MOE_ROUTE_TILE ? slots_total - first : TC_MOE_ROUTE_TILE;
+        __syncthreads();   // the first pass: thread 0's rows are set; later ones: the last tile is read
+        for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            tile[i] = slot_expert[first + i];
+        }
+        __syncthreads();
+        for (int e = threadIdx.x; e < experts; e += blockDim.x) {
+            unsigned int row = next_row[e];
+            for (int i = 0; i < n; i++) {
+                if (tile[i] == static_cast<unsigned int>(e)) {
+                    slot_row[first + i] = row++;
+                }
+            }
+            next_row[e] = row;
         }
     }
 }

@@ -44,9 +44,11 @@ public final class TransformerOpsCheck implements KernelCheck {
                 List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toHalf(session, n, random)));
         out.add(KernelCheck.worstOf(family(), "to_float", "fp16/fp32", Tolerance.FP32,
                 List.of(1, 1000, 1 + random.nextInt(100_000)), n -> toFloat(session, n, random)));
-        // {tokens, experts, top k}: Mixtral's 8 top 2 and Qwen3's 128 top 8 up to decode's 512 slots, k = E, and a random one
+        // {tokens, experts, top k}: Mixtral's 8 top 2 and Qwen3's 128 top 8 up to decode's 512 slots, k = E, a random one, and
+        // a prompt's: Qwen3's 2048 tokens (16384 slots, the CUDA kernel's placing in 8 tiles) and a random one past a tile
         List<int[]> routes = List.of(new int[] {1, 1, 1}, new int[] {1, 8, 2}, new int[] {5, 3, 3}, new int[] {64, 128, 8},
-                new int[] {1 + random.nextInt(16), 8 + random.nextInt(120), 1 + random.nextInt(8)});
+                new int[] {1 + random.nextInt(16), 8 + random.nextInt(120), 1 + random.nextInt(8)}, new int[] {2048, 128, 8},
+                new int[] {1025 + random.nextInt(2000), 2 + random.nextInt(300), 2});
         out.add(KernelCheck.worstOf(family(), "moe_route", "fp32", Tolerance.FP32, routes, c -> moeRoute(session, c[0], c[1], c[2], random)));
         out.add(KernelCheck.worstOf(family(), "moe_gather", "fp16", Tolerance.FP16, routes,
                 c -> moeGather(session, c[0], c[1], c[2], 1 + random.nextInt(300), random)));

@@ -75,6 +75,22 @@ class TransformerOpsTest {
         }
     }
 
+    /**
+     * A prompt's routing: more slots than the CUDA kernel stages in one tile (2048), Qwen3's 128
+     * experts for 2048 tokens (8 tiles), and more experts than the block has threads (700: a thread
+     * places several), each slot's row exactly the reference's stable order.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cpu", "emu"})
+    void aPromptsRoutingPlacesEverySlotInOrderPastOneTile(String backendId) {
+        try (Session s = Backends.byId(backendId).open(0)) {
+            SplittableRandom r = new SplittableRandom(17);
+            for (int[] c : new int[][] {{2048, 128, 8}, {600, 700, 4}, {1025 + r.nextInt(1000), 2 + r.nextInt(60), 2}}) {
+                assertEquals(0, TransformerOpsCheck.moeRoute(s, c[0], c[1], c[2], r), 1e-6, "moe_route " + java.util.Arrays.toString(c));
+            }
+        }
+    }
+
     static void assertBelow(double error, String what) {
         // fp16 outputs: rounding alone is 2^-11 relative
         assertTrue(error < 2e-3, what + ": relative error " + error);
