@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Llama-3.1-8B in int4_g128, 128 tokens.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, "-Xmx16g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx16g"})
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PrefillBench extends ModelBench {

@@ -20,7 +20,8 @@ class JvmFlagsTest {
     void timingJvmsInlineDeeperAndPutObjectsOnLinesEverywhere() {
         assertEquals("-XX:MaxInlineLevel=30", JvmFlags.INLINE_DEPTH);
         assertEquals("-XX:ObjectAlignmentInBytes=64", JvmFlags.LINE_ALIGNED_OBJECTS);
-        assertEquals(List.of(JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS), JvmFlags.forTiming().subList(0, 2));
-        assertEquals(2 + JvmFlags.hugePages().size(), JvmFlags.forTiming().size());
+        assertEquals("-XX:Tier3DelayOn=100000", JvmFlags.FULL_PROFILES);
+        assertEquals(List.of(JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES), JvmFlags.forTiming().subList(0, 3));
+        assertEquals(3 + JvmFlags.hugePages().size(), JvmFlags.forTiming().size());
     }
 }
