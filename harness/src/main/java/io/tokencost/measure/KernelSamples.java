@@ -109,11 +109,16 @@ public final class KernelSamples {
     /** Ends an iteration and returns its samples (empty for warm-up ones). */
     public synchronized List<Double> endIteration() {
         List<Double> done = new ArrayList<>(iteration);
-        if (!warmup && measured.size() + done.size() <= MAX_SAMPLES) {
+        if (keeps(done)) {
             measured.addAll(done);
         }
         iteration.clear();
         return warmup ? List.of() : done;
+    }
+
+    /** Whether an iteration's samples join the measured ones: a measurement iteration's, while the total stays within {@link #MAX_SAMPLES}. */
+    private boolean keeps(List<Double> iterationSamples) {
+        return !warmup && measured.size() + iterationSamples.size() <= MAX_SAMPLES;
     }
 
     /** Launches timed so far in this iteration (what its energy reading is divided by). */
@@ -180,7 +185,7 @@ public final class KernelSamples {
      */
     public synchronized void writeTo(Path file) {
         List<Double> kernel = new ArrayList<>(measured);
-        if (!warmup && kernel.size() + iteration.size() <= MAX_SAMPLES) {
+        if (keeps(iteration)) {
             kernel.addAll(iteration);
         }
         Raw raw = new Raw(kernel, List.copyOf(batchPerLaunch), List.copyOf(clocksMhz), List.copyOf(energyPerLaunch), energyMeter);
