@@ -6,6 +6,8 @@ import io.tokencost.results.Column;
 import io.tokencost.results.CsvResultReader;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunOutput;
+import io.tokencost.suite.ModelSuite;
+import io.tokencost.suite.Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +16,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +84,26 @@ class RunModelSuitesTest {
                 "energy, or why it is not measurable: " + printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("    prefill int4_g128 prompt 128: " + energy)), printed);
         String json = Files.readString(out.resolve(RunOutput.JSON));
-        assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\""), json);
+        assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\"") && json.contains("\"measured_noise_rel\""), json);
+        // the decode step over as many iterations as a prediction's rows, the prefill over the profile's
+        Map<String, Integer> iterations = measurementIterations(out.resolve("jmh.log"));
+        assertEquals(ModelSuite.PREDICTION_ROW_ITERATIONS, iterations.get("decode/step"), iterations.toString());
+        assertEquals(Profile.QUICK.measurementIterations, iterations.get("prefill/prefill"), iterations.toString());
+    }
+
+    /** Each case's measurement iterations in a run's JMH log, by the case label's suite/kernel. */
+    private static Map<String, Integer> measurementIterations(Path jmhLog) throws Exception {
+        Matcher m = Pattern.compile("(?m)^### (\\S+) .*$|^# Measurement: (\\d+) iterations").matcher(Files.readString(jmhLog));
+        Map<String, Integer> iterations = new java.util.HashMap<>();
+        String label = null;
+        while (m.find()) {
+            if (m.group(1) != null) {
+                label = m.group(1);
+            } else {
+                iterations.put(label, Integer.parseInt(m.group(2)));
+            }
+        }
+        return iterations;
     }
 
     /** A mixture of experts decodes and prefills (routed, verified, predicted). */

@@ -39,13 +39,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -53,13 +51,6 @@ import java.util.stream.Collectors;
         description = "Verifies the kernels, measures the suites with JMH, writes results CSV + JSON and prints "
                 + "the measured table and the decode cost ceiling.")
 final class RunCommand implements Callable<Integer> {
-
-    /**
-     * Measurement iterations, each timing one launch at least, per row a model's prediction reads.
-     * The quick profile's 5 gave a 370 ms prefill product 7 samples, one of them 1.5x the median:
-     * +9 % on the row's mean, +8 % on the predicted prefill.
-     */
-    static final int PREDICTION_ROW_ITERATIONS = 20;
 
     @Spec
     CommandSpec spec;
@@ -157,8 +148,9 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--working-set must be between 4KiB and half the device memory (" + (device.memoryBytes() >> 20) + " MiB), got " + workingSet);
         }
         List<BenchCase> cases = new ArrayList<>();
-        // the rows a model's prediction reads: each counts once per layer, so a rare slow launch among a few samples counts 32-80 times
-        Set<BenchCase> predictionRows = new HashSet<>();
+        // the rows a model's prediction reads (each counts once per layer, so a rare slow launch among a few samples counts 32-80 times)
+        // and the steps a suite times over more iterations than the profile's
+        Map<BenchCase, Integer> minIterations = new HashMap<>();
         if (chosen.stream().noneMatch(s -> s instanceof MemorySuite)) {
             // the other suites' rows are judged against the measured read bandwidth: measure it first
             cases.addAll(new MemorySuite().ceilingCases(device, override));
@@ -170,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
                     for (BenchCase c : ms.predictionCases(profile, device, modelSpec)) {
                         if (cases.stream().noneMatch(o -> o.label().equals(c.label()))) {
                             cases.add(c);
-                            predictionRows.add(c);
+                            minIterations.put(c, ModelSuite.PREDICTION_ROW_ITERATIONS);
                         }
                     }
                 }
@@ -179,6 +171,7 @@ final class RunCommand implements Callable<Integer> {
                     stdout.println(ms.id() + ": no cases: " + ms.whyNoCases(modelSpec));
                 }
                 cases.addAll(steps);
+                steps.forEach(c -> minIterations.put(c, ms.minStepIterations()));
             } else {
                 cases.addAll(s.cases(profile, device, override));
             }
@@ -201,7 +194,7 @@ final class RunCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), predictionRows.contains(c) ? PREDICTION_ROW_ITERATIONS : 0);
+                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), minIterations.getOrDefault(c, 0));
                     // memory rows are the ceiling; every other row is judged against the best cold read so far
                     double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
                     ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, ceiling);
@@ -284,18 +277,19 @@ final class RunCommand implements Callable<Integer> {
         List<Map<String, Object>> predictions = new ArrayList<>();
         table.note(String.format(Locale.ROOT, "Whole %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %12s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "(median)", "tokens/s",
-                "predicted", "error");
+        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %12s %7s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "(median)", "noise",
+                "tokens/s", "predicted", "error");
         for (ResultRow r : steps) {
             StepPrediction p = StepPrediction.of(r, modelSpec, estimator);
-            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %12s %10.2f %12s %+7.1f%%%n", p.step(), p.weights().id(), p.batch(), p.tokens(),
-                    TablePrinter.seconds(p.measuredS()), "(" + TablePrinter.seconds(p.medianS()) + ")", p.tokensPerS(), TablePrinter.seconds(p.predictedS()),
-                    p.errorPercent());
+            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %12s %6.1f%% %10.2f %12s %+7.1f%%%n", p.step(), p.weights().id(), p.batch(), p.tokens(),
+                    TablePrinter.seconds(p.measuredS()), "(" + TablePrinter.seconds(p.medianS()) + ")", 100 * p.noiseRel(), p.tokensPerS(),
+                    TablePrinter.seconds(p.predictedS()), p.errorPercent());
             predictions.add(Map.of("step", p.step(), "weight_format", p.weights().id(), "batch", p.batch(), p.step().equals("prefill") ? "prompt" : "context",
-                    p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(), "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
+                    p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(), "measured_noise_rel", p.noiseRel(),
+                    "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
         }
-        out.println("  (measured: the mean step, as the prediction adds mean launches; tokens: the decode step's context, the prefill's prompt;"
-                + " tokens/s over the mean step: output tokens for decode, input tokens for prefill)");
+        out.println("  (measured: the mean step, as the prediction adds mean launches; noise: the steps' standard deviation over their mean;"
+                + " tokens: the decode step's context, the prefill's prompt; tokens/s over the mean step: output tokens for decode, input tokens for prefill)");
         rates.notes().forEach(n -> out.println("  estimator: " + n));
         out.println("  energy (" + EnergyMeters.describe(backendId, device.index()) + "):");
         OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);

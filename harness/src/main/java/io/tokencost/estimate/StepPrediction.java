@@ -16,9 +16,10 @@ import io.tokencost.results.ResultRow;
  * @param tokens    the decode step's context, or the prefill's prompt
  * @param measuredS the step's mean time
  * @param medianS   the step's median time (its row's headline)
+ * @param noiseRel  the step's samples' standard deviation over their mean (its row's noise_rel)
  * @param tokensPerS output tokens per second (decode: batch per mean step) or input tokens per second (prefill)
  */
-public record StepPrediction(String step, WeightFormat weights, int batch, int tokens, double measuredS, double medianS, double tokensPerS,
+public record StepPrediction(String step, WeightFormat weights, int batch, int tokens, double measuredS, double medianS, double noiseRel, double tokensPerS,
                              double predictedS) {
 
     /** The prediction for {@code row}'s scenario on {@code model}, from {@code estimator}. */
@@ -36,7 +37,7 @@ public record StepPrediction(String step, WeightFormat weights, int batch, int t
                 ? estimator.prefillSeconds(Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, tokens, 1, 1, tokens, 1))
                 : estimator.decodeStepSeconds(Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
         return new StepPrediction(prefill ? "prefill" : "decode", f, batch, tokens, mean, row.number(Column.TIME_MEDIAN_S),
-                (prefill ? tokens : batch) / mean, predicted);
+                row.number(Column.NOISE_REL), (prefill ? tokens : batch) / mean, predicted);
     }
 
     /** (predicted − measured) / measured, in %. */

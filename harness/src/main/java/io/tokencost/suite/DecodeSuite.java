@@ -35,6 +35,18 @@ public final class DecodeSuite implements ModelSuite {
     }
 
     /**
+     * As many as a prediction's rows get. A host's decode step is short (a 2-vCPU VM: 0.1-0.6 s), and
+     * a VM's speed comes in phases of seconds: an 8B step ran 350-380 ms for a stretch, then 480-600 ms,
+     * in one JVM. The profile's 5 steps saw one phase: the means of 5 consecutive steps of 97 spread
+     * with a standard deviation of 13 % of their mean, of 20 steps 7 %. Prefills keep the profile's: a
+     * host's prompt runs for seconds a step, a GPU's iteration holds dozens of steps.
+     */
+    @Override
+    public int minStepIterations() {
+        return PREDICTION_ROW_ITERATIONS;
+    }
+
+    /**
      * qgemv at each of the model's products and its 16-bit LM head, at the suite's batches in its
      * formats: the quick qgemv suite times one shape, and a CPU's rate differs across shapes. A
      * mixture of experts: its experts' products at the rows an expert gets on average (the batches

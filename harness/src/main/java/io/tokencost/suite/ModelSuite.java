@@ -11,11 +11,23 @@ import java.util.List;
 /** A suite that runs a whole model: its cases depend on the model {@code run --model} names. */
 public interface ModelSuite extends Suite {
 
+    /**
+     * Measurement iterations, each timing one launch at least, per row a model's prediction reads.
+     * The quick profile's 5 gave a 370 ms prefill product 7 samples, one of them 1.5x the median:
+     * +9 % on the row's mean, +8 % on the predicted prefill.
+     */
+    int PREDICTION_ROW_ITERATIONS = 20;
+
     List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument);
 
     /** Why {@link #cases} is empty for this model on this device, for the run to say so in one line. */
     default String whyNoCases(ModelSpec model) {
         return "none of its cases fits this device's memory (or, on a host, a fork's heap)";
+    }
+
+    /** The fewest measurement iterations a step of this suite is timed over; 0: the profile's. */
+    default int minStepIterations() {
+        return 0;
     }
 
     /** The kernel suites whose rows the estimator's prediction of this suite's steps reads. */

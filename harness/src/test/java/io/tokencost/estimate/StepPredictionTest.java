@@ -22,11 +22,13 @@ class StepPredictionTest {
 
     @Test
     void aDecodeStepIsReadByItsMeanBesideThePredictionOfItsScenario() {
-        ResultRow step = step("decode").set(Column.BATCH, 4).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, 2e-3).set(Column.TIME_MEAN_S, 2.5e-3);
+        ResultRow step = step("decode").set(Column.BATCH, 4).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, 2e-3).set(Column.TIME_MEAN_S, 2.5e-3)
+                .set(Column.NOISE_REL, 0.04);
         StepPrediction p = StepPrediction.of(step, TINY, estimator);
         assertEquals("decode", p.step());
         assertEquals(2.5e-3, p.measuredS(), 1e-15, "the mean: the prediction adds mean launches");
         assertEquals(2e-3, p.medianS(), 1e-15);
+        assertEquals(0.04, p.noiseRel(), 1e-15, "the step's own noise, printed beside the error");
         assertEquals(4 / 2.5e-3, p.tokensPerS(), 1e-9, "a token per sequence per mean step");
         // the step's sequences hold context - 1 tokens before it
         double tpot = estimator.estimate(Scenario.plain(TINY, WeightFormat.FP16, KvFormat.FP16, 1023, 1, 4, 1024, 1)).tpotS();
