@@ -70,6 +70,58 @@ class RunMemorySuiteTest {
         }
     }
 
+    /** Passes run the whole case list again and again; each row pools its case's samples from every pass. */
+    @Test
+    void passesInterleaveTheCasesAndEachRowPoolsEveryPass() throws Exception {
+        Path out = dir.resolve("passes");
+        java.io.StringWriter stdout = new java.io.StringWriter();
+        int code = Main.execute(new java.io.PrintWriter(stdout, true), new java.io.PrintWriter(new java.io.StringWriter(), true), "run", "--backend",
+                "cpu", "--suite", "memory", "--quick", "--working-set", "1MiB", "--forks", "0", "--passes", "3", "--out", out.toString());
+        assertEquals(0, code, stdout.toString());
+        assertTrue(stdout.toString().contains("pass 3 of 3"), stdout.toString());
+        // the JMH log's sections: which case, its measurement iterations, the samples its iterations counted
+        List<String> labels = new java.util.ArrayList<>();
+        java.util.Map<String, Long> samples = new java.util.HashMap<>();
+        String label = null;
+        for (String line : Files.readAllLines(out.resolve("jmh.log"))) {
+            if (line.startsWith("### ")) {
+                label = line.substring(4, line.indexOf(' ', 4));
+                labels.add(label);
+            } else if (line.startsWith("# Measurement:")) {
+                assertTrue(line.startsWith("# Measurement: 2 iterations"), "the profile's 5 iterations over 3 passes, rounded up: " + line);
+            } else if (line.trim().startsWith("kernel_samples:")) {
+                samples.merge(label, (long) Double.parseDouble(line.trim().split("\\s+")[1]), Long::sum);
+            }
+        }
+        List<String> once = List.of("memory/copy", "memory/read", "memory/write", "memory/triad");
+        List<String> thrice = new java.util.ArrayList<>();
+        for (int pass = 0; pass < 3; pass++) {
+            thrice.addAll(once);
+        }
+        assertEquals(thrice, labels, "pass after pass over the whole list, not one case three times in a row");
+        List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
+        assertEquals(4, rows.size());
+        for (ResultRow r : rows) {
+            String kernel = r.get(Column.SUITE) + "/" + r.get(Column.KERNEL);
+            assertEquals(samples.get(kernel), (long) r.number(Column.SAMPLES), kernel + ": its samples from the three passes");
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(RunOutput.JSON).toFile());
+        for (var c : json.get("cases")) {
+            assertEquals(c.get("samples").asInt(), c.get("raw").get("kernel_s").size());
+        }
+    }
+
+    @Test
+    void aPassCountOutsideOneToTenIsOneLineAndNoRun() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.execute(new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true), "run", "--backend", "cpu",
+                "--passes", "0", "--out", dir.resolve("none").toString());
+        assertTrue(code != 0, "exit code");
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--passes must be 1..10, got 0"), err.toString());
+        assertFalse(Files.exists(dir.resolve("none")), "nothing measured");
+    }
+
     @Test
     void quickQGemvSuiteWritesEveryFormatAtBatch1And16() throws Exception {
         Path out = dir.resolve("qgemv");

@@ -105,6 +105,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1", description = "JMH forks per case; 0 runs in this JVM (default: ${DEFAULT-VALUE}).")
     int forks;
 
+    @Option(names = "--passes", paramLabel = "N", defaultValue = "1", description = "Measure the cases in N passes over the list, each case's "
+            + "iterations shared among them, so that each row pools samples from N moments of the run: for a machine whose speed drifts "
+            + "(a VM's neighbours), which otherwise meets a row and the step predicted from it in different phases (default: ${DEFAULT-VALUE}).")
+    int passes;
+
     @Override
     public Integer call() throws Exception {
         // validate every input before anything is measured
@@ -118,6 +123,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (forks < 0 || forks > 10) {
             throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
+        }
+        if (passes < 1 || passes > 10) {
+            throw new IllegalArgumentException("--passes must be 1..10, got " + passes);
         }
         long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
         Backend backend = backendOptions.resolve();
@@ -183,30 +191,52 @@ final class RunCommand implements Callable<Integer> {
         Map<ResultRow, KernelSamples.Raw> raws = new java.util.IdentityHashMap<>();
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
-            stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT) + "), JMH log: " + dir.resolve("jmh.log"));
-            table.measuredHeader();
+            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT)
+                    + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
+            List<BenchCase> measurable = new ArrayList<>();
             for (BenchCase c : cases) {
                 CheckResult check = checks.get(c.check());
                 if (check == null || !check.passed()) {
                     stdout.println(c.label() + ": not measured, the kernel did not pass verification");
                     failures++;
-                    continue;
+                } else {
+                    measurable.add(c);
                 }
-                try {
-                    KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), minIterations.getOrDefault(c, 0));
-                    // memory rows are the ceiling; every other row is judged against the best cold read so far
-                    double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
-                    ResultRow row = CaseRows.of(identity, c, raw, check, nominalClock, ceiling);
-                    output.append(row, raw.asJson());
-                    rows.add(row);
-                    raws.put(row, raw);
-                    table.measured(row);
-                    stdout.flush();
-                } catch (Exception e) {
-                    // one failed case must not lose the others: report it and go on
-                    stdout.println(c.label() + ": FAILED: " + Main.oneLine(e));
-                    failures++;
+            }
+            // each case's samples, pass by pass
+            Map<BenchCase, List<KernelSamples.Raw>> passSamples = new HashMap<>();
+            for (int pass = 1; pass <= passes; pass++) {
+                boolean last = pass == passes;
+                if (passes > 1) {
+                    stdout.println("pass " + pass + " of " + passes);
+                }
+                if (last) {
+                    table.measuredHeader();
+                }
+                for (BenchCase c : List.copyOf(measurable)) {
+                    try {
+                        KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), minIterations.getOrDefault(c, 0));
+                        List<KernelSamples.Raw> trials = passSamples.computeIfAbsent(c, k -> new ArrayList<>());
+                        trials.add(raw);
+                        if (!last) {
+                            continue;
+                        }
+                        raw = KernelSamples.Raw.concat(trials);
+                        // memory rows are the ceiling; every other row is judged against the best cold read so far
+                        double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
+                        ResultRow row = CaseRows.of(identity, c, raw, checks.get(c.check()), nominalClock, ceiling);
+                        output.append(row, raw.asJson());
+                        rows.add(row);
+                        raws.put(row, raw);
+                        table.measured(row);
+                        stdout.flush();
+                    } catch (Exception e) {
+                        // one failed case must not lose the others: report it, leave it out of the passes after, and go on
+                        stdout.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
+                        measurable.remove(c);
+                        failures++;
+                    }
                 }
             }
             costSummary(identity, modelSpec, rows, output, table, device);

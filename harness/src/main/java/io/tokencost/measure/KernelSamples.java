@@ -157,24 +157,11 @@ public final class KernelSamples {
 
     /** Every trial's samples in a folder, concatenated (empty lists when the folder holds none). */
     public static Raw readAll(Path dir) {
-        List<Double> kernel = new ArrayList<>();
-        List<Double> batch = new ArrayList<>();
-        List<Double> clocks = new ArrayList<>();
-        List<Double> energy = new ArrayList<>();
-        String meter = "";
         try (var files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("samples-.*\\.json")).sorted().toList()) {
-                Raw r = readFrom(f);
-                kernel.addAll(r.kernelSeconds());
-                batch.addAll(r.batchSecondsPerLaunch());
-                clocks.addAll(r.clockMhz());
-                energy.addAll(r.energyJoulesPerLaunch());
-                meter = r.energyMeter();
-            }
+            return Raw.concat(files.filter(p -> p.getFileName().toString().matches("samples-.*\\.json")).sorted().map(KernelSamples::readFrom).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list samples in " + dir, e);
         }
-        return new Raw(kernel, batch, clocks, energy, meter);
     }
 
     /**
@@ -217,6 +204,23 @@ public final class KernelSamples {
         public Raw {
             energyJoulesPerLaunch = energyJoulesPerLaunch == null ? List.of() : energyJoulesPerLaunch;
             energyMeter = energyMeter == null ? "" : energyMeter;
+        }
+
+        /** Several trials' samples in order, as one (the last trial's energy meter: every trial of a case has the same). */
+        public static Raw concat(List<Raw> trials) {
+            List<Double> kernel = new ArrayList<>();
+            List<Double> batch = new ArrayList<>();
+            List<Double> clocks = new ArrayList<>();
+            List<Double> energy = new ArrayList<>();
+            String meter = "";
+            for (Raw r : trials) {
+                kernel.addAll(r.kernelSeconds());
+                batch.addAll(r.batchSecondsPerLaunch());
+                clocks.addAll(r.clockMhz());
+                energy.addAll(r.energyJoulesPerLaunch());
+                meter = r.energyMeter();
+            }
+            return new Raw(kernel, batch, clocks, energy, meter);
         }
 
         public double[] kernelSecondsArray() {

@@ -29,18 +29,24 @@ import java.util.regex.Pattern;
 /**
  * Runs one {@link BenchCase} through JMH (programmatically, in forked JVMs unless forks = 0) and
  * returns the raw kernel-time samples the benchmark recorded, every fork's. JMH's own log is
- * appended to a file.
+ * appended to a file. With several passes, each run is one pass: its share of the measurement
+ * iterations, so that the passes together time what one run would.
  */
 public final class JmhCaseRunner {
 
     private final Profile profile;
     private final int forks;
+    private final int passes;
     private final Path jmhLog;
     private final long physicalMemory;
 
-    public JmhCaseRunner(Profile profile, int forks, Path jmhLog, long physicalMemory) {
+    public JmhCaseRunner(Profile profile, int forks, int passes, Path jmhLog, long physicalMemory) {
+        if (passes < 1) {
+            throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        }
         this.profile = profile;
         this.forks = forks;
+        this.passes = passes;
         this.jmhLog = jmhLog;
         this.physicalMemory = physicalMemory;
     }
@@ -50,20 +56,21 @@ public final class JmhCaseRunner {
     }
 
     /**
-     * The measurement's iterations and each one's milliseconds: the profile's, or at least
+     * One pass's measurement iterations and each one's milliseconds: the profile's, or at least
      * {@code minIterations} sharing the profile's measurement time (an iteration times one launch
-     * at least, so a launch longer than an iteration still gives a sample per iteration).
+     * at least, so a launch longer than an iteration still gives a sample per iteration), split
+     * over the passes (rounded up: every pass times one iteration at least).
      */
-    static long[] measurement(Profile profile, int minIterations) {
+    static long[] measurement(Profile profile, int minIterations, int passes) {
         int iterations = Math.max(profile.measurementIterations, minIterations);
         long millis = Math.max(1, (long) profile.measurementIterations * profile.measurementMillis / iterations);
-        return new long[] {iterations, millis};
+        return new long[] {(iterations + passes - 1) / passes, millis};
     }
 
-    /** As {@link #run(BenchCase, String, int)}, in at least {@code minIterations} measurement iterations ({@link #measurement}). */
+    /** As {@link #run(BenchCase, String, int)}, in at least {@code minIterations} measurement iterations over all passes ({@link #measurement}). */
     public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex, int minIterations) throws RunnerException, IOException {
         Path samplesDir = Files.createTempDirectory("tokencost-samples");
-        long[] measurement = measurement(profile, minIterations);
+        long[] measurement = measurement(profile, minIterations, passes);
         try {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include("^" + Pattern.quote(c.benchmark()) + "$")

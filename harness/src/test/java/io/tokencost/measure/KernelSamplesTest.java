@@ -38,6 +38,16 @@ class KernelSamplesTest {
         s.reset();
     }
 
+    /** A run's passes over its cases: each case's trials pooled in order, every list alike. */
+    @Test
+    void passesConcatenateInOrder() {
+        KernelSamples.Raw first = new KernelSamples.Raw(List.of(1.0, 2.0), List.of(0.5), List.of(1980.0), List.of(10.0), "nvml");
+        KernelSamples.Raw second = new KernelSamples.Raw(List.of(3.0), List.of(0.6, 0.7), List.of(), List.of(11.0), "nvml");
+        KernelSamples.Raw both = KernelSamples.Raw.concat(List.of(first, second));
+        assertEquals(new KernelSamples.Raw(List.of(1.0, 2.0, 3.0), List.of(0.5, 0.6, 0.7), List.of(1980.0), List.of(10.0, 11.0), "nvml"), both);
+        assertEquals(first, KernelSamples.Raw.concat(List.of(first)));
+    }
+
     /** JMH's generated code tears the trial down (which writes the file) before the profiler ends the last iteration. */
     @Test
     void theLastIterationCountsThoughTheTrialEndsInsideIt() {
