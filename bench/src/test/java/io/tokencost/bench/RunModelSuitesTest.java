@@ -16,9 +16,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,25 +82,10 @@ class RunModelSuitesTest {
         assertTrue(printed.lines().anyMatch(l -> l.matches("    prefill int4_g128 prompt 128: " + energy)), printed);
         String json = Files.readString(out.resolve(RunOutput.JSON));
         assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\"") && json.contains("\"measured_noise_rel\""), json);
-        // the decode step over as many iterations as a prediction's rows, the prefill over the profile's
-        Map<String, Integer> iterations = measurementIterations(out.resolve("jmh.log"));
-        assertEquals(ModelSuite.PREDICTION_ROW_ITERATIONS, iterations.get("decode/step"), iterations.toString());
-        assertEquals(Profile.QUICK.measurementIterations, iterations.get("prefill/prefill"), iterations.toString());
-    }
-
-    /** Each case's measurement iterations in a run's JMH log, by the case label's suite/kernel. */
-    private static Map<String, Integer> measurementIterations(Path jmhLog) throws Exception {
-        Matcher m = Pattern.compile("(?m)^### (\\S+) .*$|^# Measurement: (\\d+) iterations").matcher(Files.readString(jmhLog));
-        Map<String, Integer> iterations = new java.util.HashMap<>();
-        String label = null;
-        while (m.find()) {
-            if (m.group(1) != null) {
-                label = m.group(1);
-            } else {
-                iterations.put(label, Integer.parseInt(m.group(2)));
-            }
-        }
-        return iterations;
+        // on a host the decode step over as many iterations as a prediction's rows, the prefill over the profile's
+        List<JmhLogSections> sections = JmhLogSections.read(out.resolve("jmh.log"));
+        assertEquals(List.of(ModelSuite.PREDICTION_ROW_ITERATIONS), sections.stream().filter(x -> x.kernel().equals("decode/step")).map(JmhLogSections::iterations).toList());
+        assertEquals(List.of(Profile.QUICK.measurementIterations), sections.stream().filter(x -> x.kernel().equals("prefill/prefill")).map(JmhLogSections::iterations).toList());
     }
 
     /** A mixture of experts decodes and prefills (routed, verified, predicted). */

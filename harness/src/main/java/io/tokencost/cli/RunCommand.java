@@ -106,8 +106,9 @@ final class RunCommand implements Callable<Integer> {
     int forks;
 
     @Option(names = "--passes", paramLabel = "N", defaultValue = "1", description = "Measure the cases in N passes over the list, each case's "
-            + "iterations shared among them, so that each row pools samples from N moments of the run: for a machine whose speed drifts "
-            + "(a VM's neighbours), which otherwise meets a row and the step predicted from it in different phases (default: ${DEFAULT-VALUE}).")
+            + "measurement iterations shared among them (rounded up), so that each row pools samples from N moments of the run: for a machine "
+            + "whose speed drifts (a VM's neighbours), which otherwise meets a row and the step predicted from it in different phases. Each pass "
+            + "forks, sets up and warms up again; rows are written in the last pass, from every pass (default: ${DEFAULT-VALUE}).")
     int passes;
 
     @Override
@@ -179,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
                     stdout.println(ms.id() + ": no cases: " + ms.whyNoCases(modelSpec));
                 }
                 cases.addAll(steps);
-                steps.forEach(c -> minIterations.put(c, ms.minStepIterations()));
+                steps.forEach(c -> minIterations.put(c, ms.minStepIterations(device)));
             } else {
                 cases.addAll(s.cases(profile, device, override));
             }
@@ -204,8 +205,8 @@ final class RunCommand implements Callable<Integer> {
                     measurable.add(c);
                 }
             }
-            // each case's samples, pass by pass
-            Map<BenchCase, List<KernelSamples.Raw>> passSamples = new HashMap<>();
+            // each case's samples, pass by pass (by identity: two equal cases would be two rows)
+            Map<BenchCase, List<KernelSamples.Raw>> passSamples = new java.util.IdentityHashMap<>();
             for (int pass = 1; pass <= passes; pass++) {
                 boolean last = pass == passes;
                 if (passes > 1) {
@@ -217,12 +218,13 @@ final class RunCommand implements Callable<Integer> {
                 for (BenchCase c : List.copyOf(measurable)) {
                     try {
                         KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), minIterations.getOrDefault(c, 0));
-                        List<KernelSamples.Raw> trials = passSamples.computeIfAbsent(c, k -> new ArrayList<>());
-                        trials.add(raw);
+                        passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
                         if (!last) {
+                            stdout.println(c.label() + ": " + raw.kernelSeconds().size() + " samples in pass " + pass);
+                            stdout.flush();
                             continue;
                         }
-                        raw = KernelSamples.Raw.concat(trials);
+                        raw = KernelSamples.Raw.concat(passSamples.remove(c));
                         // memory rows are the ceiling; every other row is judged against the best cold read so far
                         double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
                         ResultRow row = CaseRows.of(identity, c, raw, checks.get(c.check()), nominalClock, ceiling);
@@ -232,7 +234,7 @@ final class RunCommand implements Callable<Integer> {
                         table.measured(row);
                         stdout.flush();
                     } catch (Exception e) {
-                        // one failed case must not lose the others: report it, leave it out of the passes after, and go on
+                        // one failed case must not lose the others: report it, leave it out of the passes after (no row: a row pools every pass), and go on
                         stdout.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
                         measurable.remove(c);
                         failures++;

@@ -35,15 +35,15 @@ public final class DecodeSuite implements ModelSuite {
     }
 
     /**
-     * As many as a prediction's rows get. A host's decode step is short (a 2-vCPU VM: 0.1-0.6 s), and
-     * a VM's speed comes in phases of seconds: an 8B step ran 350-380 ms for a stretch, then 480-600 ms,
-     * in one JVM. The profile's 5 steps saw one phase: the means of 5 consecutive steps of 97 spread
-     * with a standard deviation of 13 % of their mean, of 20 steps 7 %. Prefills keep the profile's: a
-     * host's prompt runs for seconds a step, a GPU's iteration holds dozens of steps.
+     * On a host, as many as a prediction's rows get. A host's decode step is short (a 2-vCPU VM:
+     * 0.1-0.6 s) and a VM's speed comes in phases of seconds: an 8B step ran 350-380 ms for a stretch,
+     * then 480-600 ms, in one JVM. The profile's 5 steps saw one phase: the means of 5 consecutive
+     * steps of 97 spread with a standard deviation of 13 % of their mean, of 20 steps 7 %. A GPU's
+     * iteration already holds dozens of steps, and its energy is read per iteration: the profile's.
      */
     @Override
-    public int minStepIterations() {
-        return PREDICTION_ROW_ITERATIONS;
+    public int minStepIterations(DeviceProperties device) {
+        return device.backend().equals("cuda") ? 0 : PREDICTION_ROW_ITERATIONS;
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * Runs one {@link BenchCase} through JMH (programmatically, in forked JVMs unless forks = 0) and
  * returns the raw kernel-time samples the benchmark recorded, every fork's. JMH's own log is
  * appended to a file. With several passes, each run is one pass: its share of the measurement
- * iterations, so that the passes together time what one run would.
+ * iterations (rounded up), after its own fork, setup and warm-up.
  */
 public final class JmhCaseRunner {
 

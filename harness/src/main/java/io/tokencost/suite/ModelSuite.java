@@ -25,8 +25,8 @@ public interface ModelSuite extends Suite {
         return "none of its cases fits this device's memory (or, on a host, a fork's heap)";
     }
 
-    /** The fewest measurement iterations a step of this suite is timed over; 0: the profile's. */
-    default int minStepIterations() {
+    /** The fewest measurement iterations a step of this suite is timed over on {@code device}; 0: the profile's. */
+    default int minStepIterations(DeviceProperties device) {
         return 0;
     }
 

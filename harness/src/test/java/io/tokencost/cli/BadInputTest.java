@@ -55,6 +55,8 @@ class BadInputTest {
             "malformed price    | run --backend cpu --price-per-hour abc   | 'abc' is not a double",
             "negative price     | run --backend cpu --price-per-hour -2    | --price-per-hour must be a positive",
             "absurd price       | run --backend cpu --price-per-hour 1e9   | --price-per-hour must be a positive",
+            "no passes          | run --backend cpu --passes 0             | --passes must be 1..10",
+            "too many passes    | run --backend cpu --passes 11            | --passes must be 1..10",
             "negative device    | verify --backend cpu --device -1         | --device must be >= 0",
             "missing device     | verify --backend cpu --device 3          | one device, index 0",
             "unknown option     | run --fast                               | Unknown option: '--fast'",

@@ -19,6 +19,14 @@ class ModelSuitesTest {
         return new DeviceProperties(backend, 0, "test", "", "", "", 2, memory, 0, 260L << 20, Map.of());
     }
 
+    /** A host's decode step is short against its VM's phases: 20 iterations; a GPU's iteration holds dozens of steps; prefills keep the profile's. */
+    @Test
+    void aHostsDecodeStepGetsAsManyIterationsAsThePredictionsRows() {
+        assertEquals(ModelSuite.PREDICTION_ROW_ITERATIONS, new DecodeSuite().minStepIterations(device("cpu", 24L << 30)));
+        assertEquals(0, new DecodeSuite().minStepIterations(device("cuda", 141L << 30)));
+        assertEquals(0, new PrefillSuite().minStepIterations(device("cpu", 24L << 30)));
+    }
+
     @Test
     void casesFitTheDeviceAndDeclareTheWholeStep() {
         DecodeSuite suite = new DecodeSuite();
