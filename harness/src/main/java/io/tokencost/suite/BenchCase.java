@@ -24,9 +24,18 @@ public record BenchCase(String suite, String check, String kernel, String dtype,
         jmhParams = Map.copyOf(jmhParams);
     }
 
-    /** A short label for tables and logs, e.g. {@code memory/copy n=268435456}. */
+    /**
+     * A short label for logs and messages that tells cases apart, e.g. {@code memory/copy fp32 n=268435456}
+     * or {@code qgemv/qgemv fp16 int4_g128 n=4096 k=14336 batch=1}: suite/kernel, dtype, weight format (unless the dtype), shape.
+     */
     public String label() {
         StringBuilder sb = new StringBuilder(suite).append('/').append(kernel);
+        if (!dtype.isEmpty()) {
+            sb.append(' ').append(dtype);
+        }
+        if (!weightFormat.isEmpty() && !weightFormat.equals(dtype)) {
+            sb.append(' ').append(weightFormat);
+        }
         for (Column c : Column.values()) {
             Long v = shape.get(c);
             if (v != null) {
