@@ -79,15 +79,15 @@ class RunMemorySuiteTest {
                 "cpu", "--suite", "memory", "--quick", "--working-set", "1MiB", "--forks", "0", "--passes", "3", "--out", out.toString());
         assertEquals(0, code, stdout.toString());
         assertTrue(stdout.toString().contains("pass 3 of 3"), stdout.toString());
-        List<JmhLogSections> sections = JmhLogSections.read(out.resolve("jmh.log"));
+        List<JmhLogSection> sections = JmhLogSection.read(out.resolve("jmh.log"));
         List<String> once = List.of("memory/copy", "memory/read", "memory/write", "memory/triad");
         List<String> thrice = new java.util.ArrayList<>();
         for (int pass = 0; pass < 3; pass++) {
             thrice.addAll(once);
         }
-        assertEquals(thrice, sections.stream().map(JmhLogSections::kernel).toList(), "pass after pass over the whole list, not one case three times in a row");
+        assertEquals(thrice, sections.stream().map(JmhLogSection::kernel).toList(), "pass after pass over the whole list, not one case three times in a row");
         assertTrue(sections.stream().allMatch(x -> x.iterations() == 2), "the profile's 5 iterations over 3 passes, rounded up: " + sections);
-        java.util.Map<String, Long> samples = sections.stream().collect(Collectors.groupingBy(JmhLogSections::kernel, Collectors.summingLong(JmhLogSections::samples)));
+        java.util.Map<String, Long> samples = sections.stream().collect(Collectors.groupingBy(JmhLogSection::kernel, Collectors.summingLong(JmhLogSection::samples)));
         List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
         assertEquals(4, rows.size());
         for (ResultRow r : rows) {

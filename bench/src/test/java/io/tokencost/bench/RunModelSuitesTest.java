@@ -83,9 +83,9 @@ class RunModelSuitesTest {
         String json = Files.readString(out.resolve(RunOutput.JSON));
         assertTrue(json.contains("\"model_predictions\"") && json.contains("\"prompt\"") && json.contains("\"measured_noise_rel\""), json);
         // on a host the decode step over as many iterations as a prediction's rows, the prefill over the profile's
-        List<JmhLogSections> sections = JmhLogSections.read(out.resolve("jmh.log"));
-        assertEquals(List.of(ModelSuite.PREDICTION_ROW_ITERATIONS), sections.stream().filter(x -> x.kernel().equals("decode/step")).map(JmhLogSections::iterations).toList());
-        assertEquals(List.of(Profile.QUICK.measurementIterations), sections.stream().filter(x -> x.kernel().equals("prefill/prefill")).map(JmhLogSections::iterations).toList());
+        List<JmhLogSection> sections = JmhLogSection.read(out.resolve("jmh.log"));
+        assertEquals(List.of(ModelSuite.PREDICTION_ROW_ITERATIONS), sections.stream().filter(x -> x.kernel().equals("decode/step")).map(JmhLogSection::iterations).toList());
+        assertEquals(List.of(Profile.QUICK.measurementIterations), sections.stream().filter(x -> x.kernel().equals("prefill/prefill")).map(JmhLogSection::iterations).toList());
     }
 
     /** A mixture of experts decodes and prefills (routed, verified, predicted). */

@@ -9,18 +9,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A run's JMH log read back section by section (the runner heads each case's JMH run with
+ * One case's section of a run's JMH log (the runner heads each case's JMH run with
  * {@code ### <label> on <backend>}): the case's suite/kernel, its measurement iterations, and the
  * samples the profiler counted over them.
  */
-record JmhLogSections(String kernel, int iterations, long samples) {
+record JmhLogSection(String kernel, int iterations, long samples) {
 
     private static final Pattern MEASUREMENT = Pattern.compile("^# Measurement: (\\d+) iterations");
     private static final Pattern SAMPLES = Pattern.compile("^\\s*kernel_samples:\\s+([0-9.,]+)");
 
     /** Every section in the order the cases ran. */
-    static List<JmhLogSections> read(Path jmhLog) throws IOException {
-        List<JmhLogSections> sections = new ArrayList<>();
+    static List<JmhLogSection> read(Path jmhLog) throws IOException {
+        List<JmhLogSection> sections = new ArrayList<>();
         String kernel = null;
         int iterations = 0;
         long samples = 0;
@@ -28,7 +28,7 @@ record JmhLogSections(String kernel, int iterations, long samples) {
             Matcher m;
             if (line.startsWith("### ")) {
                 if (kernel != null) {
-                    sections.add(new JmhLogSections(kernel, iterations, samples));
+                    sections.add(new JmhLogSection(kernel, iterations, samples));
                 }
                 kernel = line.substring(4, line.indexOf(' ', 4));
                 iterations = 0;
@@ -41,7 +41,7 @@ record JmhLogSections(String kernel, int iterations, long samples) {
             }
         }
         if (kernel != null) {
-            sections.add(new JmhLogSections(kernel, iterations, samples));
+            sections.add(new JmhLogSection(kernel, iterations, samples));
         }
         return sections;
     }
