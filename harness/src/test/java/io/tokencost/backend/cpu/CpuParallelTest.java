@@ -1,14 +1,17 @@
 package io.tokencost.backend.cpu;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pool's contract: every index once, every worker index once per call (empty chunks too), failures reported, parked workers woken. */
+/** The pool's contract: every index once, every worker index once per call (empty chunks too), failures reported, parked workers woken, idle workers' chunks run by the caller. */
 class CpuParallelTest {
 
     @Test
@@ -89,6 +92,57 @@ class CpuParallelTest {
                 });
                 for (int i = 0; i < 300; i++) {
                     assertEquals(1, hits.get(i));
+                }
+            }
+        }
+    }
+
+    /** A worker without a core (the JIT or another process has it) must not hold the call up: the caller runs its chunk. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a caller that only waits hangs here
+    void theCallerRunsTheChunksOfWorkersThatNeverRun() {
+        try (CpuParallel p = CpuParallel.withIdleWorkers(3)) {
+            for (int round = 0; round < 3; round++) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(300);
+                AtomicIntegerArray workers = new AtomicIntegerArray(3);
+                Thread caller = Thread.currentThread();
+                p.forRange(300, 1, (w, from, to) -> {
+                    assertSame(caller, Thread.currentThread(), "worker " + w + "'s chunk");
+                    workers.incrementAndGet(w);
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < 300; i++) {
+                    assertEquals(1, hits.get(i), "index " + i);
+                }
+                for (int w = 0; w < 3; w++) {
+                    assertEquals(1, workers.get(w), "worker " + w);
+                }
+            }
+        }
+    }
+
+    /** Workers and the caller race to claim each chunk, call after call: each chunk must still run exactly once. */
+    @Test
+    void aChunkRunsOnceWhenWorkerAndCallerRaceForIt() {
+        Random random = new Random(11);
+        try (CpuParallel p = new CpuParallel(3)) {
+            for (int call = 0; call < 20_000; call++) {
+                int n = 1 + random.nextInt(12);
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                AtomicIntegerArray workers = new AtomicIntegerArray(3);
+                p.forRange(n, 1, (w, from, to) -> {
+                    workers.incrementAndGet(w);
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, hits.get(i), "index " + i + " of " + n + " in call " + call);
+                }
+                for (int w = 0; w < 3; w++) {
+                    assertEquals(1, workers.get(w), "worker " + w + " in call " + call);
                 }
             }
         }
