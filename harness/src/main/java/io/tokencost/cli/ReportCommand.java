@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tokencost report}: one HTML page with PNG charts from one or more runs. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Writes index.html and PNG charts from one or more runs: the roofline, bandwidth per kernel as % of the ceiling, "
+        description = "Writes index.html and PNG charts from one or more runs: the roofline, bandwidth per kernel as %% of the ceiling, "
                 + "decode attention time vs context, and the estimator's $ per 1M output tokens vs batch and vs context per device.")
 final class ReportCommand implements Callable<Integer> {
 
@@ -43,6 +43,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ModuleLayer.boot().findModule("java.desktop").isEmpty()) {
+            // the device pack's Java runtime leaves it out (bench/device-pack.sh): a NoClassDefFoundError otherwise
+            throw new IllegalStateException("report draws its charts with the java.desktop module, which this Java runtime lacks: run it with a full JDK");
+        }
         var target = ModelPresets.resolve(model);
         WeightFormat format = WeightFormat.parse(weights);
         price.check();
