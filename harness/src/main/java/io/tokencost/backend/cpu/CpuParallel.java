@@ -199,9 +199,8 @@ public final class CpuParallel implements AutoCloseable {
         /** The caller's side: runs the current assignment here unless the worker has claimed it. */
         void runIfUnclaimed() {
             long a = assigned;
-            if (a > 0 && claimed.compareAndSet(a - 1, a)) {
-                runChunk(task, index, from, to);
-                pending.decrementAndGet();
+            if (a > 0) {
+                claimAndRun(a, task, from, to);
             }
         }
 
@@ -210,14 +209,16 @@ public final class CpuParallel implements AutoCloseable {
             while (awaitAssignment()) {
                 long a = assigned;
                 // read after assigned: the fields of assignment a, which the caller rewrites only once a is run
-                RangeTask t = task;
-                int f = from;
-                int e = to;
-                if (claimed.compareAndSet(a - 1, a)) {
-                    runChunk(t, index, f, e);
-                    pending.decrementAndGet();
-                }
+                claimAndRun(a, task, from, to);
                 done = a;   // one the caller claimed is done too
+            }
+        }
+
+        /** Runs assignment {@code a} (its task and range) if this thread, worker or caller, claims it first. */
+        private void claimAndRun(long a, RangeTask t, int f, int e) {
+            if (claimed.compareAndSet(a - 1, a)) {
+                runChunk(t, index, f, e);
+                pending.decrementAndGet();
             }
         }
 
