@@ -95,8 +95,14 @@ class RunMemorySuiteTest {
             assertEquals(samples.get(kernel), (long) r.number(Column.SAMPLES), kernel + ": its samples from the three passes");
         }
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(RunOutput.JSON).toFile());
+        java.util.Map<String, List<Long>> perPass = sections.stream().collect(Collectors.groupingBy(JmhLogSection::kernel,
+                Collectors.mapping(JmhLogSection::samples, Collectors.toList())));
         for (var c : json.get("cases")) {
             assertEquals(c.get("samples").asInt(), c.get("raw").get("kernel_s").size());
+            // how the pooled samples split into passes, in pass order: an offline reader needs no jmh.log
+            List<Long> split = new java.util.ArrayList<>();
+            c.get("raw").get("samples_per_pass").forEach(n -> split.add(n.asLong()));
+            assertEquals(perPass.get(c.get("suite").asText() + "/" + c.get("kernel").asText()), split);
         }
     }
 

@@ -88,14 +88,14 @@ class RunModelSuitesTest {
         assertEquals(List.of(Profile.QUICK.measurementIterations), sections.stream().filter(x -> x.kernel().equals("prefill/prefill")).map(JmhLogSection::iterations).toList());
     }
 
-    /** A mixture of experts decodes and prefills (routed, verified, predicted). */
+    /** A mixture of experts decodes and prefills (routed, verified, predicted), in two passes: each also predicted pass by pass. */
     @Test
     void aMixtureOfExpertsDecodeStepIsMeasuredAndPredicted() throws Exception {
         Path out = dir.resolve("moe");
         StringWriter stdout = new StringWriter();
         int code = Main.execute(new PrintWriter(stdout, true), new PrintWriter(new StringWriter(), true), "run", "--backend", "cpu", "--suite",
                 "decode,prefill", "--without-kernel-rows", "--model", tinyMoeConfig(dir).toString(), "--working-set", "4MiB", "--forks", "0",
-                "--out", out.toString());
+                "--passes", "2", "--out", out.toString());
         assertEquals(0, code, stdout.toString());
         List<ResultRow> steps = CsvResultReader.read(out.resolve(RunOutput.CSV)).stream().filter(r -> r.get(Column.SUITE).equals("decode")).toList();
         assertEquals(1, steps.size());
@@ -104,8 +104,16 @@ class RunModelSuitesTest {
         assertEquals(1, prefills.size());
         assertEquals("true", prefills.get(0).get(Column.VERIFIED));
         String printed = stdout.toString();
-        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+decode\\s+int4_g128\\s+1\\s+1024 .*%")), printed);
-        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+prefill\\s+int4_g128\\s+1\\s+128 .*%")), printed);
+        // the pooled error, then each pass's alone
+        // (without kernel rows no compute rate: the prefill's prediction is NaN)
+        String error = "([+-]\\d+\\.\\d|NaN)%";
+        String twoPasses = " " + error + "   " + error + " " + error;
+        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+decode\\s+int4_g128\\s+1\\s+1024 .*" + twoPasses)), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("\\s+prefill\\s+int4_g128\\s+1\\s+128 .*" + twoPasses)), printed);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(RunOutput.JSON).toFile());
+        for (var p : json.get("model_predictions")) {
+            assertEquals(2, p.get("error_pct_per_pass").size(), p.toString());
+        }
     }
 
     @Test

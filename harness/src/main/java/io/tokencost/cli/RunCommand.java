@@ -207,6 +207,8 @@ final class RunCommand implements Callable<Integer> {
             }
             // each case's samples, pass by pass (by identity: two equal cases would be two rows)
             Map<BenchCase, List<KernelSamples.Raw>> passSamples = new java.util.IdentityHashMap<>();
+            // the case behind each row, for each pass's rows alone (the prediction's error pass by pass)
+            Map<BenchCase, ResultRow> rowOf = new java.util.IdentityHashMap<>();
             for (int pass = 1; pass <= passes; pass++) {
                 boolean last = pass == passes;
                 if (passes > 1) {
@@ -224,12 +226,16 @@ final class RunCommand implements Callable<Integer> {
                             stdout.flush();
                             continue;
                         }
-                        raw = KernelSamples.Raw.concat(passSamples.remove(c));
+                        List<KernelSamples.Raw> trials = passSamples.get(c);
+                        raw = KernelSamples.Raw.concat(trials);
                         // memory rows are the ceiling; every other row is judged against the best cold read so far
                         double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
                         ResultRow row = CaseRows.of(identity, c, raw, checks.get(c.check()), nominalClock, ceiling);
-                        output.append(row, raw.asJson());
+                        Map<String, Object> json = new java.util.LinkedHashMap<>(raw.asJson());
+                        json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
+                        output.append(row, json);
                         rows.add(row);
+                        rowOf.put(c, row);
                         raws.put(row, raw);
                         table.measured(row);
                         stdout.flush();
@@ -242,7 +248,15 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             costSummary(identity, modelSpec, rows, output, table, device);
-            modelSummary(modelSpec, rows, raws, output, table, backend.id(), device);
+            List<List<ResultRow>> passRows = new ArrayList<>();
+            for (int pass = 0; passes > 1 && pass < passes; pass++) {
+                List<ResultRow> alone = new ArrayList<>();
+                for (BenchCase c : rowOf.keySet()) {
+                    alone.add(CaseRows.of(identity, c, passSamples.get(c).get(pass), checks.get(c.check()), nominalClock, Double.NaN));
+                }
+                passRows.add(alone);
+            }
+            modelSummary(modelSpec, rows, passRows, raws, output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
@@ -298,7 +312,7 @@ final class RunCommand implements Callable<Integer> {
      * (the estimator's notes say what it had to assume), and the energy per token this device lets
      * us measure (per output token for decode, per input token for prefill).
      */
-    private void modelSummary(ModelSpec modelSpec, List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
+    private void modelSummary(ModelSpec modelSpec, List<ResultRow> rows, List<List<ResultRow>> passRows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
                               TablePrinter table, String backendId, DeviceProperties device) {
         List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode") || r.get(Column.SUITE).equals("prefill")).toList();
         if (steps.isEmpty() || rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))) {
@@ -309,19 +323,29 @@ final class RunCommand implements Callable<Integer> {
         List<Map<String, Object>> predictions = new ArrayList<>();
         table.note(String.format(Locale.ROOT, "Whole %s, measured and predicted (the estimator on this run's kernel rows):", modelSpec.name()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %12s %7s %10s %12s %8s%n", "step", "weights", "batch", "tokens", "measured", "(median)", "noise",
-                "tokens/s", "predicted", "error");
+        out.printf(Locale.ROOT, "  %-8s %-10s %6s %8s %12s %12s %7s %10s %12s %8s%s%n", "step", "weights", "batch", "tokens", "measured", "(median)", "noise",
+                "tokens/s", "predicted", "error", passRows.isEmpty() ? "" : "   each pass alone");
         for (ResultRow r : steps) {
             StepPrediction p = StepPrediction.of(r, modelSpec, estimator);
-            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %12s %6.1f%% %10.2f %12s %+7.1f%%%n", p.step(), p.weights().id(), p.batch(), p.tokens(),
+            List<Double> perPass = StepPrediction.errorsPerPass(r, modelSpec, passRows, device.name(), device.memoryBytes());
+            out.printf(Locale.ROOT, "  %-8s %-10s %6d %8d %12s %12s %6.1f%% %10.2f %12s %+7.1f%%%s%n", p.step(), p.weights().id(), p.batch(), p.tokens(),
                     TablePrinter.seconds(p.measuredS()), "(" + TablePrinter.seconds(p.medianS()) + ")", 100 * p.noiseRel(), p.tokensPerS(),
-                    TablePrinter.seconds(p.predictedS()), p.errorPercent());
-            predictions.add(Map.of("step", p.step(), "weight_format", p.weights().id(), "batch", p.batch(), p.step().equals("prefill") ? "prompt" : "context",
-                    p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(), "measured_noise_rel", p.noiseRel(),
-                    "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
+                    TablePrinter.seconds(p.predictedS()), p.errorPercent(),
+                    perPass.stream().map(e -> String.format(Locale.ROOT, "%+.1f%%", e)).collect(Collectors.joining(" ", perPass.isEmpty() ? "" : "   ", "")));
+            Map<String, Object> prediction = new java.util.LinkedHashMap<>(Map.of("step", p.step(), "weight_format", p.weights().id(), "batch", p.batch(),
+                    p.step().equals("prefill") ? "prompt" : "context", p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(),
+                    "measured_noise_rel", p.noiseRel(), "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
+            if (!perPass.isEmpty()) {
+                prediction.put("error_pct_per_pass", perPass);
+            }
+            predictions.add(prediction);
         }
         out.println("  (measured: the mean step, as the prediction adds mean launches; noise: the steps' standard deviation over their mean;"
                 + " tokens: the decode step's context, the prefill's prompt; tokens/s over the mean step: output tokens for decode, input tokens for prefill)");
+        if (!passRows.isEmpty()) {
+            out.println("  (each pass alone: that pass's steps against the estimator on that pass's rows; their spread is how far this machine's"
+                    + " drift lets one comparison be trusted, the pooled error above averages it over the passes)");
+        }
         rates.notes().forEach(n -> out.println("  estimator: " + n));
         out.println("  energy (" + EnergyMeters.describe(backendId, device.index()) + "):");
         OptionalDouble grid = gridIntensity == null ? OptionalDouble.empty() : OptionalDouble.of(gridIntensity);

@@ -3,8 +3,13 @@ package io.tokencost.estimate;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.results.CaseKey;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A measured decode step or prefill (a decode / prefill suite row) beside the estimator's
@@ -38,6 +43,26 @@ public record StepPrediction(String step, WeightFormat weights, int batch, int t
                 : estimator.decodeStepSeconds(Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, Math.max(1, tokens - 1), 1, batch, tokens, 1));
         return new StepPrediction(prefill ? "prefill" : "decode", f, batch, tokens, mean, row.number(Column.TIME_MEDIAN_S),
                 row.number(Column.NOISE_REL), (prefill ? tokens : batch) / mean, predicted);
+    }
+
+    /**
+     * The error of each pass alone: {@code step}'s case in that pass's rows, against the estimator on
+     * that pass's rows only. A machine whose speed drifts meets a row and the step predicted from it
+     * in different phases; how far these errors spread is how far one comparison can be trusted.
+     * Empty when {@code passRows} is (a run of one pass).
+     *
+     * @param passRows each pass's rows, every case's samples from that pass alone
+     */
+    public static List<Double> errorsPerPass(ResultRow step, ModelSpec model, List<List<ResultRow>> passRows, String deviceName, long memoryBytes) {
+        CaseKey key = CaseKey.of(step);
+        List<Double> errors = new ArrayList<>();
+        for (List<ResultRow> rows : passRows) {
+            ResultRow alone = rows.stream().filter(r -> CaseKey.of(r).equals(key)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("a pass lacks the step " + key.name() + " " + key.shape()));
+            Estimator estimator = new Estimator(MeasuredRates.of(rows), deviceName, memoryBytes, Optional.empty());
+            errors.add(of(alone, model, estimator).errorPercent());
+        }
+        return errors;
     }
 
     /** (predicted − measured) / measured, in %. */

@@ -58,6 +58,31 @@ class StepPredictionTest {
         assertTrue(rates.notes().stream().anyMatch(n -> n.contains("dequantize")), rates.notes().toString());
     }
 
+    /** Pass by pass: each pass's step against that pass's rows alone, not the pooled rows. */
+    @Test
+    void eachPassIsPredictedFromItsOwnRows() {
+        ResultRow probe = step("decode").set(Column.BATCH, 1).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, 1.0);
+        double predicted = StepPrediction.of(probe, TINY, estimator).predictedS();
+        // pass 1: the step as predicted; pass 2: the same rows, the step 1.25x slower; pass 3: qgemv at half its rate, the step as pass 1's prediction
+        List<ResultRow> slowQgemv = SyntheticRuns.rows("x", MEMORY);
+        slowQgemv.stream().filter(r -> r.get(Column.SUITE).equals("qgemv")).forEach(r -> r.set(Column.BYTES_PER_S, SyntheticRuns.QGEMV / 2));
+        List<List<ResultRow>> passes = List.of(withStep(rows, predicted), withStep(rows, 1.25 * predicted), withStep(slowQgemv, predicted));
+        List<Double> errors = StepPrediction.errorsPerPass(probe, TINY, passes, "x", MEMORY);
+        assertEquals(3, errors.size());
+        // a row holds its numbers as text of a few significant digits
+        assertEquals(0, errors.get(0), 1e-3);
+        assertEquals(-20, errors.get(1), 1e-3);
+        assertTrue(errors.get(2) > 20, "half-rate products predict a slower step: " + errors.get(2));
+        assertTrue(StepPrediction.errorsPerPass(probe, TINY, List.of(), "x", MEMORY).isEmpty(), "one pass: nothing pass by pass");
+        assertThrows(IllegalArgumentException.class, () -> StepPrediction.errorsPerPass(probe, TINY, List.of(rows), "x", MEMORY), "a pass without the step");
+    }
+
+    private static List<ResultRow> withStep(List<ResultRow> kernelRows, double seconds) {
+        List<ResultRow> pass = new java.util.ArrayList<>(kernelRows);
+        pass.add(step("decode").set(Column.BATCH, 1).set(Column.CONTEXT, 1024).set(Column.TIME_MEDIAN_S, seconds));
+        return pass;
+    }
+
     @Test
     void aKernelRowIsNotAStep() {
         assertThrows(IllegalArgumentException.class, () -> StepPrediction.of(rows.get(0), TINY, estimator));
