@@ -6,6 +6,7 @@ import io.tokencost.backend.Session;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.measure.SampleStats;
 import io.tokencost.measure.StepWarmUp;
 import io.tokencost.model.StepBreakdown;
 import io.tokencost.model.SyntheticModel;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -106,15 +106,14 @@ final class BreakdownCommand implements Callable<Integer> {
                 t[i] = timer.stopSeconds();
             }
         }
-        Arrays.sort(t);
         return t;
     }
 
-    private static void print(PrintWriter out, double[] whole, String how, List<StepBreakdown.Line> lines) {
-        double median = whole[whole.length / 2];
+    static void print(PrintWriter out, double[] whole, String how, List<StepBreakdown.Line> lines) {
+        SampleStats s = SampleStats.of(whole);
         double sum = lines.stream().mapToDouble(StepBreakdown.Line::secondsPerStep).sum();
         out.printf(Locale.ROOT, "step: %.3f ms (median of %d, min %.3f%s); its kernels timed one by one: %.3f ms (%.1f %% of the step)%n",
-                median * 1e3, whole.length, whole[0] * 1e3, how, sum * 1e3, 100 * sum / median);
+                s.median() * 1e3, s.count(), s.min() * 1e3, how, sum * 1e3, 100 * sum / s.median());
         out.printf(Locale.ROOT, "  %-64s %9s %10s %7s %10s%n", "kernel and shape (its launch arguments)", "calls", "ms/step", "share", "ms/call");
         for (StepBreakdown.Line l : lines) {
             out.printf(Locale.ROOT, "  %-64s %9.1f %10.3f %6.1f%% %10.4f%n", l.kernel(), l.callsPerStep(), l.secondsPerStep() * 1e3,

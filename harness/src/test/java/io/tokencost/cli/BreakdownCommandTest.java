@@ -39,4 +39,14 @@ class BreakdownCommandTest {
         assertTrue(prefill.out().lines().anyMatch(l -> l.trim().startsWith("qgemv.gemv int4_g128 512 256 40")), "the prompt's q/k/v product: " + prefill.out());
         assertTrue(prefill.out().lines().noneMatch(l -> l.contains("dequantize") || l.contains("gemm.gemm")), "below 256 tokens, no GEMM: " + prefill.out());
     }
+
+    /** Two steps' median is their mean (the larger one was printed as the median), and the kernels' share is of it. */
+    @Test
+    void anEvenNumberOfStepsHasTheMeanOfTheMiddleTwoAsItsMedian() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        BreakdownCommand.print(new java.io.PrintWriter(text, true), new double[] {1.0, 3.0}, "",
+                List.of(new io.tokencost.model.StepBreakdown.Line("qgemv.gemv int4_g128 4096 4096 128", 32, 1.5)));
+        assertTrue(text.toString().startsWith("step: 2000.000 ms (median of 2, min 1000.000); its kernels timed one by one: 1500.000 ms (75.0 % of the step)"),
+                text.toString());
+    }
 }
