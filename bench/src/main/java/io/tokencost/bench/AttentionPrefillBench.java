@@ -4,13 +4,9 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +17,6 @@ import java.util.concurrent.TimeUnit;
  * plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx8g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class AttentionPrefillBench extends DeviceBench {
 
     @Param({"fp16", "bf16"})

@@ -2,14 +2,11 @@ package io.tokencost.bench;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +19,6 @@ import java.util.concurrent.TimeUnit;
  * batch 1, 1024 tokens of context. {@code model} takes a preset name or a config.json path.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx16g"})
-@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 2)
 public class DecodeBench extends ModelBench {
 

@@ -3,19 +3,23 @@ package io.tokencost.bench;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
+import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.Workload;
 import io.tokencost.measure.energy.EnergyMeter;
 import io.tokencost.measure.energy.EnergyMeters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The measurement recipe every suite shares (nvbench's measure_cold, inside JMH): open the backend,
@@ -23,9 +27,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * device caches and time one launch on the device's own clock; per iteration read the SM clock and
  * time a batch of back-to-back launches (GPUs). Suites implement {@link #prepare()} and
  * {@link #launch()} only: a benchmark declares its work, the harness derives the rates.
+ * The fork, warm-up and measurement below are for running a benchmark class with JMH directly
+ * (subclasses inherit them, as JMH's sample 24 shows); {@code tokencost run} sets its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx8g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 public abstract class DeviceBench {
 
     /** Back-to-back launches in one batch sample (GPU only: there the launch queue hides launch cost). */

@@ -4,13 +4,9 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.kernels.MemoryStream;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.RandomData;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +16,6 @@ import java.util.concurrent.TimeUnit;
  * last-level cache; the default here (1 GiB per array) serves plain JMH use of the jar.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx8g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class MemoryBench extends DeviceBench {
 
     @Param({"copy", "read", "write", "triad"})

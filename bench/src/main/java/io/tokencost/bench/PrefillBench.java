@@ -2,11 +2,8 @@ package io.tokencost.bench;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Warmup;
@@ -20,9 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Llama-3.1-8B in int4_g128, 128 tokens.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx16g"})
 @Warmup(iterations = 1, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class PrefillBench extends ModelBench {
 
     @Param("128")

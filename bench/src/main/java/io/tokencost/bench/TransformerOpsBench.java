@@ -6,14 +6,10 @@ import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.TransformerOps;
-import io.tokencost.measure.JvmFlags;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +26,6 @@ import java.util.concurrent.TimeUnit;
  * combine in place of the dense SwiGLU (and of its prefill's gate/up and down conversions). Inputs random.
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", JvmFlags.INLINE_DEPTH, JvmFlags.LINE_ALIGNED_OBJECTS, JvmFlags.FULL_PROFILES, "-Xmx8g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 public class TransformerOpsBench extends DeviceBench {
 
     @Param("Llama-3.1-8B")

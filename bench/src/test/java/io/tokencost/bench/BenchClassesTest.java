@@ -32,6 +32,27 @@ class BenchClassesTest {
         }
     }
 
+    /**
+     * Run with JMH directly, every benchmark forks with the timing flags (inherited from DeviceBench;
+     * the model benchmarks with a model-sized heap), as JMH compiled them into its benchmark list.
+     */
+    @Test
+    void everyBenchmarkForksWithTheTimingFlags() {
+        var entries = org.openjdk.jmh.runner.BenchmarkList.defaultList().getAll(
+                org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(System.out, org.openjdk.jmh.runner.options.VerboseMode.SILENT),
+                java.util.List.of());
+        assertTrue(entries.size() >= 8, entries.toString());
+        for (var e : entries) {
+            java.util.Collection<String> args = e.getJvmArgsAppend().orElse(java.util.List.of());
+            for (String flag : java.util.List.of(io.tokencost.measure.JvmFlags.INLINE_DEPTH, io.tokencost.measure.JvmFlags.LINE_ALIGNED_OBJECTS,
+                    io.tokencost.measure.JvmFlags.FULL_PROFILES, "jdk.incubator.vector")) {
+                assertTrue(args.contains(flag), e.getUsername() + ": " + args);
+            }
+            boolean model = java.util.List.of(DecodeBench.class.getName(), PrefillBench.class.getName()).contains(e.getUserClassQName());
+            assertTrue(args.contains(model ? "-Xmx16g" : "-Xmx8g"), e.getUsername() + ": " + args);
+        }
+    }
+
     /** An iteration of short launches starts with an untimed one (the CPU pool awake, as inside a step); of long ones, not. */
     @Test
     void shortLaunchesAreReWarmedBeforeEachIterationLongOnesAreNot() {
