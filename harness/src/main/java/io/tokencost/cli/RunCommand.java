@@ -332,9 +332,17 @@ final class RunCommand implements Callable<Integer> {
                     TablePrinter.seconds(p.measuredS()), "(" + TablePrinter.seconds(p.medianS()) + ")", 100 * p.noiseRel(), p.tokensPerS(),
                     TablePrinter.seconds(p.predictedS()), p.errorPercent(),
                     perPass.stream().map(e -> String.format(Locale.ROOT, "%+.1f%%", e)).collect(Collectors.joining(" ", perPass.isEmpty() ? "" : "   ", "")));
-            Map<String, Object> prediction = new java.util.LinkedHashMap<>(Map.of("step", p.step(), "weight_format", p.weights().id(), "batch", p.batch(),
-                    p.step().equals("prefill") ? "prompt" : "context", p.tokens(), "measured_s", p.measuredS(), "measured_median_s", p.medianS(),
-                    "measured_noise_rel", p.noiseRel(), "predicted_s", p.predictedS(), "error_pct", p.errorPercent()));
+            // in the printed table's order
+            Map<String, Object> prediction = new java.util.LinkedHashMap<>();
+            prediction.put("step", p.step());
+            prediction.put("weight_format", p.weights().id());
+            prediction.put("batch", p.batch());
+            prediction.put(p.step().equals("prefill") ? "prompt" : "context", p.tokens());
+            prediction.put("measured_s", p.measuredS());
+            prediction.put("measured_median_s", p.medianS());
+            prediction.put("measured_noise_rel", p.noiseRel());
+            prediction.put("predicted_s", p.predictedS());
+            prediction.put("error_pct", p.errorPercent());
             if (!perPass.isEmpty()) {
                 prediction.put("error_pct_per_pass", perPass);
             }
