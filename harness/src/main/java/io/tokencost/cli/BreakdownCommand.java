@@ -114,10 +114,12 @@ final class BreakdownCommand implements Callable<Integer> {
         double sum = lines.stream().mapToDouble(StepBreakdown.Line::secondsPerStep).sum();
         out.printf(Locale.ROOT, "step: %.3f ms (median of %d, min %.3f%s); its kernels timed one by one: %.3f ms (%.1f %% of the step)%n",
                 s.median() * 1e3, s.count(), s.min() * 1e3, how, sum * 1e3, 100 * sum / s.median());
-        out.printf(Locale.ROOT, "  %-64s %9s %10s %7s %10s%n", "kernel and shape (its launch arguments)", "calls", "ms/step", "share", "ms/call");
+        out.printf(Locale.ROOT, "  %-64s %9s %10s %7s %10s %10s%n", "kernel and shape (its launch arguments)", "calls", "ms/step", "share", "ms/call",
+                "(median)");
         for (StepBreakdown.Line l : lines) {
-            out.printf(Locale.ROOT, "  %-64s %9.1f %10.3f %6.1f%% %10.4f%n", l.kernel(), l.callsPerStep(), l.secondsPerStep() * 1e3,
-                    100 * l.secondsPerStep() / sum, l.secondsPerStep() / l.callsPerStep() * 1e3);
+            out.printf(Locale.ROOT, "  %-64s %9.1f %10.3f %6.1f%% %10.4f %10s%n", l.kernel(), l.callsPerStep(), l.secondsPerStep() * 1e3,
+                    100 * l.secondsPerStep() / sum, l.secondsPerStep() / l.callsPerStep() * 1e3,
+                    String.format(Locale.ROOT, "(%.4f)", l.medianSecondsPerCall() * 1e3));
         }
     }
 }

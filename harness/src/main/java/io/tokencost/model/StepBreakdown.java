@@ -10,6 +10,7 @@ import io.tokencost.kernels.GemmKernels;
 import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.QGemvKernels;
 import io.tokencost.kernels.TransformerOpsKernels;
+import io.tokencost.measure.SampleStats;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -32,16 +33,19 @@ import java.util.Map;
  */
 public final class StepBreakdown {
 
-    /** One kernel at one shape: its launches and seconds per recorded step. */
-    public record Line(String kernel, double callsPerStep, double secondsPerStep) {
+    /**
+     * One kernel at one shape: its launches and seconds per recorded step, and its launches' median
+     * (a row's headline; the estimator adds rows' means, which {@code secondsPerStep / callsPerStep} is).
+     */
+    public record Line(String kernel, double callsPerStep, double secondsPerStep, double medianSecondsPerCall) {
     }
 
     private static final Map<Class<?>, String> FAMILIES = Map.of(MemoryStreamKernels.class, "memory", QGemvKernels.class, "qgemv",
             GemmKernels.class, "gemm", AttentionDecodeKernels.class, "attention_decode", AttentionPrefillKernels.class, "attention_prefill",
             TransformerOpsKernels.class, "ops");
 
-    /** Per kernel label: launches, seconds; insertion order is the step's launch order. */
-    private final Map<String, double[]> totals = new LinkedHashMap<>();
+    /** Per kernel label: each launch's seconds; insertion order is the step's launch order. */
+    private final Map<String, List<Double>> launches = new LinkedHashMap<>();
     /** The session's timer while {@link #record} runs; null otherwise (launches pass through untimed). */
     private KernelTimer timer;
     private Session timed;
@@ -79,7 +83,7 @@ public final class StepBreakdown {
         if (timed == null) {
             throw new IllegalStateException("record a step that launches through timing(session)");
         }
-        totals.clear();
+        launches.clear();
         try (KernelTimer t = timed.newTimer()) {
             timer = t;
             for (int i = 0; i < steps; i++) {
@@ -89,7 +93,10 @@ public final class StepBreakdown {
             timer = null;
         }
         List<Line> lines = new ArrayList<>();
-        totals.forEach((kernel, t) -> lines.add(new Line(kernel, t[0] / steps, t[1] / steps)));
+        launches.forEach((kernel, t) -> {
+            SampleStats stats = SampleStats.of(t.stream().mapToDouble(Double::doubleValue).toArray());
+            lines.add(new Line(kernel, (double) stats.count() / steps, stats.mean() * stats.count() / steps, stats.median()));
+        });
         return lines;
     }
 
@@ -102,9 +109,7 @@ public final class StepBreakdown {
             timer.start();
             invoke(m, target, args);
             double seconds = timer.stopSeconds();
-            double[] t = totals.computeIfAbsent(label(name, m, args), x -> new double[2]);
-            t[0]++;
-            t[1] += seconds;
+            launches.computeIfAbsent(label(name, m, args), x -> new ArrayList<>()).add(seconds);
             return null;
         };
         return family.cast(Proxy.newProxyInstance(family.getClassLoader(), new Class<?>[] {family}, h));

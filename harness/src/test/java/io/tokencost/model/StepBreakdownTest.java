@@ -46,6 +46,13 @@ class StepBreakdownTest {
                 double sum = lines.stream().mapToDouble(StepBreakdown.Line::secondsPerStep).sum();
                 assertTrue(lines.stream().allMatch(l -> l.secondsPerStep() > 0), lines.toString());
                 assertTrue(sum <= wall, "the kernels' times lie inside the step's: " + sum + " s of " + wall + " s");
+                // one launch a step: its median is that launch; more: a median below the launches' sum
+                for (StepBreakdown.Line l : lines) {
+                    assertTrue(l.medianSecondsPerCall() > 0 && l.medianSecondsPerCall() < l.secondsPerStep() + 1e-15, l.toString());
+                    if (l.callsPerStep() == 1) {
+                        assertEquals(l.secondsPerStep(), l.medianSecondsPerCall(), 1e-15, l.toString());
+                    }
+                }
             }
         }
     }
