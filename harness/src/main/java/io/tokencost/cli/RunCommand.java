@@ -207,8 +207,8 @@ final class RunCommand implements Callable<Integer> {
             }
             // each case's samples, pass by pass (by identity: two equal cases would be two rows)
             Map<BenchCase, List<KernelSamples.Raw>> passSamples = new java.util.IdentityHashMap<>();
-            // the case behind each row, for each pass's rows alone (the prediction's error pass by pass)
-            Map<BenchCase, ResultRow> rowOf = new java.util.IdentityHashMap<>();
+            // the cases that made a row, for each pass's rows alone (the prediction's error pass by pass)
+            List<BenchCase> rowCases = new ArrayList<>();
             for (int pass = 1; pass <= passes; pass++) {
                 boolean last = pass == passes;
                 if (passes > 1) {
@@ -235,7 +235,7 @@ final class RunCommand implements Callable<Integer> {
                         json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
                         output.append(row, json);
                         rows.add(row);
-                        rowOf.put(c, row);
+                        rowCases.add(c);
                         raws.put(row, raw);
                         table.measured(row);
                         stdout.flush();
@@ -251,7 +251,7 @@ final class RunCommand implements Callable<Integer> {
             List<List<ResultRow>> passRows = new ArrayList<>();
             for (int pass = 0; passes > 1 && pass < passes; pass++) {
                 List<ResultRow> alone = new ArrayList<>();
-                for (BenchCase c : rowOf.keySet()) {
+                for (BenchCase c : rowCases) {
                     alone.add(CaseRows.of(identity, c, passSamples.get(c).get(pass), checks.get(c.check()), nominalClock, Double.NaN));
                 }
                 passRows.add(alone);
