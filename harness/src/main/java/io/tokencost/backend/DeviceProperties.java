@@ -24,6 +24,9 @@ public record DeviceProperties(
         long lastLevelCacheBytes,
         Map<String, String> details) {
 
+    /** The detail naming what a GPU's kernels were loaded from (SASS, or PTX JIT-compiled), which results carry. */
+    public static final String KERNEL_IMAGE = "kernel_image";
+
     public DeviceProperties {
         details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }

@@ -4,7 +4,10 @@ import io.tokencost.backend.Availability;
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.BackendUnavailableException;
 import io.tokencost.backend.Backends;
+import io.tokencost.backend.cuda.CudaBackend;
 import picocli.CommandLine.Option;
+
+import java.util.List;
 
 /** {@code --backend} and {@code --device}, shared by run and verify. */
 final class BackendOptions {
@@ -16,10 +19,22 @@ final class BackendOptions {
     @Option(names = "--device", paramLabel = "INDEX", defaultValue = "0", description = "Device index (default: ${DEFAULT-VALUE}).")
     int device;
 
+    @Option(names = "--kernel-image", paramLabel = "auto|fatbin|ptx",
+            description = "cuda: load the kernels from this image, for an A/B check (default: auto: the fatbin where the driver takes it, "
+                    + "else the compatibility PTX); the same as -Dtokencost.kernels=…")
+    String kernelImage;
+
     /** The backend asked for (exit 3 when it cannot run here), or the best available one. */
     Backend resolve() {
         if (device < 0) {
             throw new IllegalArgumentException("--device must be >= 0, got " + device);
+        }
+        if (kernelImage != null) {
+            if (!List.of("auto", "fatbin", "ptx").contains(kernelImage)) {
+                throw new IllegalArgumentException("--kernel-image must be auto, fatbin or ptx, got '" + kernelImage + "'");
+            }
+            // read by the CUDA backend's first probe and passed on to the measuring forks
+            System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, kernelImage);
         }
         if (backend == null) {
             return Backends.best();

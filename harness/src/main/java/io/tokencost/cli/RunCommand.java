@@ -148,7 +148,8 @@ final class RunCommand implements Callable<Integer> {
             for (CheckResult r : VerifyCommand.verifyAll(session)) {
                 checks.put(r.key(), r);
                 if (!r.passed()) {
-                    stdout.printf(Locale.ROOT, "  %s/%s FAILED verification (max rel error %.3g): it will not be measured%n", r.family(), r.kernel(), r.maxRelError());
+                    stdout.printf(Locale.ROOT, "  %s/%s FAILED verification (%s): it will not be measured%n", r.family(), r.kernel(),
+                            r.failure() != null ? r.failure() : String.format(Locale.ROOT, "max rel error %.3g", r.maxRelError()));
                 }
             }
         }

@@ -20,8 +20,11 @@ import java.util.Set;
  */
 public final class Comparison {
 
-    /** One run: its file and its timed rows by case. */
-    public record Run(Path file, String device, Map<CaseKey, ResultRow> rows) {
+    /**
+     * One run: its file and its timed rows by case; {@code kernelImage} what its GPU kernels were
+     * loaded from (SASS, or PTX JIT-compiled by the driver; empty on hosts and in files before v3).
+     */
+    public record Run(Path file, String device, String kernelImage, Map<CaseKey, ResultRow> rows) {
     }
 
     /** One case across the runs; {@code rows.get(i)} is null where run i did not measure it. */
@@ -67,7 +70,7 @@ public final class Comparison {
                 }
             }
             keys.addAll(timed.keySet());
-            runs.add(new Run(f, all.get(0).get(Column.DEVICE_NAME) + " (" + all.get(0).get(Column.BACKEND) + ")", timed));
+            runs.add(new Run(f, all.get(0).get(Column.DEVICE_NAME) + " (" + all.get(0).get(Column.BACKEND) + ")", all.get(0).get(Column.KERNEL_IMAGE), timed));
         }
         List<Case> cases = new ArrayList<>();
         for (CaseKey k : keys) {
@@ -101,6 +104,11 @@ public final class Comparison {
     /** Runs on another device than the baseline make this a hardware comparison. */
     public boolean acrossDevices() {
         return runs.stream().anyMatch(r -> !r.device().equals(runs.get(0).device()));
+    }
+
+    /** Runs whose kernels were loaded from another image than the baseline's (SASS against a JIT-compiled PTX, say). */
+    public boolean acrossKernelImages() {
+        return runs.stream().anyMatch(r -> !r.kernelImage().equals(runs.get(0).kernelImage()));
     }
 
     /** Cases some run slowed down on by more than {@code percent} (and beyond the noise). */

@@ -145,7 +145,12 @@ public final class ComparisonFormats {
     private static void runs(Comparison c, PrintWriter out, String bullet) {
         for (int i = 0; i < c.runs().size(); i++) {
             Comparison.Run r = c.runs().get(i);
-            out.println(bullet + (i == 0 ? "base" : "run " + i) + ": " + r.file() + " — " + r.device());
+            out.println(bullet + (i == 0 ? "base" : "run " + i) + ": " + r.file() + " — " + r.device()
+                    + (r.kernelImage().isEmpty() ? "" : ", kernels: " + r.kernelImage()));
+        }
+        if (c.acrossKernelImages()) {
+            out.println(bullet + "the kernels were loaded from different images: code the driver JIT-compiled from PTX is not the SASS nvcc built,"
+                    + " so a difference may be the compiler's");
         }
         if (c.acrossDevices()) {
             out.println(bullet + "different devices: a hardware comparison (GB/s and % of each device's own measured read ceiling beside the times)");

@@ -1,5 +1,6 @@
 package io.tokencost.kernels;
 
+import io.tokencost.backend.BackendUnavailableException;
 import io.tokencost.backend.Session;
 
 import java.util.List;
@@ -26,8 +27,16 @@ public interface KernelCheck {
                 worst = Math.max(worst, one.applyAsDouble(c));
             }
         } catch (RuntimeException e) {
-            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            failure = failure(e);
         }
         return new CheckResult(family, kernel, dtype, cases.size(), worst, bound, failure);
+    }
+
+    /**
+     * A failure in one line: a module the device did not load says why in plain words (its image,
+     * the driver it needs); anything else keeps its type, which tells an emulator fault from a mismatch.
+     */
+    static String failure(RuntimeException e) {
+        return e instanceof BackendUnavailableException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

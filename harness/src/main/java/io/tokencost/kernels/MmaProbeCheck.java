@@ -37,7 +37,7 @@ public final class MmaProbeCheck implements KernelCheck {
                 worst = Math.max(worst, checkOnce(session, launcher.get(), random));
             }
         } catch (RuntimeException e) {
-            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            failure = KernelCheck.failure(e);
         }
         List<CheckResult> out = new ArrayList<>();
         out.add(new CheckResult(family(), "m16n8k16", "fp16/fp32", TILES, worst, Tolerance.FP32, failure));

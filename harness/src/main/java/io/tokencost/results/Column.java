@@ -4,16 +4,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Results schema v2, column by column, in file order (GUIDE §4). Units are SI and named in the
+ * Results schema v3, column by column, in file order. Units are SI and named in the
  * column. {@link Kind#TEXT} cells are neutralised against spreadsheet formulas on writing;
  * {@link Kind#NUMBER} cells must parse as numbers (or be empty) on reading. v2 added the energy
- * columns ({@link #since} 2): a v1 file, which lacks them, still reads, its energy cells empty.
+ * columns, v3 {@link #KERNEL_IMAGE} ({@link #since}): an older file, which lacks them, still reads,
+ * those cells empty.
  */
 public enum Column {
     // identity
     SCHEMA_VERSION(Kind.TEXT), RUN_ID(Kind.TEXT), TIMESTAMP_UTC(Kind.TEXT), HARNESS_VERSION(Kind.TEXT),
     GIT_SHA(Kind.TEXT), HOST(Kind.TEXT), BACKEND(Kind.TEXT), DEVICE_NAME(Kind.TEXT), DEVICE_INDEX(Kind.NUMBER),
-    DRIVER_VERSION(Kind.TEXT), CUDA_VERSION(Kind.TEXT), COMPUTE_CAPABILITY(Kind.TEXT), SM_COUNT(Kind.NUMBER),
+    DRIVER_VERSION(Kind.TEXT), CUDA_VERSION(Kind.TEXT), COMPUTE_CAPABILITY(Kind.TEXT),
+    // v3: what the GPU's kernels were loaded from (SASS, or PTX JIT-compiled by the driver)
+    KERNEL_IMAGE(Kind.TEXT, 3), SM_COUNT(Kind.NUMBER),
     MEMORY_BYTES(Kind.NUMBER), PEAK_BW_BYTES_PER_S(Kind.NUMBER), JVM(Kind.TEXT),
     // case
     SUITE(Kind.TEXT), KERNEL(Kind.TEXT), DTYPE(Kind.TEXT), WEIGHT_FORMAT(Kind.TEXT),
@@ -32,9 +35,9 @@ public enum Column {
     TOKENS_PER_S(Kind.NUMBER), J_PER_TOKEN(Kind.NUMBER, 2), USD_PER_HOUR(Kind.NUMBER), USD_PER_1M_TOKENS(Kind.NUMBER), PRICE_SOURCE(Kind.TEXT);
 
     /** The schema version this code writes. */
-    public static final String SCHEMA_VERSION_CURRENT = "2";
-    /** The versions it reads: 1 (no energy columns) and 2. */
-    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2");
+    public static final String SCHEMA_VERSION_CURRENT = "3";
+    /** The versions it reads: 1 (no energy columns), 2 (no kernel_image) and 3. */
+    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2", "3");
 
     public enum Kind { TEXT, NUMBER }
 

@@ -143,7 +143,18 @@ public final class JmhCaseRunner {
         args.addAll(JvmFlags.forTiming());
         args.add("-Xmx" + heapMiB(c) + "m");
         args.add("-D" + KernelSamples.DIR_PROPERTY + "=" + samplesDir);
+        args.addAll(tokencostProperties());
         return args.toArray(new String[0]);
+    }
+
+    /**
+     * This JVM's {@code tokencost.*} system properties (a forced kernel image, the qgemv switch batch)
+     * as the forks' {@code -D} flags: a fork measures what this process chose and verified.
+     */
+    static List<String> tokencostProperties() {
+        return System.getProperties().stringPropertyNames().stream().sorted()
+                .filter(n -> n.startsWith("tokencost.") && !n.equals(KernelSamples.DIR_PROPERTY))
+                .map(n -> "-D" + n + "=" + System.getProperty(n)).toList();
     }
 
     /** Heap for the fork: the host staging arrays and (on the CPU) the buffers, twice the working set, plus 1 GiB. */

@@ -56,6 +56,24 @@ class CompareTest {
         assertEquals(Verdict.SAME, Verdict.of(big, small));
     }
 
+    /** A run whose GPU kernels the driver JIT-compiled from PTX is told apart from one on nvcc's SASS. */
+    @Test
+    void runsWhoseKernelsCameFromDifferentImagesAreToldApart() {
+        String sassImage = "fatbin: SASS for sm_90";
+        String jitImage = "compatibility PTX compute_80 (ISA 7.0) JIT-compiled by the driver";
+        Path sass = file("sass", row("H100", "qgemv", 4096, 1.0, 0.01).set(Column.BACKEND, "cuda").set(Column.KERNEL_IMAGE, sassImage));
+        Path sassAgain = file("sass-again", row("H100", "qgemv", 4096, 1.0, 0.01).set(Column.BACKEND, "cuda").set(Column.KERNEL_IMAGE, sassImage));
+        Path jit = file("jit", row("H100", "qgemv", 4096, 1.02, 0.01).set(Column.BACKEND, "cuda").set(Column.KERNEL_IMAGE, jitImage));
+        Outcome across = run("compare", sass.toString(), jit.toString());
+        assertEquals(0, across.code, across.err);
+        assertTrue(across.out.contains("H100 (cuda), kernels: " + sassImage) && across.out.contains("H100 (cuda), kernels: " + jitImage), across.out);
+        assertTrue(across.out.contains("the kernels were loaded from different images"), across.out);
+        Outcome same = run("compare", sass.toString(), sassAgain.toString());
+        assertTrue(!same.out.contains("different images"), same.out);
+        assertTrue(Comparison.of(List.of(sass, jit)).acrossKernelImages());
+        assertTrue(!Comparison.of(List.of(sass, sassAgain)).acrossKernelImages());
+    }
+
     @Test
     void casesJoinAcrossFilesAndCasesInOneFileAreListed() {
         Path a = file("a", row("A", "qgemv", 4096, 1.0, 0.01), row("A", "qgemv", 8192, 2.0, 0.01));
@@ -101,13 +119,13 @@ class CompareTest {
         Path text = Files.writeString(dir.resolve("text.csv"), Files.readString(a).replace(",4096,", ",wide,"));
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
         Path noColumn = Files.writeString(dir.resolve("nocolumn.csv"), whole.replace(",noise_rel,", ",").replace(",0.01,", ","));
-        Path version3 = Files.writeString(dir.resolve("v3.csv"), whole.replace("\n2,", "\n3,"));
+        Path version4 = Files.writeString(dir.resolve("v4.csv"), whole.replace("\n3,", "\n4,"));
         for (String[] c : new String[][] {
                 {a.toString(), broken.toString(), "broken.csv:2: "},
                 {a.toString(), text.toString(), "text.csv:2: column 'n': 'wide' is not a number"},
                 {a.toString(), empty.toString(), "empty.csv: empty file"},
                 {a.toString(), noColumn.toString(), "nocolumn.csv:1: missing column 'noise_rel'"},
-                {a.toString(), version3.toString(), "v3.csv:2: schema version '3' is not supported"},
+                {a.toString(), version4.toString(), "v4.csv:2: schema version '4' is not supported"},
                 {a.toString(), dir.resolve("none.csv").toString(), "none.csv: no such results file or folder"},
                 {a.toString(), "--fail-on-regression", "-3", "--fail-on-regression takes a percentage"},
         }) {

@@ -77,9 +77,9 @@ class CsvResultsTest {
 
     @Test
     void readerRejectsAnUnknownSchemaVersion() throws Exception {
-        Path file = write("v3.csv", csvWith(Column.SCHEMA_VERSION, "3"));
+        Path file = write("v4.csv", csvWith(Column.SCHEMA_VERSION, "4"));
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-        assertTrue(e.getMessage().contains("v3.csv:2") && e.getMessage().contains("schema version '3'"), e.getMessage());
+        assertTrue(e.getMessage().contains("v4.csv:2") && e.getMessage().contains("schema version '4'"), e.getMessage());
     }
 
     /** v1 files (before the energy columns) still read, energy empty; a v2 file must have them. */
@@ -97,6 +97,27 @@ class CsvResultsTest {
         Path v2 = write("v2-missing.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(v2));
         assertTrue(e.getMessage().contains("missing column 'energy_meter'"), e.getMessage());
+    }
+
+    /** v2 files (before kernel_image) read with it empty; a v3 file must have it. */
+    @Test
+    void readerReadsVersion2WithoutTheKernelImageAndVersion3OnlyWithIt() throws Exception {
+        List<String> headers = new ArrayList<>(List.of(Column.headers()));
+        int at = headers.indexOf(Column.KERNEL_IMAGE.header());
+        headers.remove(at);
+        for (String version : List.of("2", "3")) {
+            List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, version).split("\n")[1].split(",", -1)));
+            cells.remove(at);
+            Path file = write("v" + version + "-no-image.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
+            if (version.equals("2")) {
+                ResultRow row = CsvResultReader.read(file).get(0);
+                assertEquals("2", row.get(Column.SCHEMA_VERSION));
+                assertFalse(row.has(Column.KERNEL_IMAGE));
+            } else {
+                ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
+                assertTrue(e.getMessage().contains("missing column 'kernel_image' (schema version 3 has it)"), e.getMessage());
+            }
+        }
     }
 
     @Test

@@ -11,10 +11,14 @@ import java.util.List;
 
 /**
  * NVIDIA GPUs through the CUDA driver API (JCuda's driver binding only), running the kernels that
- * the kernels module compiled with nvcc (PTX for compute_80 and up, cubins for sm_90).
+ * the kernels module compiled with nvcc: a fatbin (SASS for Ampere to Blackwell, PTX for later GPUs)
+ * where the driver takes it, else the compatibility PTX ({@link KernelImageChoice}).
  * Needs only the NVIDIA driver at run time, not the CUDA toolkit.
  */
 public final class CudaBackend implements Backend {
+
+    /** System property forcing the kernels' image: {@code auto} (default), {@code fatbin} or {@code ptx} (an A/B check). */
+    public static final String KERNEL_IMAGE_PROPERTY = "tokencost.kernels";
 
     /** The probe runs once per JVM: loading the driver binding cannot be undone or retried. */
     private static final class Probe {
@@ -42,7 +46,12 @@ public final class CudaBackend implements Backend {
         String kernelsCuda = KernelManifest.load().map(KernelManifest::nvccVersion).orElse("");
         List<DeviceProperties> devices = new ArrayList<>();
         for (int i = 0, n = CudaDriver.deviceCount(); i < n; i++) {
-            devices.add(CudaDriver.properties(i, kernelsCuda));
+            // a session loads the clock probe's module: its properties say which image loaded
+            try (CudaSession session = new CudaSession(i)) {
+                devices.add(session.device());
+            } catch (BackendUnavailableException e) {
+                devices.add(CudaDriver.properties(i, kernelsCuda, "none: " + e.getMessage(), List.of()));
+            }
         }
         return devices;
     }

@@ -11,7 +11,9 @@ import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +47,9 @@ final class CudaDriver {
 
     /**
      * Finds out, without throwing, whether kernels can run: the native library loads, a device
-     * exists, the kernels were built, and the driver loads them on device 0.
+     * exists, the kernels were built, an image suits device 0 and its driver, and the driver loads
+     * the clock probe (which every measurement uses). A family whose own module fails later is
+     * reported by its check and left out; the others still run.
      */
     static Availability probe() {
         try {
@@ -59,7 +63,11 @@ final class CudaDriver {
             if (manifest.isEmpty()) {
                 return Availability.no(KernelManifest.NOT_BUILT);
             }
-            tryLoadKernels(0, manifest.get());
+            KernelImageChoice choice = choice(0, manifest.get());
+            if (choice.refused()) {
+                return Availability.no(choice.refusal());
+            }
+            tryLoadClockProbe(0, choice);
             return Availability.yes();
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
             return Availability.no(nativeReason(e));
@@ -68,26 +76,32 @@ final class CudaDriver {
                 return Availability.no("no CUDA device: the NVIDIA driver sees no GPU (CUDA_ERROR_NO_DEVICE)");
             }
             if (is(e, CUDA_ERROR_INSUFFICIENT_DRIVER)) {
-                return Availability.no("the NVIDIA driver is too old for this CUDA binding: update the driver (CUDA_ERROR_INSUFFICIENT_DRIVER)");
+                return Availability.no("the NVIDIA driver is too old for this CUDA binding: the kernels need a driver for "
+                        + KernelImageChoice.BINDING_MIN.orNewer() + " (CUDA_ERROR_INSUFFICIENT_DRIVER)");
             }
             return Availability.no("the CUDA driver failed: " + oneLine(e.getMessage()));
-        } catch (BackendUnavailableException e) {
+        } catch (BackendUnavailableException | IllegalArgumentException e) {
             return Availability.no(oneLine(e.getMessage()));
         } catch (RuntimeException e) {
             return Availability.no("the CUDA backend failed to start: " + oneLine(String.valueOf(e)));
         }
     }
 
-    /** Loads every built module in device 0's primary context, then lets the context go. */
-    private static void tryLoadKernels(int deviceIndex, KernelManifest manifest) {
+    /** Which image device {@code index} loads under this driver ({@link KernelImageChoice#preference()} included). */
+    static KernelImageChoice choice(int index, KernelManifest manifest) {
+        CUdevice device = device(index);
+        return KernelImageChoice.choose(driverCudaVersion(), attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
+                attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), name(device), manifest, KernelImageChoice.preference());
+    }
+
+    /** Loads the clock probe's module in the device's primary context, then lets the context go. */
+    private static void tryLoadClockProbe(int deviceIndex, KernelImageChoice choice) {
         CUdevice device = device(deviceIndex);
         CUcontext context = new CUcontext();
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         try {
             makeCurrent(context);
-            for (String module : manifest.kernels()) {
-                JCudaDriver.cuModuleUnload(loadModule(module, computeCapability(device), manifest.nvccVersion()).module());
-            }
+            JCudaDriver.cuModuleUnload(loadModule(CudaSession.CLOCK_PROBE_MODULE, choice).module());
         } finally {
             forgetCurrent();
             JCudaDriver.cuDevicePrimaryCtxRelease(device);
@@ -162,15 +176,11 @@ final class CudaDriver {
                 + attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
     }
 
-    /** cuDriverGetVersion's 13000 as {@code 13.0}: the newest CUDA the driver supports. */
-    static String driverVersion() {
+    /** The newest CUDA the driver supports (cuDriverGetVersion's 13000 is 13.0). */
+    static CudaVersion driverCudaVersion() {
         int[] v = {0};
         JCudaDriver.cuDriverGetVersion(v);
-        return formatVersion(v[0]);
-    }
-
-    static String formatVersion(int cudaVersion) {
-        return (cudaVersion / 1000) + "." + (cudaVersion % 1000) / 10;
+        return CudaVersion.ofDriverApi(v[0]);
     }
 
     /** 2 · memory clock · bus width / 8 (DDR), or 0 where the driver reports neither. */
@@ -181,11 +191,19 @@ final class CudaDriver {
         return 2L * memoryClockKHz * 1000L * busWidthBits / 8;
     }
 
-    static DeviceProperties properties(int index, String kernelsCudaVersion) {
-        CUdevice device = device(index);
+    static String name(CUdevice device) {
         byte[] nameBytes = new byte[256];
         JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device);
-        String name = cString(nameBytes);
+        return cString(nameBytes);
+    }
+
+    /**
+     * The device's properties; {@code kernelImage} is what its modules load ({@link KernelImage#loads()},
+     * or why none does) and {@code spills} the kernels whose SASS for it spills registers.
+     */
+    static DeviceProperties properties(int index, String kernelsCudaVersion, String kernelImage, java.util.List<String> spills) {
+        CUdevice device = device(index);
+        String name = name(device);
         long[] memory = {0};
         JCudaDriver.cuDeviceTotalMem(memory, device);
         int sms = attribute(device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
@@ -205,9 +223,14 @@ final class CudaDriver {
         details.put("max_threads_per_sm", String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 0)));
         details.put("shared_memory_per_block_optin_bytes",
                 String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0)));
-        details.put("kernel_binary", kernelBinary(cc));
+        CudaVersion driver = driverCudaVersion();
+        details.put("driver_supports", driver.driver());
+        details.put(DeviceProperties.KERNEL_IMAGE, kernelImage);
+        if (!spills.isEmpty()) {
+            details.put("kernel_spills", spills.size() + " kernels spill registers in this SASS: " + String.join(", ", spills));
+        }
 
-        return new DeviceProperties("cuda", index, name, driverVersion(), kernelsCudaVersion, cc, sms, memory[0],
+        return new DeviceProperties("cuda", index, name, driver.toString(), kernelsCudaVersion, cc, sms, memory[0],
                 peakBandwidth(memClockKHz, busWidth), l2, details);
     }
 
@@ -230,61 +253,47 @@ final class CudaDriver {
         return new String(bytes, 0, end, StandardCharsets.UTF_8).strip();
     }
 
-    /** {@code sm_90} for compute capability 9.0. */
-    static String smArch(String computeCapability) {
-        return "sm_" + computeCapability.replace(".", "");
-    }
-
-    /** What {@link #loadModule} will load on a device of this compute capability. */
-    static String kernelBinary(String computeCapability) {
-        String sm = smArch(computeCapability);
-        Optional<KernelManifest> m = KernelManifest.load();
-        if (m.isEmpty()) {
-            return "not built";
-        }
-        return m.get().cubinArchs().contains(sm) ? sm + " cubin" : m.get().ptxArch() + " ptx (JIT)";
-    }
-
-    /** A loaded module and what was loaded: {@code sm_90 cubin} or {@code compute_80 ptx (JIT)}. */
-    record Loaded(CUmodule module, String binary) {
+    /** A loaded module and what was loaded ({@link KernelImage#loads()}, and why an earlier image was refused). */
+    record Loaded(CUmodule module, String loads) {
     }
 
     /**
-     * Loads a .cu file's module into the current context: the cubin for the device's architecture
-     * when one was built and the driver takes it, else the PTX (JIT-compiled by the driver).
+     * Loads a .cu file's module into the current context: the choice's first image the driver takes.
+     * An image refused is followed by the next (auto only) and named in what was loaded; when every
+     * image is refused, the reason names the module, and for an unsupported PTX version (error 222)
+     * the driver version the image needs and the one this is.
      */
-    static Loaded loadModule(String name, String computeCapability, String nvccVersion) {
-        String sm = smArch(computeCapability);
-        Optional<byte[]> cubin = KernelManifest.cubin(name, sm);
-        if (cubin.isPresent()) {
+    static Loaded loadModule(String name, KernelImageChoice choice) {
+        if (choice.refused()) {
+            throw new BackendUnavailableException(choice.refusal());
+        }
+        List<String> refused = new ArrayList<>();
+        for (KernelImage image : choice.candidates()) {
             try {
                 CUmodule module = new CUmodule();
-                JCudaDriver.cuModuleLoadData(module, cubin.get());
-                return new Loaded(module, sm + " cubin");
+                JCudaDriver.cuModuleLoadData(module, KernelManifest.image(name, image.kind()));
+                return new Loaded(module, refused.isEmpty() ? image.loads() : image.loads() + " (" + String.join("; ", refused) + ")");
             } catch (CudaException e) {
-                // fall through to the PTX, which the driver compiles for this device
+                refused.add(refusal(name, image, e));
             }
         }
-        try {
-            CUmodule module = new CUmodule();
-            JCudaDriver.cuModuleLoadData(module, KernelManifest.ptx(name));
-            return new Loaded(module, "ptx (JIT)");
-        } catch (CudaException e) {
-            if (is(e, CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION)) {
-                throw new BackendUnavailableException("kernels built with CUDA " + nvccVersion + ", driver supports "
-                        + safeDriverVersion() + ": update the driver (or rebuild the kernels with an older CUDA toolkit)", e);
-            }
-            if (is(e, CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU) || is(e, CUresult.CUDA_ERROR_INVALID_PTX)) {
-                throw new BackendUnavailableException("the driver cannot compile kernel " + name + " for compute capability "
-                        + computeCapability + " (" + e.getMessage() + "); the kernels need compute capability 8.0 or newer", e);
-            }
-            throw new BackendUnavailableException("cannot load kernel module " + name + ": " + e.getMessage(), e);
+        throw new BackendUnavailableException("cannot load kernel module " + name + ": " + String.join("; ", refused));
+    }
+
+    private static String refusal(String module, KernelImage image, CudaException e) {
+        String what = module + image.kind().suffix();
+        if (is(e, CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION)) {
+            return what + " needs a driver for " + image.minDriver().orNewer() + ", this is " + safeDriverVersion() + " (" + e.getMessage() + ")";
         }
+        if (is(e, CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU) || is(e, CUresult.CUDA_ERROR_INVALID_PTX)) {
+            return "the driver cannot compile " + what + " for this GPU (" + e.getMessage() + ")";
+        }
+        return what + " refused: " + e.getMessage();
     }
 
     private static String safeDriverVersion() {
         try {
-            return driverVersion();
+            return driverCudaVersion().driver();
         } catch (CudaException e) {
             return "an older version";
         }

@@ -38,6 +38,8 @@ import static jcuda.driver.CUdevice_attribute.*;
  */
 final class CudaSession implements Session {
 
+    /** The module every measurement uses (the SM clock): loaded when the session opens. */
+    static final String CLOCK_PROBE_MODULE = "clock_probe";
     /** clock_probe spins this many SM cycles: about 0.5 ms at 2 GHz, far above %globaltimer's resolution. */
     static final long CLOCK_PROBE_CYCLES = 1_000_000;
     /** The flush buffer is at least this big even when L2 is smaller. */
@@ -49,8 +51,7 @@ final class CudaSession implements Session {
     private final CUdevice device;
     private final CUcontext context = new CUcontext();
     private final DeviceProperties properties;
-    private final String nvccVersion;
-    private final String computeCapability;
+    private final KernelImageChoice imageChoice;
     private final double nominalClockMhz;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, String> moduleBinaries = new HashMap<>();
@@ -71,13 +72,25 @@ final class CudaSession implements Session {
     CudaSession(int deviceIndex) {
         KernelManifest manifest = KernelManifest.load()
                 .orElseThrow(() -> new io.tokencost.backend.BackendUnavailableException(KernelManifest.NOT_BUILT));
-        this.nvccVersion = manifest.nvccVersion();
         this.device = CudaDriver.device(deviceIndex);
-        this.properties = CudaDriver.properties(deviceIndex, nvccVersion);
-        this.computeCapability = properties.computeCapability();
+        this.imageChoice = CudaDriver.choice(deviceIndex, manifest);
+        if (imageChoice.refused()) {
+            throw new io.tokencost.backend.BackendUnavailableException(imageChoice.refusal());
+        }
         this.nominalClockMhz = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_CLOCK_RATE, 0) / 1000.0;
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         CudaDriver.makeCurrent(context);
+        // what the device's modules load is part of the run's identity: know it before anything is measured
+        try {
+            function(CLOCK_PROBE_MODULE, "clock_probe");
+        } catch (RuntimeException e) {
+            CudaDriver.forgetCurrent();
+            JCudaDriver.cuDevicePrimaryCtxRelease(device);
+            throw e;
+        }
+        String loads = moduleBinaries.get(CLOCK_PROBE_MODULE);
+        String sass = loads.startsWith("fatbin: SASS for ") ? loads.substring("fatbin: SASS for ".length()) : "";
+        this.properties = CudaDriver.properties(deviceIndex, manifest.nvccVersion(), loads, sass.isEmpty() ? List.of() : manifest.spills(sass));
         int sms = properties.computeUnits();
         int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
         this.kernels = CudaKernels.on(launcher, sms, threadsPerSm);
@@ -98,10 +111,14 @@ final class CudaSession implements Session {
         if (f == null) {
             CUmodule m = modules.get(module);
             if (m == null) {
-                CudaDriver.Loaded loaded = CudaDriver.loadModule(module, computeCapability, nvccVersion);
+                CudaDriver.Loaded loaded = CudaDriver.loadModule(module, imageChoice);
                 m = loaded.module();
                 modules.put(module, m);
-                moduleBinaries.put(module, loaded.binary());
+                moduleBinaries.put(module, loaded.loads());
+                String first = moduleBinaries.get(CLOCK_PROBE_MODULE);
+                if (first != null && !first.equals(loaded.loads())) {
+                    System.err.println("tokencost: kernel module " + module + " loaded " + loaded.loads() + ", unlike the others (" + first + ")");
+                }
             }
             f = new CUfunction();
             JCudaDriver.cuModuleGetFunction(f, m, name);
@@ -124,7 +141,7 @@ final class CudaSession implements Session {
         return f;
     }
 
-    /** What was loaded for a module ({@code sm_90 cubin}, {@code ptx (JIT)}), or null when not yet loaded. */
+    /** What was loaded for a module ({@link KernelImage#loads()}), or null when not yet loaded. */
     String moduleBinary(String module) {
         return moduleBinaries.get(module);
     }

@@ -10,25 +10,46 @@ import java.util.Properties;
 
 /**
  * The kernels the kernels module built, read from the classpath: {@value #DIR}kernels.properties
- * (written by kernels/build-kernels.sh) next to {@code <name>.ptx} and {@code <name>.sm_XY.cubin}.
+ * (written by kernels/build-kernels.sh) next to each {@code .cu} file's two images, {@code <name>.fatbin}
+ * (SASS per architecture and PTX for newer GPUs) and {@code <name>.ptx} (the compatibility PTX for
+ * compute_80 at the lowest PTX ISA it needs).
  */
 final class KernelManifest {
 
     static final String DIR = "/io/tokencost/kernels/cuda/";
     static final String NOT_BUILT = "CUDA kernels were not built: install the CUDA toolkit (nvcc) and rebuild with mvn package";
 
+    /** The fatbin image: {@code sass} archs ({@code sm_90}), {@code ptx} for later GPUs ({@code compute_120}). */
+    record Fatbin(List<String> sass, String ptx, String ptxIsa, CudaVersion minDriver, CudaVersion ptxMinDriver,
+                  List<String> spills) {
+    }
+
+    /** The compatibility PTX: one arch ({@code compute_80}) at the highest ISA any file needs. */
+    record CompatPtx(String arch, String isa, CudaVersion minDriver) {
+    }
+
     private final boolean built;
     private final String nvccVersion;
-    private final String ptxArch;
     private final List<String> kernels;
-    private final List<String> cubinArchs;
+    private final Optional<Fatbin> fatbin;
+    private final Optional<CompatPtx> ptx;
 
     private KernelManifest(Properties p) {
         this.built = "true".equals(p.getProperty("built"));
         this.nvccVersion = p.getProperty("nvcc.version", "unknown");
-        this.ptxArch = p.getProperty("ptx.arch", "");
         this.kernels = split(p.getProperty("kernels", ""));
-        this.cubinArchs = split(p.getProperty("cubin.archs", ""));
+        this.fatbin = p.getProperty("fatbin.sass") == null ? Optional.empty()
+                : Optional.of(new Fatbin(split(p.getProperty("fatbin.sass")), p.getProperty("fatbin.ptx", ""), p.getProperty("fatbin.ptx_isa", ""),
+                        CudaVersion.parse(p.getProperty("fatbin.min_driver_cuda", "99.0")),
+                        CudaVersion.parse(p.getProperty("fatbin.ptx_min_driver_cuda", "99.0")), split(p.getProperty("fatbin.spills", ""))));
+        this.ptx = p.getProperty("ptx.arch") == null || p.getProperty("ptx.min_driver_cuda") == null ? Optional.empty()
+                : Optional.of(new CompatPtx(p.getProperty("ptx.arch"), p.getProperty("ptx.isa", ""),
+                        CudaVersion.parse(p.getProperty("ptx.min_driver_cuda"))));
+    }
+
+    /** A manifest from its properties (tests: the images a build made, without the build). */
+    static KernelManifest of(Properties p) {
+        return new KernelManifest(p);
     }
 
     /** The manifest on the classpath; empty when the kernels module is missing or was built without nvcc. */
@@ -51,28 +72,31 @@ final class KernelManifest {
         return nvccVersion;
     }
 
-    String ptxArch() {
-        return ptxArch;
-    }
-
     List<String> kernels() {
         return kernels;
     }
 
-    List<String> cubinArchs() {
-        return cubinArchs;
+    Optional<Fatbin> fatbin() {
+        return fatbin;
     }
 
-    /** The PTX text, NUL-terminated as cuModuleLoadData wants it. */
-    static byte[] ptx(String module) {
-        byte[] text = resource(module + ".ptx")
-                .orElseThrow(() -> new IllegalStateException("kernel resource " + DIR + module + ".ptx is missing: " + NOT_BUILT));
-        return Arrays.copyOf(text, text.length + 1);
+    Optional<CompatPtx> ptx() {
+        return ptx;
     }
 
-    /** The cubin for this architecture ({@code sm_90}), when one was built. */
-    static Optional<byte[]> cubin(String module, String smArch) {
-        return resource(module + "." + smArch + ".cubin");
+    /** The kernels that spill registers in the fatbin's SASS for {@code sm} ({@code sm_120}), as the build listed them. */
+    List<String> spills(String sm) {
+        String at = "@" + sm + ":";
+        return fatbin.map(f -> f.spills().stream().filter(s -> s.contains(at)).map(s -> s.replace(at, " (") + ")").toList())
+                .orElse(List.of());
+    }
+
+    /** A module's image: its bytes as cuModuleLoadData takes them (PTX NUL-terminated). */
+    static byte[] image(String module, KernelImage.Kind kind) {
+        String file = module + kind.suffix();
+        byte[] bytes = resource(file)
+                .orElseThrow(() -> new IllegalStateException("kernel resource " + DIR + file + " is missing: " + NOT_BUILT));
+        return kind == KernelImage.Kind.PTX ? Arrays.copyOf(bytes, bytes.length + 1) : bytes;
     }
 
     static Optional<byte[]> resource(String file) {
