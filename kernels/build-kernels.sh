@@ -156,7 +156,7 @@ for src in "${sources[@]}"; do
     echo "nvcc: $name.cu -> $name.fatbin (${sass[*]} + $ptx_in_fatbin), $name.ptx ($compat_arch)"
     run_nvcc "${gencode[@]}" -Xptxas -v -t 2 -fatbin -o "$out/$name.fatbin" "$src"
     run_nvcc -arch="$compat_arch" --ptx -o "$out/$name.ptx" "$src"
-    isa=$(lower_ptx "$out/$name.ptx" "kernels/$name.cu") || { rm -f "$out/$name.ptx"; exit 1; }
+    isa=$(lower_ptx "$out/$name.ptx" "${src#"$(dirname "$here")/"}") || { rm -f "$out/$name.ptx"; exit 1; }
     file_isa[$name]=$isa
     compat_isa=$(printf '%s\n%s\n' "$compat_isa" "$isa" | sort -V | tail -1)
     rm -f "$out/$name".sm_*.cubin   # the images of earlier builds
