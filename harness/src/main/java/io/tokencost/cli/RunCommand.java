@@ -139,7 +139,9 @@ final class RunCommand implements Callable<Integer> {
         try (Session session = backend.open(backendOptions.device)) {
             device = session.device();
             nominalClock = session.nominalClockMhz();
-            stdout.println("tokencost " + RunIdentity.currentHarnessVersion() + " on " + backend.id() + ":" + device.index() + " (" + device.name() + ")");
+            String image = device.details().getOrDefault(DeviceProperties.KERNEL_IMAGE, "");
+            stdout.println("tokencost " + RunIdentity.currentHarnessVersion() + " on " + backend.id() + ":" + device.index() + " (" + device.name() + ")"
+                    + (image.isEmpty() ? "" : ", kernels: " + image));
             if (chosen.size() > asked.size()) {
                 stdout.println("also measuring " + chosen.stream().filter(x -> !asked.contains(x)).map(Suite::id).collect(Collectors.joining(", "))
                         + ": the estimator's prediction of the model's steps reads their rows (--without-kernel-rows skips them)");
