@@ -19,6 +19,7 @@ limit_mib=64
 (cd "$root" && "$shared_pack" "$jar") || true
 pack=$root/.devicepack
 [[ -f $pack/check.sh && -f $pack/tokencost.jar ]] || { echo "device-pack: the shared pack made no $pack" >&2; exit 1; }
+cp "$root/bench/kernel-images-check.sh" "$pack/"   # the fatbin / compatibility PTX A/B
 
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 mods=$("$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$jar")
@@ -37,3 +38,4 @@ total_mib=$(( (pack_bytes + tree_bytes + mib - 1) / mib ))
 echo "device-pack: .devicepack $(( pack_bytes / mib )) MiB + working tree $(( tree_bytes / mib )) MiB = about ${total_mib} MiB (limit $limit_mib)"
 (( total_mib < limit_mib )) || { echo "device-pack: over the device tool's $limit_mib MiB" >&2; exit 1; }
 echo 'next: device run  command="bash .devicepack/check.sh"  carry=[".devicepack"]  timeout_s=540'
+echo '  or the kernel images A/B: command="bash .devicepack/kernel-images-check.sh"'
