@@ -26,4 +26,4 @@ for image in fatbin ptx; do
     --kernel-image "$image" --out "$out/run-$image"
 done
 step compare 30 "${tc[@]}" compare "$out/run-fatbin" "$out/run-ptx" --markdown "$out/compare.md"
-grep -E 'kernel_image|driver_supports|FAIL|kernels:|different images' "$log"
+grep -E 'kernel_image|nvidia_driver|FAIL|kernels:|different images' "$log"

@@ -224,7 +224,7 @@ final class CudaDriver {
         details.put("shared_memory_per_block_optin_bytes",
                 String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0)));
         CudaVersion driver = driverCudaVersion();
-        details.put("driver_supports", driver.driver());
+        details.put("nvidia_driver", NvidiaDriver.describe(driver));
         details.put(DeviceProperties.KERNEL_IMAGE, kernelImage);
         if (!spills.isEmpty()) {
             details.put("kernel_spills", spills.size() + " kernels spill registers in this SASS: " + String.join(", ", spills));
