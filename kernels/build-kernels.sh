@@ -61,9 +61,16 @@ if (( ${#sources[@]} == 0 )); then
     exit 1
 fi
 
-# up to date when the manifest is newer than every input
+version_line=$("$nvcc" --version | grep -o 'release [0-9.]*, V[0-9.]*' || true)
+nvcc_version=$(sed -E 's/release ([0-9.]+),.*/\1/' <<<"$version_line")
+nvcc_full=$(sed -E 's/.*V([0-9.]+)/\1/' <<<"$version_line")
+[[ -n "$nvcc_version" ]] || { echo "ERROR: cannot read the nvcc version from '$nvcc --version'" >&2; exit 1; }
+
+# up to date when the manifest is newer than every input and was built from the same compiler,
+# ceiling and list of sources
 manifest="$out/kernels.properties"
-if [[ -f "$manifest" ]] && grep -q '^built=true' "$manifest"; then
+inputs=$(printf '%s\n' "$nvcc" "$nvcc_full" "$compat_ceiling" "${sources[@]}" | sha1sum | cut -c1-16)
+if [[ -f "$manifest" ]] && grep -q '^built=true' "$manifest" && grep -qx "build.inputs=$inputs" "$manifest"; then
     stale=$(find "${sources[@]}" "$here/include" "$0" -newer "$manifest" -print -quit 2>/dev/null || true)
     if [[ -z "$stale" ]]; then
         echo "kernels up to date in $out"
@@ -72,14 +79,9 @@ if [[ -f "$manifest" ]] && grep -q '^built=true' "$manifest"; then
 fi
 rm -f "$manifest"
 
-version_line=$("$nvcc" --version | grep -o 'release [0-9.]*, V[0-9.]*' || true)
-nvcc_version=$(sed -E 's/release ([0-9.]+),.*/\1/' <<<"$version_line")
-nvcc_full=$(sed -E 's/.*V([0-9.]+)/\1/' <<<"$version_line")
-[[ -n "$nvcc_version" ]] || { echo "ERROR: cannot read the nvcc version from '$nvcc --version'" >&2; exit 1; }
-
 # what this nvcc can target: an older one (12.x before 12.8) lacks sm_100 and sm_120
-codes=" $("$nvcc" --list-gpu-code 2>/dev/null | tr '\n' ' ') "
-[[ "$codes" == *sm_80* ]] || { echo "ERROR: nvcc $nvcc_version does not list sm_80 in --list-gpu-code: the kernels need CUDA 11.8 or newer" >&2; exit 1; }
+codes=" $("$nvcc" --list-gpu-code 2>/dev/null | tr '\n' ' ' || true) "
+[[ "$codes" == *" sm_80 "* ]] || { echo "ERROR: nvcc $nvcc_version lists no sm_80 target (nvcc --list-gpu-code): the kernels need CUDA 11.8 or newer" >&2; exit 1; }
 sass=(); missing=()
 for a in "${fatbin_sass[@]}"; do
     if [[ "$codes" == *" $a "* ]]; then sass+=("$a"); else missing+=("$a"); fi
@@ -93,8 +95,10 @@ fi
 gencode=()
 for a in "${sass[@]}"; do gencode+=("-gencode=arch=${a/sm/compute},code=$a"); done
 gencode+=("-gencode=arch=$ptx_in_fatbin,code=$ptx_in_fatbin")
+# nvcc 12.x's "size" compression needs a newer driver than its cubins do (R550): keep 12.x's default
 compression=default
-if "$nvcc" --help | grep -q -- '--compress-mode'; then
+help=$("$nvcc" --help || true)
+if [[ "$help" == *--compress-mode* ]] && (( ${nvcc_version%%.*} >= 13 )); then
     compression=size
     gencode+=(--compress-mode=size)
 fi
@@ -179,13 +183,17 @@ if [[ -n "$spills" ]]; then
     echo "$spills" | sed 's/^/  /' >&2
 fi
 
-fatbin_isa=$(grep -m1 -oE '^\.version [0-9.]+' < <("$nvcc" "${common[@]}" -arch="$ptx_in_fatbin" --ptx -o - "$here/clock_probe.cu") | cut -d' ' -f2)
+# the ISA of the fatbin's PTX: nvcc's own, read off the smallest source compiled for that arch
+smallest=$(ls -S "${sources[@]}" | tail -1)
+fatbin_isa=$("$nvcc" "${common[@]}" -arch="$ptx_in_fatbin" --ptx -o - "$smallest" | sed -nE 's/^\.version ([0-9.]+).*/\1/p' | head -1 || true)
+[[ -n "$fatbin_isa" ]] || { echo "ERROR: cannot read the PTX ISA nvcc $nvcc_version writes for $ptx_in_fatbin" >&2; exit 1; }
 major=${nvcc_version%%.*}
 csv() { local IFS=,; echo "$*"; }
 {
     echo "built=true"
     echo "nvcc.version=$nvcc_version"
     echo "nvcc.full_version=$nvcc_full"
+    echo "build.inputs=$inputs"
     echo "kernels=$(csv "${names[@]}")"
     echo "# <name>.fatbin: SASS per arch, PTX for newer GPUs; cubins of nvcc $major.x need a driver for CUDA $major.0 or newer"
     echo "fatbin.sass=$(csv "${sass[@]}")"

@@ -30,11 +30,12 @@ final class BackendOptions {
             throw new IllegalArgumentException("--device must be >= 0, got " + device);
         }
         if (kernelImage != null) {
-            if (!List.of("auto", "fatbin", "ptx").contains(kernelImage)) {
+            String image = kernelImage.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!List.of("auto", "fatbin", "ptx").contains(image)) {
                 throw new IllegalArgumentException("--kernel-image must be auto, fatbin or ptx, got '" + kernelImage + "'");
             }
-            // read by the CUDA backend's first probe and passed on to the measuring forks
-            System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, kernelImage);
+            // read by the CUDA backend's probe and passed on to the measuring forks; Main restores it after the command
+            System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, image);
         }
         if (backend == null) {
             return Backends.best();

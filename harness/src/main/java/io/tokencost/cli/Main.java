@@ -1,6 +1,7 @@
 package io.tokencost.cli;
 
 import io.tokencost.backend.BackendUnavailableException;
+import io.tokencost.backend.cuda.CudaBackend;
 import io.tokencost.results.ResultFormatException;
 import io.tokencost.results.RunIdentity;
 import picocli.CommandLine;
@@ -28,7 +29,7 @@ public final class Main {
 
     /** Runs the CLI in-process and returns the exit code (tests call this). */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return forThisCommand(() -> commandLine().execute(args));
     }
 
     /** Runs the CLI in-process with its output and errors captured (tests of other packages call this). */
@@ -36,7 +37,21 @@ public final class Main {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        return forThisCommand(() -> cl.execute(args));
+    }
+
+    /** A command's {@code --kernel-image} (a system property the CUDA backend and the forks read) ends with the command. */
+    private static int forThisCommand(java.util.function.IntSupplier command) {
+        String saved = System.getProperty(CudaBackend.KERNEL_IMAGE_PROPERTY);
+        try {
+            return command.getAsInt();
+        } finally {
+            if (saved == null) {
+                System.clearProperty(CudaBackend.KERNEL_IMAGE_PROPERTY);
+            } else {
+                System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, saved);
+            }
+        }
     }
 
     static CommandLine commandLine() {

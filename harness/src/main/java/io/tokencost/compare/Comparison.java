@@ -106,9 +106,9 @@ public final class Comparison {
         return runs.stream().anyMatch(r -> !r.device().equals(runs.get(0).device()));
     }
 
-    /** Runs whose kernels were loaded from another image than the baseline's (SASS against a JIT-compiled PTX, say). */
+    /** Runs whose kernels were loaded from different images (SASS against a JIT-compiled PTX, say); runs that do not say are left out. */
     public boolean acrossKernelImages() {
-        return runs.stream().anyMatch(r -> !r.kernelImage().equals(runs.get(0).kernelImage()));
+        return runs.stream().map(Run::kernelImage).filter(image -> !image.isEmpty()).distinct().count() > 1;
     }
 
     /** Cases some run slowed down on by more than {@code percent} (and beyond the noise). */

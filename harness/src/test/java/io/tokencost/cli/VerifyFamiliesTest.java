@@ -5,12 +5,15 @@ import io.tokencost.backend.Backends;
 import io.tokencost.backend.Kernels;
 import io.tokencost.backend.Session;
 import io.tokencost.kernels.CheckResult;
+import io.tokencost.kernels.KernelCheck;
+import io.tokencost.kernels.MemoryStreamCheck;
 import io.tokencost.kernels.QGemvKernels;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,6 +58,21 @@ class VerifyFamiliesTest {
                 assertFalse(r.passed(), r.key());
                 assertEquals(REFUSED, r.failure(), r.key() + ": the reason, without an exception's class name");
             }
+            // a family that throws before its cases (a module that fails as it is looked up) fails alone too
+            KernelCheck throwing = new KernelCheck() {
+                @Override
+                public String family() {
+                    return "qgemv";
+                }
+
+                @Override
+                public List<CheckResult> check(Session s, RandomGenerator random) {
+                    throw new BackendUnavailableException(REFUSED);
+                }
+            };
+            List<CheckResult> two = VerifyCommand.verifyAll(session, List.of(throwing, new MemoryStreamCheck()));
+            assertEquals(new CheckResult("qgemv", "*", "", 0, Double.NaN, 0, REFUSED), two.get(0));
+            assertTrue(two.size() > 1 && two.subList(1, two.size()).stream().allMatch(CheckResult::passed), two.toString());
             // the families that do not launch qgemv still verify: they would still be measured
             for (String family : List.of("memory_stream", "gemm", "attention_decode", "attention_prefill", "transformer_ops")) {
                 List<CheckResult> own = results.stream().filter(r -> r.family().equals(family)).toList();

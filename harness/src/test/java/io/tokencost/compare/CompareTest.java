@@ -72,6 +72,9 @@ class CompareTest {
         assertTrue(!same.out.contains("different images"), same.out);
         assertTrue(Comparison.of(List.of(sass, jit)).acrossKernelImages());
         assertTrue(!Comparison.of(List.of(sass, sassAgain)).acrossKernelImages());
+        // a file from before kernel_image (v2) says nothing of its image: no difference is claimed
+        Path unknown = file("v2", row("H100", "qgemv", 4096, 1.0, 0.01).set(Column.BACKEND, "cuda"));
+        assertTrue(!Comparison.of(List.of(unknown, jit)).acrossKernelImages());
     }
 
     @Test

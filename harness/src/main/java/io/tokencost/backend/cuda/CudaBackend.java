@@ -8,6 +8,8 @@ import io.tokencost.backend.Session;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * NVIDIA GPUs through the CUDA driver API (JCuda's driver binding only), running the kernels that
@@ -20,10 +22,8 @@ public final class CudaBackend implements Backend {
     /** System property forcing the kernels' image: {@code auto} (default), {@code fatbin} or {@code ptx} (an A/B check). */
     public static final String KERNEL_IMAGE_PROPERTY = "tokencost.kernels";
 
-    /** The probe runs once per JVM: loading the driver binding cannot be undone or retried. */
-    private static final class Probe {
-        static final Availability RESULT = CudaDriver.probe();
-    }
+    /** The probe runs once per JVM and forced image ({@value #KERNEL_IMAGE_PROPERTY}): its answer depends on both. */
+    private static final Map<String, Availability> PROBES = new ConcurrentHashMap<>();
 
     @Override
     public String id() {
@@ -34,7 +34,7 @@ public final class CudaBackend implements Backend {
     @Override
     public Availability availability() {
         try {
-            return Probe.RESULT;
+            return PROBES.computeIfAbsent(System.getProperty(KERNEL_IMAGE_PROPERTY, "auto"), image -> CudaDriver.probe());
         } catch (Throwable e) {   // the probe catches everything itself; this guards class loading
             return Availability.no("the CUDA backend failed to start: " + CudaDriver.oneLine(String.valueOf(e)));
         }
@@ -49,8 +49,9 @@ public final class CudaBackend implements Backend {
             // a session loads the clock probe's module: its properties say which image loaded
             try (CudaSession session = new CudaSession(i)) {
                 devices.add(session.device());
-            } catch (BackendUnavailableException e) {
-                devices.add(CudaDriver.properties(i, kernelsCuda, "none: " + e.getMessage(), List.of()));
+            } catch (RuntimeException e) {
+                // a GPU this driver cannot serve (or in a compute mode that refuses a context) is still listed, with why
+                devices.add(CudaDriver.properties(i, kernelsCuda, "none: " + CudaDriver.oneLine(e.getMessage()), "", List.of()));
             }
         }
         return devices;

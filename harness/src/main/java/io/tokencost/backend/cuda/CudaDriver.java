@@ -47,9 +47,9 @@ final class CudaDriver {
 
     /**
      * Finds out, without throwing, whether kernels can run: the native library loads, a device
-     * exists, the kernels were built, an image suits device 0 and its driver, and the driver loads
-     * the clock probe (which every measurement uses). A family whose own module fails later is
-     * reported by its check and left out; the others still run.
+     * exists, the kernels were built, an image suits some GPU and the driver, and the driver loads
+     * the clock probe (which every measurement uses) there. A family whose own module fails later
+     * is reported by its check and left out; the others still run.
      */
     static Availability probe() {
         try {
@@ -63,12 +63,26 @@ final class CudaDriver {
             if (manifest.isEmpty()) {
                 return Availability.no(KernelManifest.NOT_BUILT);
             }
-            KernelImageChoice choice = choice(0, manifest.get());
-            if (choice.refused()) {
-                return Availability.no(choice.refusal());
+            // available when some GPU can run the kernels; each GPU's own refusal comes again when it is opened
+            Map<String, List<Integer>> refusals = new LinkedHashMap<>();
+            for (int i = 0; i < count[0]; i++) {
+                KernelImageChoice choice = choice(i, manifest.get());
+                String reason = choice.refusal();
+                if (reason == null) {
+                    try {
+                        tryLoadClockProbe(i, choice);
+                        return Availability.yes();
+                    } catch (BackendUnavailableException e) {
+                        reason = oneLine(e.getMessage());
+                    } catch (CudaException e) {
+                        reason = "the CUDA driver failed: " + oneLine(e.getMessage());
+                    }
+                }
+                refusals.computeIfAbsent(reason, r -> new ArrayList<>()).add(i);
             }
-            tryLoadClockProbe(0, choice);
-            return Availability.yes();
+            return Availability.no(refusals.size() == 1 ? refusals.keySet().iterator().next()
+                    : String.join("; ", refusals.entrySet().stream().map(e -> "GPU " + e.getValue().stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(", ")) + ": " + e.getKey()).toList()));
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
             return Availability.no(nativeReason(e));
         } catch (CudaException e) {
@@ -199,9 +213,10 @@ final class CudaDriver {
 
     /**
      * The device's properties; {@code kernelImage} is what its modules load ({@link KernelImage#loads()},
-     * or why none does) and {@code spills} the kernels whose SASS for it spills registers.
+     * or why none does), {@code refused} why the driver refused an image before it (empty when it did
+     * not) and {@code spills} the kernels whose SASS for it spills registers.
      */
-    static DeviceProperties properties(int index, String kernelsCudaVersion, String kernelImage, java.util.List<String> spills) {
+    static DeviceProperties properties(int index, String kernelsCudaVersion, String kernelImage, String refused, List<String> spills) {
         CUdevice device = device(index);
         String name = name(device);
         long[] memory = {0};
@@ -226,6 +241,9 @@ final class CudaDriver {
         CudaVersion driver = driverCudaVersion();
         details.put("nvidia_driver", NvidiaDriver.describe(driver));
         details.put(DeviceProperties.KERNEL_IMAGE, kernelImage);
+        if (!refused.isEmpty()) {
+            details.put("kernel_image_refused", refused);
+        }
         if (!spills.isEmpty()) {
             details.put("kernel_spills", spills.size() + " kernels spill registers in this SASS: " + String.join(", ", spills));
         }
@@ -253,8 +271,12 @@ final class CudaDriver {
         return new String(bytes, 0, end, StandardCharsets.UTF_8).strip();
     }
 
-    /** A loaded module and what was loaded ({@link KernelImage#loads()}, and why an earlier image was refused). */
-    record Loaded(CUmodule module, String loads) {
+    /** A loaded module, the image it was loaded from, and why the driver refused the images before it (empty when none). */
+    record Loaded(CUmodule module, KernelImage image, String refused) {
+
+        String describe() {
+            return image.loads() + (refused.isEmpty() ? "" : " (" + refused + ")");
+        }
     }
 
     /**
@@ -272,7 +294,7 @@ final class CudaDriver {
             try {
                 CUmodule module = new CUmodule();
                 JCudaDriver.cuModuleLoadData(module, KernelManifest.image(name, image.kind()));
-                return new Loaded(module, refused.isEmpty() ? image.loads() : image.loads() + " (" + String.join("; ", refused) + ")");
+                return new Loaded(module, image, String.join("; ", refused));
             } catch (CudaException e) {
                 refused.add(refusal(name, image, e));
             }

@@ -54,7 +54,8 @@ final class CudaSession implements Session {
     private final KernelImageChoice imageChoice;
     private final double nominalClockMhz;
     private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, String> moduleBinaries = new HashMap<>();
+    /** What each loaded module was loaded from. */
+    private final Map<String, CudaDriver.Loaded> loadedImages = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** Dynamic shared memory each kernel has been allowed past the default 48 KiB. */
     private final Map<String, Integer> sharedLimits = new HashMap<>();
@@ -79,21 +80,26 @@ final class CudaSession implements Session {
         }
         this.nominalClockMhz = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_CLOCK_RATE, 0) / 1000.0;
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-        CudaDriver.makeCurrent(context);
-        // what the device's modules load is part of the run's identity: know it before anything is measured
         try {
+            CudaDriver.makeCurrent(context);
+            // what the device's modules load is part of the run's identity: know it before anything is measured
             function(CLOCK_PROBE_MODULE, "clock_probe");
-        } catch (RuntimeException e) {
-            CudaDriver.forgetCurrent();
-            JCudaDriver.cuDevicePrimaryCtxRelease(device);
+            CudaDriver.Loaded clock = loadedImages.get(CLOCK_PROBE_MODULE);
+            String loads = clock.image().loads();
+            String sass = loads.startsWith(KernelImageChoice.SASS) ? loads.substring(KernelImageChoice.SASS.length()) : "";
+            this.properties = CudaDriver.properties(deviceIndex, manifest.nvccVersion(), loads, clock.refused(), sass.isEmpty() ? List.of() : manifest.spills(sass));
+            int sms = properties.computeUnits();
+            int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
+            this.kernels = CudaKernels.on(launcher, sms, threadsPerSm);
+        } catch (RuntimeException | Error e) {
+            // the context and the module loaded so far go back before the failure is reported
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        String loads = moduleBinaries.get(CLOCK_PROBE_MODULE);
-        String sass = loads.startsWith("fatbin: SASS for ") ? loads.substring("fatbin: SASS for ".length()) : "";
-        this.properties = CudaDriver.properties(deviceIndex, manifest.nvccVersion(), loads, sass.isEmpty() ? List.of() : manifest.spills(sass));
-        int sms = properties.computeUnits();
-        int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
-        this.kernels = CudaKernels.on(launcher, sms, threadsPerSm);
     }
 
     /** Makes this session's context current on the calling thread. */
@@ -114,10 +120,11 @@ final class CudaSession implements Session {
                 CudaDriver.Loaded loaded = CudaDriver.loadModule(module, imageChoice);
                 m = loaded.module();
                 modules.put(module, m);
-                moduleBinaries.put(module, loaded.loads());
-                String first = moduleBinaries.get(CLOCK_PROBE_MODULE);
-                if (first != null && !first.equals(loaded.loads())) {
-                    System.err.println("tokencost: kernel module " + module + " loaded " + loaded.loads() + ", unlike the others (" + first + ")");
+                loadedImages.put(module, loaded);
+                CudaDriver.Loaded first = loadedImages.get(CLOCK_PROBE_MODULE);
+                if (first != null && !first.image().equals(loaded.image())) {
+                    System.err.println("tokencost: kernel module " + module + " loaded " + loaded.describe() + ", unlike " + CLOCK_PROBE_MODULE
+                            + " (" + first.image().loads() + ")");
                 }
             }
             f = new CUfunction();
@@ -139,11 +146,6 @@ final class CudaSession implements Session {
             sharedLimits.put(key, sharedBytes);
         }
         return f;
-    }
-
-    /** What was loaded for a module ({@link KernelImage#loads()}), or null when not yet loaded. */
-    String moduleBinary(String module) {
-        return moduleBinaries.get(module);
     }
 
     @Override

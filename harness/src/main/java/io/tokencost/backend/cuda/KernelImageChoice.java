@@ -15,6 +15,8 @@ import java.util.Optional;
 final class KernelImageChoice {
 
     static final String PROPERTY = CudaBackend.KERNEL_IMAGE_PROPERTY;
+    /** How a fatbin's SASS image reads in {@link KernelImage#loads()}, followed by its arch. */
+    static final String SASS = "fatbin: SASS for ";
     /** JCuda 12.6's driver binding calls entry points of CUDA 12.0: no older driver runs it. */
     static final CudaVersion BINDING_MIN = new CudaVersion(12, 0);
 
@@ -93,7 +95,7 @@ final class KernelImageChoice {
                 .max(Comparator.comparingInt(KernelImageChoice::arch));
         String reason;
         if (sass.isPresent() && driver.atLeast(f.minDriver())) {
-            return Optional.of(new KernelImage(KernelImage.Kind.FATBIN, "fatbin: SASS for " + sass.get(), f.minDriver()));
+            return Optional.of(new KernelImage(KernelImage.Kind.FATBIN, SASS + sass.get(), f.minDriver()));
         }
         reason = sass.isPresent()
                 ? "the fatbin's cubins (nvcc " + manifest.nvccVersion() + ") need a driver for " + f.minDriver().orNewer() + ", this is " + driver.driver()

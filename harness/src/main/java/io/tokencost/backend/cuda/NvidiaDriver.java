@@ -31,7 +31,7 @@ final class NvidiaDriver {
                 end++;
             }
             return Optional.of(new String(text, 0, end, StandardCharsets.US_ASCII).strip()).filter(v -> !v.isEmpty());
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {   // no libnvidia-ml, or JNA's own native part missing
             return Optional.empty();
         }
     }
