@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -39,24 +40,50 @@ struct ThreadContext {
 
 extern thread_local ThreadContext* tc_current;
 
-// Block barrier and warp exchange: implemented by the scheduler in tc_emu_runtime.cpp.
-void sync_block();
-// Publishes this lane's 8-byte value, waits for every live lane of the warp, and returns the
-// value of lane `src_lane` (this lane's own when out of range).
-uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int mask);
-// Every live lane's predicate as a bit mask (for votes).
-unsigned int warp_ballot(bool predicate, unsigned int mask);
-// Publishes `bytes` of this lane, waits for every live lane of the warp, and copies all 32 lanes'
-// bytes (lane order; zeros for lanes not taking part) to `all`: the basis of warp-wide matrix ops.
-void warp_gather(const void* mine, std::size_t bytes, void* all);
+// Where a block or warp operation was called: every thread it names must reach the same one
+// (the same operation at the same file and line), as .sync.aligned instructions require.
+struct Site {
+    const char* op;
+    const char* file;
+    int line;
+};
+
+// Block barrier and warp exchange: implemented by the scheduler in tc_emu_runtime.cpp. A barrier
+// some threads of the block do not reach (they exited, or wait elsewhere) fails the launch.
+void sync_block(Site site);
+// Publishes this lane's 8-byte value, waits for the lanes of `mask` (each must reach the same
+// site, or the launch fails), and returns the value of lane `src_lane` (this lane's own when out of range).
+uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int mask, Site site);
+// The predicates of the lanes of `mask` as a bit mask (for votes).
+unsigned int warp_ballot(bool predicate, unsigned int mask, Site site);
+// Publishes `bytes` of this lane, waits for all 32 lanes at the same site (.aligned: all of them),
+// and copies every lane's bytes (lane order) to `all`: the basis of warp-wide matrix ops.
+void warp_gather(const void* mine, std::size_t bytes, void* all, Site site);
+
+// Stops the launch from inside a kernel: the message, with the kernel, block and thread, is the
+// launch's error (tc_emu_last_error).
+[[noreturn]] void fail_thread(const char* message);
+// Whether [p, p + bytes) lies in shared memory: the block's dynamic shared memory, or a __shared__
+// variable (thread-local storage: neither an emulated global buffer nor a thread's stack).
+bool in_shared(const void* p, std::size_t bytes);
+// Whether [p, p + bytes) lies inside one emulated global buffer.
+bool in_global(const void* p, std::size_t bytes);
+
+// cp.async as the hardware runs it: a copy lands when its group is waited for (or the thread
+// ends); until then its 16 destination bytes read as 0xFF (NaN as fp16 and fp32), so a read
+// before the wait shows. Destination shared and source global, both 16-byte aligned.
+void cp_async_16(void* smem, const void* gmem, int src_bytes);
+void cp_async_commit();
+// Lands every committed group but the newest `in_flight`.
+void cp_async_wait(int in_flight);
 
 template <typename T>
-inline T shfl_with(T value, int src_lane, unsigned int mask)
+inline T shfl_with(T value, int src_lane, unsigned int mask, Site site)
 {
     static_assert(sizeof(T) <= 8 && std::is_trivially_copyable<T>::value, "shuffle of a type over 8 bytes");
     uint64_t bits = 0;
     std::memcpy(&bits, &value, sizeof(T));
-    uint64_t got = warp_exchange(bits, src_lane, mask);
+    uint64_t got = warp_exchange(bits, src_lane, mask, site);
     T out;
     std::memcpy(&out, &got, sizeof(T));
     return out;
@@ -91,44 +118,58 @@ inline void call_with_args(void (*f)(A...), void** args)
 #define gridDim (::tc_emu::tc_current->grid_dim)
 #define warpSize 32
 
-inline void __syncthreads() { ::tc_emu::sync_block(); }
+// Each intrinsic records its call site (GCC evaluates __builtin_FILE and __builtin_LINE in a
+// default argument where the call is written): lanes at different sites have diverged.
+#define TC_EMU_SITE(op) ::tc_emu::Site{op, file, line}
+#define TC_EMU_WHERE const char* file = __builtin_FILE(), int line = __builtin_LINE()
+
+inline void __syncthreads(TC_EMU_WHERE) { ::tc_emu::sync_block(TC_EMU_SITE("__syncthreads")); }
 
 template <typename T>
-inline T __shfl_sync(unsigned int mask, T v, int src, int width = 32)
+inline T __shfl_sync(unsigned int mask, T v, int src, int width = 32, TC_EMU_WHERE)
 {
     const int lane = static_cast<int>(::tc_emu::tc_current->lane);
     const int base = lane - lane % width;
-    return ::tc_emu::shfl_with(v, base + (src % width), mask);
+    return ::tc_emu::shfl_with(v, base + (src % width), mask, TC_EMU_SITE("__shfl_sync"));
 }
 
 template <typename T>
-inline T __shfl_down_sync(unsigned int mask, T v, unsigned int delta, int width = 32)
+inline T __shfl_down_sync(unsigned int mask, T v, unsigned int delta, int width = 32, TC_EMU_WHERE)
 {
     const int lane = static_cast<int>(::tc_emu::tc_current->lane);
     const int src = lane % width + static_cast<int>(delta) < width ? lane + static_cast<int>(delta) : lane;
-    return ::tc_emu::shfl_with(v, src, mask);
+    return ::tc_emu::shfl_with(v, src, mask, TC_EMU_SITE("__shfl_down_sync"));
 }
 
 template <typename T>
-inline T __shfl_up_sync(unsigned int mask, T v, unsigned int delta, int width = 32)
+inline T __shfl_up_sync(unsigned int mask, T v, unsigned int delta, int width = 32, TC_EMU_WHERE)
 {
     const int lane = static_cast<int>(::tc_emu::tc_current->lane);
     const int src = lane % width >= static_cast<int>(delta) ? lane - static_cast<int>(delta) : lane;
-    return ::tc_emu::shfl_with(v, src, mask);
+    return ::tc_emu::shfl_with(v, src, mask, TC_EMU_SITE("__shfl_up_sync"));
 }
 
 template <typename T>
-inline T __shfl_xor_sync(unsigned int mask, T v, int lane_mask, int width = 32)
+inline T __shfl_xor_sync(unsigned int mask, T v, int lane_mask, int width = 32, TC_EMU_WHERE)
 {
     const int lane = static_cast<int>(::tc_emu::tc_current->lane);
     const int src = lane ^ lane_mask;
-    return ::tc_emu::shfl_with(v, src / width == lane / width ? src : lane, mask);
+    return ::tc_emu::shfl_with(v, src / width == lane / width ? src : lane, mask, TC_EMU_SITE("__shfl_xor_sync"));
 }
 
-inline unsigned int __ballot_sync(unsigned int mask, int predicate) { return ::tc_emu::warp_ballot(predicate != 0, mask); }
-inline int __any_sync(unsigned int mask, int predicate) { return ::tc_emu::warp_ballot(predicate != 0, mask) != 0u; }
-inline int __all_sync(unsigned int mask, int predicate) { return ::tc_emu::warp_ballot(predicate == 0, mask) == 0u; }
-inline void __syncwarp(unsigned int mask = 0xffffffffu) { (void) ::tc_emu::warp_ballot(true, mask); }
+inline unsigned int __ballot_sync(unsigned int mask, int predicate, TC_EMU_WHERE)
+{
+    return ::tc_emu::warp_ballot(predicate != 0, mask, TC_EMU_SITE("__ballot_sync"));
+}
+inline int __any_sync(unsigned int mask, int predicate, TC_EMU_WHERE)
+{
+    return ::tc_emu::warp_ballot(predicate != 0, mask, TC_EMU_SITE("__any_sync")) != 0u;
+}
+inline int __all_sync(unsigned int mask, int predicate, TC_EMU_WHERE)
+{
+    return ::tc_emu::warp_ballot(predicate == 0, mask, TC_EMU_SITE("__all_sync")) == 0u;
+}
+inline void __syncwarp(unsigned int mask = 0xffffffffu, TC_EMU_WHERE) { (void) ::tc_emu::warp_ballot(true, mask, TC_EMU_SITE("__syncwarp")); }
 
 // Atomics: blocks run on several OS threads at once.
 template <typename T>
@@ -328,7 +369,7 @@ inline float bf16_bits_to_float(unsigned int bits16)
 // elements of A's rows and B's columns they need; `element` decodes one 16-bit input (fp16 or
 // bf16: every one is exact in fp32).
 inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2], const float (&c)[4],
-                             float (*element)(unsigned int))
+                             float (*element)(unsigned int), TC_EMU_WHERE)
 {
     struct Fragment {
         unsigned int a[4];
@@ -336,7 +377,7 @@ inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const un
     };
     Fragment mine{{a[0], a[1], a[2], a[3]}, {b[0], b[1]}};
     Fragment all[32];
-    warp_gather(&mine, sizeof mine, all);
+    warp_gather(&mine, sizeof mine, all, TC_EMU_SITE("mma.sync.aligned.m16n8k16"));
     const int lane = static_cast<int>(tc_current->lane);
     const int g = lane >> 2;
     const int t = lane & 3;
@@ -360,10 +401,26 @@ inline void mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const un
 
 // ldmatrix .x4 (tc_compat.h documents it): lane l receives row l / 4 of matrix i, elements
 // 2 (l % 4), 2 (l % 4) + 1, from the row address lane 8 i + l / 4 gave.
-inline void ldmatrix_x4(unsigned int (&r)[4], const void* row)
+// Each lane's row address must be 16-byte aligned and in shared memory, as the hardware requires.
+inline void check_ldmatrix_row(const void* row, const char* op)
 {
+    if (reinterpret_cast<uintptr_t>(row) % 16 != 0) {
+        char message[160];
+        std::snprintf(message, sizeof message, "%s: row address %p is not 16-byte aligned", op, row);
+        fail_thread(message);
+    }
+    if (!in_shared(row, 16)) {
+        char message[160];
+        std::snprintf(message, sizeof message, "%s: row address %p is not in shared memory", op, row);
+        fail_thread(message);
+    }
+}
+
+inline void ldmatrix_x4(unsigned int (&r)[4], const void* row, TC_EMU_WHERE)
+{
+    check_ldmatrix_row(row, "ldmatrix.sync.aligned.m8n8.x4");
     const void* rows[32];
-    warp_gather(&row, sizeof row, rows);
+    warp_gather(&row, sizeof row, rows, TC_EMU_SITE("ldmatrix.sync.aligned.m8n8.x4"));
     const unsigned int lane = tc_current->lane;
     for (unsigned int i = 0; i < 4; ++i) {
         std::memcpy(&r[i], static_cast<const unsigned char*>(rows[8 * i + lane / 4]) + 4 * (lane % 4), 4);
@@ -372,10 +429,11 @@ inline void ldmatrix_x4(unsigned int (&r)[4], const void* row)
 
 // ldmatrix .x4.trans: lane l receives column l / 4 of matrix i, rows 2 (l % 4) and 2 (l % 4) + 1
 // (the low half first), from the row addresses lanes 8 i .. 8 i + 7 gave.
-inline void ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
+inline void ldmatrix_x4_trans(unsigned int (&r)[4], const void* row, TC_EMU_WHERE)
 {
+    check_ldmatrix_row(row, "ldmatrix.sync.aligned.m8n8.x4.trans");
     const void* rows[32];
-    warp_gather(&row, sizeof row, rows);
+    warp_gather(&row, sizeof row, rows, TC_EMU_SITE("ldmatrix.sync.aligned.m8n8.x4.trans"));
     const unsigned int lane = tc_current->lane;
     for (unsigned int i = 0; i < 4; ++i) {
         uint16_t lo;

@@ -60,6 +60,31 @@ struct Allocation {
 
 std::mutex alloc_mutex;
 std::map<char*, Allocation> allocations;  // by start
+std::atomic<unsigned long> allocations_changed{0};
+
+// The emulated buffer holding [p, p + bytes), as [start, end); {nullptr, nullptr} when none does.
+// cp.async asks for every 16 bytes it copies: the last buffer found is remembered per thread.
+std::pair<const char*, const char*> global_range(const char* p, std::size_t bytes)
+{
+    thread_local const char* start = nullptr;
+    thread_local const char* end = nullptr;
+    thread_local unsigned long seen = ~0ul;
+    const unsigned long now = allocations_changed.load(std::memory_order_acquire);
+    if (seen != now || p < start || p + bytes > end) {
+        std::lock_guard<std::mutex> lock(alloc_mutex);
+        start = end = nullptr;
+        auto it = allocations.upper_bound(const_cast<char*>(p));
+        if (it != allocations.begin()) {
+            --it;
+            if (p >= it->second.start && p + bytes <= it->second.start + it->second.bytes) {
+                start = it->second.start;
+                end = it->second.start + it->second.bytes;
+            }
+        }
+        seen = now;
+    }
+    return p >= start && p + bytes <= end && start != nullptr ? std::make_pair(start, end) : std::make_pair(nullptr, nullptr);
+}
 
 std::size_t page_size()
 {
@@ -272,10 +297,22 @@ void* fresh_fiber_stack(char* stack, void (*entry)())
 // ---------------------------------------------------------------- the block scheduler
 enum class State { Ready, BlockBarrier, WarpBarrier, Done };
 
+// A cp.async issued and not yet landed: its group is the commit that closes it.
+struct PendingCopy {
+    char* dst;
+    const char* src;
+    int bytes;
+    unsigned long group;
+};
+
 struct Fiber {
     void* sp = nullptr;  // saved by tc_emu_switch while the fiber is not running
     ThreadContext thread;
     State state = State::Ready;
+    Site site{"", "", 0};        // the barrier or warp operation it waits at
+    unsigned int mask = 0;       // the lanes that operation names
+    std::vector<PendingCopy> copies;
+    unsigned long committed = 0;  // cp.async groups committed so far
     uint64_t exchange = 0;  // value published for a warp exchange
     int source_lane = 0;
     bool predicate = false;
@@ -289,6 +326,7 @@ struct Fiber {
 };
 
 struct Launch {
+    std::string name;  // module/function
     Trampoline entry;
     void** args;
     dim3 grid;
@@ -307,6 +345,25 @@ struct Launch {
         }
     }
 };
+
+// Lands a thread's cp.async copies of every committed group but the newest `in_flight` (all of
+// them, committed or not, when `everything`): 16 bytes each, the source's first `bytes`, then zeros.
+void land_copies(Fiber& f, unsigned long in_flight, bool everything)
+{
+    std::size_t kept = 0;
+    for (const PendingCopy& c : f.copies) {
+        if (everything || c.group + in_flight < f.committed) {
+            std::memcpy(c.dst, c.src, static_cast<std::size_t>(c.bytes));
+            std::memset(c.dst + c.bytes, 0, static_cast<std::size_t>(16 - c.bytes));
+        } else {
+            f.copies[kept++] = c;
+        }
+    }
+    f.copies.resize(kept);
+}
+
+// The message of a kernel thread that stopped its launch (fail_thread), for run_blocks.
+thread_local std::string thread_failure;
 
 class BlockRunner {
 public:
@@ -337,6 +394,11 @@ public:
             f.thread.thread_idx.z = t / (launch.block.x * launch.block.y);
             f.thread.lane = t % 32;
             f.thread.warp = t / 32;
+            // a fiber abandoned by a failed launch may have stopped inside an operation
+            f.gather_dst = nullptr;
+            f.is_ballot = false;
+            f.copies.clear();
+            f.committed = 0;
             f.sp = fresh_fiber_stack(f.stack, &BlockRunner::fiber_main);
         }
         for (;;) {
@@ -353,14 +415,30 @@ public:
             if (all_done(threads)) {
                 return "";
             }
-            if (release_warps(threads) || release_block(threads)) {
+            std::string error;
+            const bool released = release_warps(threads, error) || (error.empty() && release_block(threads, error));
+            if (!error.empty()) {
+                return where(block_idx) + error;
+            }
+            if (released) {
                 continue;
             }
             if (!ran) {
-                return "deadlock: threads wait at different barriers (a __syncthreads or warp shuffle not reached by every live thread)";
+                return where(block_idx) + "deadlock: threads wait at different barriers (" + waiting(threads) + ")";
             }
         }
     }
+
+    // "kernel m/f, block (x,y,z): ", the start of a launch's error
+    std::string where(dim3 block_idx) const
+    {
+        char text[256];
+        std::snprintf(text, sizeof text, "kernel %s, block (%u,%u,%u): ", launch_->name.c_str(), block_idx.x, block_idx.y, block_idx.z);
+        return text;
+    }
+
+    const Launch& launch() const { return *launch_; }
+    std::size_t shared_bytes() const { return shared_.size(); }
 
     static BlockRunner& current()
     {
@@ -377,6 +455,8 @@ private:
     {
         BlockRunner& self = current();
         self.launch_->entry(self.launch_->args);
+        // copies still in flight when a thread ends land all the same (no one may read them first)
+        land_copies(*self.running_, 0, true);
         self.running_->state = State::Done;
         tc_emu_switch(&self.running_->sp, self.scheduler_sp_);
         std::abort();  // a finished fiber is never switched to again
@@ -404,8 +484,10 @@ private:
         return true;
     }
 
-    // A warp exchange completes when every live lane of the warp has published its value.
-    bool release_warps(unsigned int threads)
+    // A warp operation completes when every live lane of the warp has reached one. Each waiting
+    // lane's mask must name only lanes waiting at the same site: else the warp diverged (or some
+    // of its lanes exited), which .sync instructions do not allow; that is `error`.
+    bool release_warps(unsigned int threads, std::string& error)
     {
         bool released = false;
         for (unsigned int base = 0; base < threads; base += 32) {
@@ -422,6 +504,34 @@ private:
             if (!any || !all) {
                 continue;
             }
+            for (unsigned int t = base; t < end; ++t) {
+                const Fiber& f = fibers_[t];
+                if (f.state != State::WarpBarrier) {
+                    continue;
+                }
+                std::vector<unsigned int> exited;
+                bool diverged = false;
+                for (unsigned int l = 0; l < 32 && base + l < end; ++l) {
+                    const Fiber& o = fibers_[base + l];
+                    if ((f.mask >> l & 1u) == 0) {
+                        continue;
+                    }
+                    if (o.state == State::Done) {
+                        exited.push_back(l);
+                    } else if (!same_site(o.site, f.site)) {
+                        diverged = true;
+                    }
+                }
+                if (diverged) {
+                    error = "warp " + std::to_string(base / 32) + " diverged: " + sites(base, end, State::WarpBarrier);
+                    return false;
+                }
+                if (!exited.empty()) {
+                    error = "warp " + std::to_string(base / 32) + ": lanes " + lanes(exited) + " exited before " + site_text(f.site)
+                            + ", which lane " + std::to_string(t - base) + " waits at with mask " + hex(f.mask);
+                    return false;
+                }
+            }
             unsigned int ballot = 0;
             for (unsigned int t = base; t < end; ++t) {
                 if (fibers_[t].state == State::WarpBarrier && fibers_[t].predicate) {
@@ -436,20 +546,18 @@ private:
                     continue;
                 }
                 if (f.gather_dst != nullptr) {
-                    // every lane's published bytes, lane by lane; a lane not at this gather gives zeros
+                    // every lane's published bytes, lane by lane (all 32 are there: checked above)
                     char* dst = static_cast<char*>(f.gather_dst);
                     for (unsigned int l = 0; l < 32; ++l) {
                         const unsigned int src = base + l;
-                        const bool live = src < end && fibers_[src].state == State::WarpBarrier && fibers_[src].gather_dst != nullptr
-                                && fibers_[src].gather_bytes == f.gather_bytes;
-                        if (live) {
+                        if (src < end) {
                             std::memcpy(dst + l * f.gather_bytes, fibers_[src].gather_src, f.gather_bytes);
                         } else {
                             std::memset(dst + l * f.gather_bytes, 0, f.gather_bytes);
                         }
                     }
                 } else if (f.is_ballot) {
-                    f.result = ballot;
+                    f.result = ballot & f.mask;
                 } else {
                     const unsigned int src = base + static_cast<unsigned int>(f.source_lane);
                     const bool live = f.source_lane >= 0 && src < end && fibers_[src].state == State::WarpBarrier;
@@ -466,26 +574,112 @@ private:
         return released;
     }
 
-    bool release_block(unsigned int threads)
+    // __syncthreads opens when every thread of the block waits at the same one; a thread that
+    // exited before it, or one waiting at another, is `error` (the hardware may hang or go on).
+    bool release_block(unsigned int threads, std::string& error)
     {
         bool any = false;
+        std::vector<unsigned int> exited;
         for (unsigned int t = 0; t < threads; ++t) {
             const State s = fibers_[t].state;
             if (s == State::BlockBarrier) {
                 any = true;
-            } else if (s != State::Done) {
+            } else if (s == State::Done) {
+                exited.push_back(t);
+            } else {
                 return false;
             }
         }
         if (!any) {
             return false;
         }
+        const Fiber* first = nullptr;
         for (unsigned int t = 0; t < threads; ++t) {
-            if (fibers_[t].state == State::BlockBarrier) {
-                fibers_[t].state = State::Ready;
+            if (fibers_[t].state != State::BlockBarrier) {
+                continue;
+            }
+            if (first == nullptr) {
+                first = &fibers_[t];
+            } else if (!same_site(first->site, fibers_[t].site)) {
+                error = "threads wait at different barriers: " + sites(0, threads, State::BlockBarrier);
+                return false;
             }
         }
+        if (!exited.empty()) {
+            error = "threads " + lanes(exited) + " exited before " + site_text(first->site) + ", which the others wait at: a __syncthreads"
+                    " that only part of the block reaches";
+            return false;
+        }
+        for (unsigned int t = 0; t < threads; ++t) {
+            fibers_[t].state = State::Ready;
+        }
         return true;
+    }
+
+    static bool same_site(const Site& a, const Site& b)
+    {
+        return a.line == b.line && std::strcmp(a.op, b.op) == 0 && std::strcmp(a.file, b.file) == 0;
+    }
+
+    static std::string site_text(const Site& s)
+    {
+        const char* slash = std::strrchr(s.file, '/');
+        return std::string(s.op) + " (" + (slash != nullptr ? slash + 1 : s.file) + ":" + std::to_string(s.line) + ")";
+    }
+
+    static std::string hex(unsigned int v)
+    {
+        char text[16];
+        std::snprintf(text, sizeof text, "0x%08x", v);
+        return text;
+    }
+
+    // 0-15, 17, 20-31
+    static std::string lanes(const std::vector<unsigned int>& ids)
+    {
+        std::string out;
+        for (std::size_t i = 0; i < ids.size();) {
+            std::size_t j = i;
+            while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) {
+                ++j;
+            }
+            out += (out.empty() ? "" : ", ") + std::to_string(ids[i]) + (j > i ? "-" + std::to_string(ids[j]) : "");
+            i = j + 1;
+        }
+        return out;
+    }
+
+    // "lanes 0-15 at __shfl_xor_sync (gemm.cu:120); lanes 16-31 at ..." for the fibers of [from, to) in `state`
+    std::string sites(unsigned int from, unsigned int to, State state) const
+    {
+        std::vector<std::pair<const Site*, std::vector<unsigned int>>> groups;
+        for (unsigned int t = from; t < to; ++t) {
+            if (fibers_[t].state != state) {
+                continue;
+            }
+            auto g = groups.begin();
+            while (g != groups.end() && !same_site(*g->first, fibers_[t].site)) {
+                ++g;
+            }
+            if (g == groups.end()) {
+                groups.push_back({&fibers_[t].site, {}});
+                g = groups.end() - 1;
+            }
+            g->second.push_back(t - from);
+        }
+        std::string out;
+        for (const auto& [site, ids] : groups) {
+            out += (out.empty() ? "" : "; ") + std::string(state == State::WarpBarrier ? "lanes " : "threads ") + lanes(ids) + " at " + site_text(*site);
+        }
+        return out;
+    }
+
+    // what every waiting thread waits at, for a deadlock
+    std::string waiting(unsigned int threads) const
+    {
+        std::string block = sites(0, threads, State::BlockBarrier);
+        std::string warp = sites(0, threads, State::WarpBarrier);
+        return block + (!block.empty() && !warp.empty() ? "; " : "") + warp;
     }
 
     std::vector<Fiber> fibers_;
@@ -495,12 +689,25 @@ private:
     std::vector<unsigned char> shared_;
 };
 
+// "kernel m/f, block (x,y,z), thread (x,y,z): " for the thread running now
+std::string where_thread(const Launch& launch, const ThreadContext& t)
+{
+    char text[256];
+    std::snprintf(text, sizeof text, "kernel %s, block (%u,%u,%u), thread (%u,%u,%u): ", launch.name.c_str(), t.block_idx.x, t.block_idx.y,
+                  t.block_idx.z, t.thread_idx.x, t.thread_idx.y, t.thread_idx.z);
+    return text;
+}
+
 void run_blocks(Launch& launch)
 {
     const unsigned long long blocks = 1ull * launch.grid.x * launch.grid.y * launch.grid.z;
     BlockRunner& runner = BlockRunner::current();
     if (sigsetjmp(fault_jump, 1) != 0) {
-        launch.fail("out-of-bounds access: " + describe_address(fault_address));
+        // a fault or a broken rule inside a kernel thread: the fiber is abandoned, the launch fails
+        const std::string who = tc_current != nullptr ? where_thread(launch, *tc_current) : "";
+        launch.fail(who + (thread_failure.empty() ? "out-of-bounds access: " + describe_address(fault_address) : thread_failure));
+        thread_failure.clear();
+        tc_current = nullptr;
         return;
     }
     for (;;) {
@@ -528,17 +735,21 @@ thread_local std::string last_error;
 }  // namespace
 
 // ---------------------------------------------------------------- device-side entry points
-void sync_block()
+void sync_block(Site site)
 {
     BlockRunner& r = BlockRunner::current();
+    r.running().site = site;
     r.running().state = State::BlockBarrier;
     r.yield();
 }
 
-uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int /*mask: every live lane takes part*/)
+uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int mask, Site site)
 {
     BlockRunner& r = BlockRunner::current();
     Fiber& f = r.running();
+    f.site = site;
+    f.mask = mask;
+    f.gather_dst = nullptr;
     f.exchange = mine;
     f.source_lane = src_lane;
     f.is_ballot = false;
@@ -547,10 +758,12 @@ uint64_t warp_exchange(uint64_t mine, int src_lane, unsigned int /*mask: every l
     return f.result;
 }
 
-void warp_gather(const void* mine, std::size_t bytes, void* all)
+void warp_gather(const void* mine, std::size_t bytes, void* all, Site site)
 {
     BlockRunner& r = BlockRunner::current();
     Fiber& f = r.running();
+    f.site = site;
+    f.mask = 0xffffffffu;  // .aligned: the whole warp
     f.gather_src = mine;
     f.gather_dst = all;
     f.gather_bytes = bytes;
@@ -560,10 +773,13 @@ void warp_gather(const void* mine, std::size_t bytes, void* all)
     f.gather_dst = nullptr;
 }
 
-unsigned int warp_ballot(bool predicate, unsigned int /*mask*/)
+unsigned int warp_ballot(bool predicate, unsigned int mask, Site site)
 {
     BlockRunner& r = BlockRunner::current();
     Fiber& f = r.running();
+    f.site = site;
+    f.mask = mask;
+    f.gather_dst = nullptr;
     f.predicate = predicate;
     f.is_ballot = true;
     f.state = State::WarpBarrier;
@@ -574,6 +790,64 @@ unsigned int warp_ballot(bool predicate, unsigned int /*mask*/)
 void* dynamic_shared()
 {
     return BlockRunner::current().shared();
+}
+
+[[noreturn]] void fail_thread(const char* message)
+{
+    thread_failure = message;
+    siglongjmp(fault_jump, 2);
+}
+
+bool in_global(const void* p, std::size_t bytes)
+{
+    return global_range(static_cast<const char*>(p), bytes).first != nullptr;
+}
+
+bool in_shared(const void* p, std::size_t bytes)
+{
+    const char* c = static_cast<const char*>(p);
+    BlockRunner& r = BlockRunner::current();
+    const char* dynamic = static_cast<const char*>(r.shared());
+    if (dynamic != nullptr && c >= dynamic && c + bytes <= dynamic + r.shared_bytes()) {
+        return true;
+    }
+    const auto stacks = reinterpret_cast<uintptr_t>(stack_region);
+    const auto at = reinterpret_cast<uintptr_t>(c);
+    const bool on_stack = stack_region != nullptr && at >= stacks && at < stacks + stack_region_used.load();
+    // a __shared__ variable is a thread_local static: not a global buffer, not a thread's stack
+    return c != nullptr && !on_stack && global_range(c, 1).first == nullptr;
+}
+
+void cp_async_16(void* smem, const void* gmem, int src_bytes)
+{
+    char message[200];
+    if (src_bytes < 0 || src_bytes > 16) {
+        std::snprintf(message, sizeof message, "cp.async: src-size %d is not within 0..16", src_bytes);
+        fail_thread(message);
+    }
+    if (reinterpret_cast<uintptr_t>(smem) % 16 != 0 || !in_shared(smem, 16)) {
+        std::snprintf(message, sizeof message, "cp.async: destination %p is %s", smem,
+                      reinterpret_cast<uintptr_t>(smem) % 16 != 0 ? "not 16-byte aligned" : "not in shared memory");
+        fail_thread(message);
+    }
+    if (reinterpret_cast<uintptr_t>(gmem) % 16 != 0 || (src_bytes > 0 && !in_global(gmem, static_cast<std::size_t>(src_bytes)))) {
+        std::snprintf(message, sizeof message, "cp.async: source %p is %s", gmem,
+                      reinterpret_cast<uintptr_t>(gmem) % 16 != 0 ? "not 16-byte aligned" : "not in global memory (an emulated buffer)");
+        fail_thread(message);
+    }
+    Fiber& f = BlockRunner::current().running();
+    std::memset(smem, 0xFF, 16);   // in flight: reads as NaN until its group is waited for
+    f.copies.push_back(PendingCopy{static_cast<char*>(smem), static_cast<const char*>(gmem), src_bytes, f.committed});
+}
+
+void cp_async_commit()
+{
+    BlockRunner::current().running().committed++;
+}
+
+void cp_async_wait(int in_flight)
+{
+    land_copies(BlockRunner::current().running(), static_cast<unsigned long>(in_flight), false);
 }
 
 Registrar::Registrar(const char* module, const char* function, Trampoline entry)
@@ -612,6 +886,7 @@ void* tc_emu_alloc(std::size_t bytes)
     std::memset(start + bytes, kCanary, static_cast<std::size_t>(usable_end - (start + bytes)));
     std::lock_guard<std::mutex> lock(alloc_mutex);
     allocations[start] = Allocation{base, total, start, bytes, usable_begin, usable_end};
+    allocations_changed.fetch_add(1, std::memory_order_release);
     return start;
 }
 
@@ -622,7 +897,47 @@ void tc_emu_free(void* ptr)
     if (it != allocations.end()) {
         munmap(it->second.base, it->second.total);
         allocations.erase(it);
+        allocations_changed.fetch_add(1, std::memory_order_release);
     }
+}
+
+// UndefinedBehaviorSanitizer's alignment check (-fsanitize=alignment, on the kernels' units only)
+// calls this where a typed access is misaligned: a float4 or uint4 load from an address that is
+// not 16-byte aligned faults on a GPU. Defined here, so no sanitizer runtime is linked.
+struct TcUbsanLocation {
+    const char* file;
+    uint32_t line;
+    uint32_t column;
+};
+struct TcUbsanType {
+    uint16_t kind;
+    uint16_t info;
+    char name[1];
+};
+struct TcUbsanTypeMismatch {
+    TcUbsanLocation location;
+    const TcUbsanType* type;
+    unsigned char log_alignment;
+    unsigned char check_kind;
+};
+
+void __ubsan_handle_type_mismatch_v1(TcUbsanTypeMismatch* data, uintptr_t pointer)
+{
+    if (tc_current == nullptr) {
+        return;  // not inside a kernel thread
+    }
+    static const char* const kinds[] = {"load of", "store to"};   // then reference bindings, member accesses, calls
+    const char* slash = std::strrchr(data->location.file, '/');
+    char message[256];
+    std::snprintf(message, sizeof message, "misaligned %s %s at %p: it needs %u-byte alignment (%s:%u)",
+                  data->check_kind < 2 ? kinds[data->check_kind] : "access to", data->type->name, reinterpret_cast<void*>(pointer),
+                  1u << data->log_alignment, slash != nullptr ? slash + 1 : data->location.file, data->location.line);
+    fail_thread(message);
+}
+
+void __ubsan_handle_type_mismatch_v1_abort(TcUbsanTypeMismatch* data, uintptr_t pointer)
+{
+    __ubsan_handle_type_mismatch_v1(data, pointer);
 }
 
 void tc_emu_memset32(void* ptr, uint32_t value, std::size_t count)
@@ -673,6 +988,7 @@ int tc_emu_launch(const char* module, const char* function, unsigned int gx, uns
         return 2;
     }
     Launch launch;
+    launch.name = std::string(module) + "/" + function;
     launch.entry = entry;
     launch.args = args;
     launch.grid = dim3{gx, gy, gz};

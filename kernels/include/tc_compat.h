@@ -193,12 +193,14 @@ TC_DEVICE void tc_ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
 // cp.async.cg.shared.global: 16 bytes from global to shared memory without passing through
 // registers (and L1); the first src_bytes (0..16) are copied and the rest zero-filled, so a tile
 // past a matrix's edge loads as zeros (src must still be a valid address). Asynchronous on the
-// GPU until tc_cp_async_wait; the emulation copies at once, which satisfies every wait.
+// GPU until tc_cp_async_wait; the emulation defers it as well (its destination reads as 0xFF until then).
 TC_DEVICE void tc_cp_async_16(void* smem, const void* gmem, int src_bytes)
 {
 #if defined(__CUDA_ARCH__)
     const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(smem));
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(s), "l"(gmem), "r"(src_bytes) : "memory");
+#elif defined(TC_EMU_H)
+    ::tc_emu::cp_async_16(smem, gmem, src_bytes);
 #else
     std::memcpy(smem, gmem, static_cast<std::size_t>(src_bytes));
     std::memset(static_cast<char*>(smem) + src_bytes, 0, static_cast<std::size_t>(16 - src_bytes));
@@ -210,6 +212,8 @@ TC_DEVICE void tc_cp_async_commit()
 {
 #if defined(__CUDA_ARCH__)
     asm volatile("cp.async.commit_group;" ::: "memory");
+#elif defined(TC_EMU_H)
+    ::tc_emu::cp_async_commit();
 #endif
 }
 
@@ -219,6 +223,8 @@ TC_DEVICE void tc_cp_async_wait()
 {
 #if defined(__CUDA_ARCH__)
     asm volatile("cp.async.wait_group %0;" ::"n"(N) : "memory");
+#elif defined(TC_EMU_H)
+    ::tc_emu::cp_async_wait(N);
 #endif
 }
 
