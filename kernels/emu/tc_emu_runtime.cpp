@@ -327,6 +327,7 @@ struct Fiber {
 
 struct Launch {
     std::string name;  // module/function
+    bool descending;   // the order warps run in (BlockRunner::run)
     Trampoline entry;
     void** args;
     dim3 grid;
@@ -401,22 +402,43 @@ public:
             f.committed = 0;
             f.sp = fresh_fiber_stack(f.stack, &BlockRunner::fiber_main);
         }
+        // A warp at a time, as far as it goes before a __syncthreads: each warp's shared-memory
+        // reads and writes meet the other warps' of the same barrier interval all done, or none
+        // (warps ascending in even launches, descending in odd ones), where a lockstep schedule
+        // would hide a missing barrier.
+        const unsigned int warps = (threads + 31) / 32;
         for (;;) {
             bool ran = false;
-            for (unsigned int t = 0; t < threads; ++t) {
-                if (fibers_[t].state == State::Ready) {
-                    ran = true;
-                    running_ = &fibers_[t];
-                    tc_current = &running_->thread;
-                    tc_emu_switch(&scheduler_sp_, running_->sp);
+            for (unsigned int i = 0; i < warps; ++i) {
+                const unsigned int base = 32 * (launch.descending ? warps - 1 - i : i);
+                const unsigned int end = std::min(threads, base + 32);
+                for (;;) {
+                    bool ran_warp = false;
+                    for (unsigned int t = base; t < end; ++t) {
+                        if (fibers_[t].state == State::Ready) {
+                            ran_warp = true;
+                            running_ = &fibers_[t];
+                            tc_current = &running_->thread;
+                            tc_emu_switch(&scheduler_sp_, running_->sp);
+                        }
+                    }
+                    tc_current = nullptr;
+                    ran |= ran_warp;
+                    std::string error;
+                    const bool released = release_warp(base, end, error);
+                    if (!error.empty()) {
+                        return where(block_idx) + error;
+                    }
+                    if (!released) {
+                        break;
+                    }
                 }
             }
-            tc_current = nullptr;
             if (all_done(threads)) {
                 return "";
             }
             std::string error;
-            const bool released = release_warps(threads, error) || (error.empty() && release_block(threads, error));
+            const bool released = release_block(threads, error);
             if (!error.empty()) {
                 return where(block_idx) + error;
             }
@@ -484,14 +506,12 @@ private:
         return true;
     }
 
-    // A warp operation completes when every live lane of the warp has reached one. Each waiting
+    // A warp operation of lanes [base, end) completes when every live lane has reached one. Each waiting
     // lane's mask must name only lanes waiting at the same site: else the warp diverged (or some
     // of its lanes exited), which .sync instructions do not allow; that is `error`.
-    bool release_warps(unsigned int threads, std::string& error)
+    bool release_warp(unsigned int base, unsigned int end, std::string& error)
     {
-        bool released = false;
-        for (unsigned int base = 0; base < threads; base += 32) {
-            const unsigned int end = std::min(threads, base + 32);
+        {
             bool any = false;
             bool all = true;
             for (unsigned int t = base; t < end; ++t) {
@@ -502,7 +522,7 @@ private:
                 }
             }
             if (!any || !all) {
-                continue;
+                return false;
             }
             for (unsigned int t = base; t < end; ++t) {
                 const Fiber& f = fibers_[t];
@@ -569,9 +589,8 @@ private:
                     fibers_[t].state = State::Ready;
                 }
             }
-            released = true;
         }
-        return released;
+        return true;
     }
 
     // __syncthreads opens when every thread of the block waits at the same one; a thread that
@@ -987,8 +1006,11 @@ int tc_emu_launch(const char* module, const char* function, unsigned int gx, uns
         last_error = "invalid launch configuration";
         return 2;
     }
+    // every other launch runs its warps in the opposite order: a check's cases meet both
+    static std::atomic<unsigned long> launches{0};
     Launch launch;
     launch.name = std::string(module) + "/" + function;
+    launch.descending = launches.fetch_add(1) % 2 == 1;
     launch.entry = entry;
     launch.args = args;
     launch.grid = dim3{gx, gy, gz};
