@@ -44,3 +44,30 @@ mma_probe(float* __restrict__ d, const unsigned short* __restrict__ a, const uns
         d[(g + 8 * (i >> 1)) * 8 + 2 * t + (i & 1)] = df[i];
     }
 }
+
+// ldmatrix_probe: one warp loads four 8x8 matrices of 16-bit elements (`in`: matrix i row r col c
+// at in[64 i + 8 r + c]) into shared memory, each lane gives the address of row l % 8 of matrix
+// l / 8, and ldmatrix .x4 (trans == 0) or .x4.trans hands out the fragments: out[4 l + i] = lane
+// l's r[i]. `verify` compares them with the PTX ISA's layouts (io.tokencost.kernels.MmaProbe), so
+// a GPU names a layout mismatch here before a GEMM or attention check fails on it.
+// Launch 1 block of 32 threads.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(32)
+ldmatrix_probe(unsigned int* __restrict__ out, const unsigned short* __restrict__ in, int trans)
+{
+    alignas(16) __shared__ unsigned short tile[4 * 64];
+    const int lane = static_cast<int>(threadIdx.x & 31u);
+    for (int i = lane; i < 4 * 64; i += 32) {
+        tile[i] = in[i];
+    }
+    __syncthreads();
+    unsigned int r[4];
+    const unsigned short* row = tile + 64 * (lane / 8) + 8 * (lane % 8);
+    if (trans != 0) {
+        tc_ldmatrix_x4_trans(r, row);
+    } else {
+        tc_ldmatrix_x4(r, row);
+    }
+    for (int i = 0; i < 4; ++i) {
+        out[4 * lane + i] = r[i];
+    }
+}

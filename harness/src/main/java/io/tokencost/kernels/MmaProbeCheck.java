@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * The tensor-core fragment layouts (mma.sync m16n8k16) against {@link MmaProbe#reference}, on the
- * backends that run the .cu kernels (cuda, emu). The CPU backend has no tensor cores: no result.
+ * The tensor-core fragment layouts (mma.sync m16n8k16, and ldmatrix .x4 / .x4.trans) against
+ * {@link MmaProbe}, on the backends that run the .cu kernels (cuda, emu). The CPU backend has no
+ * tensor cores: no result.
  */
 public final class MmaProbeCheck implements KernelCheck {
 
@@ -41,7 +42,42 @@ public final class MmaProbeCheck implements KernelCheck {
         }
         List<CheckResult> out = new ArrayList<>();
         out.add(new CheckResult(family(), "m16n8k16", "fp16/fp32", TILES, worst, Tolerance.FP32, failure));
+        for (boolean trans : new boolean[] {false, true}) {
+            int wrong = 0;
+            String ldFailure = null;
+            try {
+                for (int i = 0; i < TILES; i++) {
+                    wrong = Math.max(wrong, ldmatrixOnce(session, launcher.get(), trans, random));
+                }
+            } catch (RuntimeException e) {
+                ldFailure = KernelCheck.failure(e);
+            }
+            // exact: a fragment word either is the elements the layout names or a layout is wrong
+            out.add(new CheckResult(family(), trans ? "ldmatrix_x4_trans" : "ldmatrix_x4", "b16", TILES, wrong, 0, ldFailure));
+        }
         return out;
+    }
+
+    /** How many of the 128 fragment words ldmatrix (.x4, or .x4.trans) handed out differ from the layout's. */
+    static int ldmatrixOnce(Session session, KernelLauncher launcher, boolean trans, RandomGenerator random) {
+        short[] in = new short[MmaProbe.LDMATRIX_ELEMENTS];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (short) random.nextInt(1 << 16);
+        }
+        int[] got = new int[32 * 4];
+        try (Buffer bout = session.allocate(DataType.U32, got.length); Buffer bin = session.allocate(DataType.F16, in.length)) {
+            bin.upload(in);
+            bout.poison();
+            launcher.launch("mma_probe", "ldmatrix_probe", new LaunchConfig(1, 32, 0), bout, bin, trans ? 1 : 0);
+            session.synchronize();
+            bout.download(got);
+        }
+        int[] expected = MmaProbe.ldmatrixReference(in, trans);
+        int wrong = 0;
+        for (int i = 0; i < got.length; i++) {
+            wrong += got[i] == expected[i] ? 0 : 1;
+        }
+        return wrong;
     }
 
     static double checkOnce(Session session, KernelLauncher launcher, RandomGenerator random) {
