@@ -524,7 +524,21 @@ private:
             if (!any || !all) {
                 return false;
             }
-            for (unsigned int t = base; t < end; ++t) {
+            // the usual case first, in one pass: no lane exited, and every lane names the whole
+            // warp and waits where the first does; else each lane's mask is checked lane by lane
+            bool converged = true;
+            const Fiber* first = nullptr;
+            for (unsigned int t = base; t < end && converged; ++t) {
+                const Fiber& f = fibers_[t];
+                if (f.state != State::WarpBarrier || f.mask != 0xffffffffu) {
+                    converged = false;
+                } else if (first == nullptr) {
+                    first = &f;
+                } else {
+                    converged = same_site(first->site, f.site);
+                }
+            }
+            for (unsigned int t = base; t < end && !converged; ++t) {
                 const Fiber& f = fibers_[t];
                 if (f.state != State::WarpBarrier) {
                     continue;
@@ -635,9 +649,10 @@ private:
         return true;
     }
 
+    // The lanes of one warp run one kernel's unit: its sites' strings are the same literals.
     static bool same_site(const Site& a, const Site& b)
     {
-        return a.line == b.line && std::strcmp(a.op, b.op) == 0 && std::strcmp(a.file, b.file) == 0;
+        return a.line == b.line && a.op == b.op && a.file == b.file;
     }
 
     static std::string site_text(const Site& s)
