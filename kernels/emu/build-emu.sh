@@ -51,32 +51,52 @@ echo "$cxx: ${#sources[@]} kernel files -> $lib"
 # must travel to a lent GPU within 64 MiB); TC_EMU_CXXFLAGS=-g puts it back for a debugging session.
 flags=(-std=c++20 -O2 ${TC_EMU_CXXFLAGS:-} -fPIC -pthread -Wall -Wextra -Werror
        -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fno-omit-frame-pointer -fcf-protection=none -I "$here" -I "$kernels/include")
-# The kernels' units check every typed access's alignment (a misaligned float4 or uint4 faults on a
-# GPU): the runtime defines the sanitizer's handler, so no sanitizer library is linked.
+# Two libraries from the same units: libtokencost_emu.so, whose kernels' units check every typed
+# access's alignment (a misaligned float4 or uint4 faults on a GPU), and libtokencost_emu_racecheck.so,
+# whose units also report every memory access to the runtime's shared-memory race check
+# (-fsanitize=thread's hooks). The runtime defines the sanitizers' handlers and hooks, so no
+# sanitizer library is linked.
 jobs=$(nproc 2>/dev/null || echo 2)
-objects=()
 pids=()
 failed=0
-for unit in "${units[@]}"; do
-    object="$gen/$(basename "$unit" .cpp).o"
-    objects+=("$object")
-    check=()
-    [[ $unit == "$here/tc_emu_runtime.cpp" ]] || check=(-fsanitize=alignment)
-    "$cxx" "${flags[@]}" "${check[@]}" -c "$unit" -o "$object" &
+compile() {   # compile UNIT OBJECT FLAGS...: in the background, at most $jobs at once
+    local unit=$1 object=$2
+    shift 2
+    "$cxx" "${flags[@]}" "$@" -c "$unit" -o "$object" &
     pids+=($!)
     if (( ${#pids[@]} >= jobs )); then
         wait "${pids[0]}" || failed=1
         pids=("${pids[@]:1}")
+    fi
+}
+plain=()
+race=()
+for unit in "${units[@]}"; do
+    name=$(basename "$unit" .cpp)
+    plain+=("$gen/$name.o")
+    race+=("$gen/$name.race.o")
+    if [[ $unit == "$here/tc_emu_runtime.cpp" ]]; then
+        compile "$unit" "$gen/$name.o"
+        compile "$unit" "$gen/$name.race.o" -DTC_EMU_RACECHECK
+    else
+        compile "$unit" "$gen/$name.o" -fsanitize=alignment
+        compile "$unit" "$gen/$name.race.o" -fsanitize=alignment -fsanitize=thread -DTC_EMU_RACECHECK
     fi
 done
 for pid in "${pids[@]}"; do
     wait "$pid" || failed=1
 done
 (( failed == 0 )) || { echo "ERROR: the emulation library did not compile" >&2; exit 1; }
-"$cxx" -shared -pthread "${objects[@]}" -o "$lib.tmp"
-if nm -D --undefined-only "$lib.tmp" | grep -q '__ubsan'; then
-    echo "ERROR: $lib.tmp needs a sanitizer runtime: tc_emu_runtime.cpp must define every __ubsan handler the kernels call" >&2
-    nm -D --undefined-only "$lib.tmp" | grep '__ubsan' >&2
-    exit 1
-fi
+racelib="$out/linux-x86-64/libtokencost_emu_racecheck.so"
+# -Bsymbolic: a process may load both libraries; each binds its kernels to its own runtime
+"$cxx" -shared -pthread -Wl,-Bsymbolic "${plain[@]}" -o "$lib.tmp"
+"$cxx" -shared -pthread -Wl,-Bsymbolic "${race[@]}" -ldl -o "$racelib.tmp"
+for l in "$lib.tmp" "$racelib.tmp"; do
+    if nm -D --undefined-only "$l" | grep -qE '__(ubsan|tsan)'; then
+        echo "ERROR: $l needs a sanitizer runtime: tc_emu_runtime.cpp must define every hook the kernels call:" >&2
+        nm -D --undefined-only "$l" | grep -E '__(ubsan|tsan)' >&2
+        exit 1
+    fi
+done
+mv "$racelib.tmp" "$racelib"
 mv "$lib.tmp" "$lib"

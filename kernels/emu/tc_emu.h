@@ -69,6 +69,10 @@ bool in_shared(const void* p, std::size_t bytes);
 // Whether [p, p + bytes) lies inside one emulated global buffer.
 bool in_global(const void* p, std::size_t bytes);
 
+// The racecheck library's record of a read the compiler does not see (ldmatrix's gathered rows);
+// nothing in the plain library.
+void note_read(const void* p, std::size_t bytes);
+
 // cp.async as the hardware runs it: a copy lands when its group is waited for (or the thread
 // ends); until then its 16 destination bytes read as 0xFF (NaN as fp16 and fp32), so a read
 // before the wait shows. Destination shared and source global, both 16-byte aligned.
@@ -423,7 +427,9 @@ inline void ldmatrix_x4(unsigned int (&r)[4], const void* row, TC_EMU_WHERE)
     warp_gather(&row, sizeof row, rows, TC_EMU_SITE("ldmatrix.sync.aligned.m8n8.x4"));
     const unsigned int lane = tc_current->lane;
     for (unsigned int i = 0; i < 4; ++i) {
-        std::memcpy(&r[i], static_cast<const unsigned char*>(rows[8 * i + lane / 4]) + 4 * (lane % 4), 4);
+        const unsigned char* p = static_cast<const unsigned char*>(rows[8 * i + lane / 4]) + 4 * (lane % 4);
+        note_read(p, 4);
+        std::memcpy(&r[i], p, 4);
     }
 }
 
@@ -438,8 +444,12 @@ inline void ldmatrix_x4_trans(unsigned int (&r)[4], const void* row, TC_EMU_WHER
     for (unsigned int i = 0; i < 4; ++i) {
         uint16_t lo;
         uint16_t hi;
-        std::memcpy(&lo, static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4)]) + 2 * (lane / 4), 2);
-        std::memcpy(&hi, static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4) + 1]) + 2 * (lane / 4), 2);
+        const unsigned char* plo = static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4)]) + 2 * (lane / 4);
+        const unsigned char* phi = static_cast<const unsigned char*>(rows[8 * i + 2 * (lane % 4) + 1]) + 2 * (lane / 4);
+        note_read(plo, 2);
+        note_read(phi, 2);
+        std::memcpy(&lo, plo, 2);
+        std::memcpy(&hi, phi, 2);
         r[i] = static_cast<unsigned int>(lo) | (static_cast<unsigned int>(hi) << 16);
     }
 }

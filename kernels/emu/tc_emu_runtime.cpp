@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <dlfcn.h>
+#include <link.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -349,11 +351,14 @@ struct Launch {
 
 // Lands a thread's cp.async copies of every committed group but the newest `in_flight` (all of
 // them, committed or not, when `everything`): 16 bytes each, the source's first `bytes`, then zeros.
+void note_write(const void* p, std::size_t n, const ThreadContext& t);
+
 void land_copies(Fiber& f, unsigned long in_flight, bool everything)
 {
     std::size_t kept = 0;
     for (const PendingCopy& c : f.copies) {
         if (everything || c.group + in_flight < f.committed) {
+            note_write(c.dst, 16, f.thread);
             std::memcpy(c.dst, c.src, static_cast<std::size_t>(c.bytes));
             std::memset(c.dst + c.bytes, 0, static_cast<std::size_t>(16 - c.bytes));
         } else {
@@ -384,6 +389,15 @@ public:
         prepare(threads);
         launch_ = &launch;
         shared_.assign(launch.shared_bytes, 0);
+        if (racecheck()) {
+            if (tls_begin_ == nullptr) {
+                find_thread_local_block();
+            }
+            if (race_dynamic_.size() < shared_.size()) {
+                race_dynamic_.resize(shared_.size());
+            }
+            new_interval(Site{"", "", 0});
+        }
         for (unsigned int t = 0; t < threads; ++t) {
             Fiber& f = fibers_[t];
             f.state = State::Ready;
@@ -646,6 +660,7 @@ private:
         for (unsigned int t = 0; t < threads; ++t) {
             fibers_[t].state = State::Ready;
         }
+        new_interval(first->site);
         return true;
     }
 
@@ -721,7 +736,141 @@ private:
     Fiber* running_ = nullptr;
     Launch* launch_ = nullptr;
     std::vector<unsigned char> shared_;
+
+public:
+    // ---- racecheck (libtokencost_emu_racecheck.so: the kernels' units report every access) ----
+    // Per byte of shared memory (the block's dynamic shared memory, and this library's thread-local
+    // block, where __shared__ variables live): who wrote and who read it in the current barrier
+    // interval. A byte one thread writes and another reads or writes in the same interval is a race.
+    struct RaceCell {
+        unsigned long epoch = 0;
+        int writer = -1;
+        int reader = -1;  // -2: several threads
+    };
+
+    void note_access(const void* p, std::size_t n, bool write, const ThreadContext& t)
+    {
+        const char* c = static_cast<const char*>(p);
+        RaceCell* cells;
+        std::size_t off;
+        const char* what;
+        const char* dynamic = shared_.empty() ? nullptr : reinterpret_cast<const char*>(shared_.data());
+        if (dynamic != nullptr && c >= dynamic && c + n <= dynamic + shared_.size()) {
+            cells = race_dynamic_.data();
+            off = static_cast<std::size_t>(c - dynamic);
+            what = "dynamic shared memory";
+        } else if (tls_begin_ != nullptr && c >= tls_begin_ && c + n <= tls_end_) {
+            cells = race_tls_.data();
+            off = static_cast<std::size_t>(c - tls_begin_);
+            what = "a __shared__ variable";
+        } else {
+            return;
+        }
+        const int me = static_cast<int>(t.warp * 32 + t.lane);
+        for (std::size_t i = 0; i < n; ++i) {
+            RaceCell& cell = cells[off + i];
+            if (cell.epoch != epoch_) {
+                cell = RaceCell{epoch_, -1, -1};
+            }
+            int other = -1;
+            const char* kind = nullptr;
+            if (cell.writer >= 0 && cell.writer != me) {
+                other = cell.writer;
+                kind = write ? "writes a byte that thread %d wrote" : "reads a byte that thread %d wrote";
+            } else if (write && (cell.reader == -2 || (cell.reader >= 0 && cell.reader != me))) {
+                other = cell.reader;
+                kind = cell.reader == -2 ? "writes a byte that several threads read" : "writes a byte that thread %d read";
+            }
+            if (kind != nullptr) {
+                char did[96];
+                std::snprintf(did, sizeof did, kind, other);
+                char message[400];
+                std::snprintf(message, sizeof message, "shared-memory race: thread %d %s in the same barrier interval (since %s): %s, byte %zu (%p)",
+                              me, did, interval_.line == 0 ? "the block's start" : site_text(interval_).c_str(), what, off + i,
+                              static_cast<const void*>(c + i));
+                fail_thread(message);
+            }
+            if (write) {
+                cell.writer = me;
+            } else if (cell.reader == -1) {
+                cell.reader = me;
+            } else if (cell.reader != me) {
+                cell.reader = -2;
+            }
+        }
+    }
+
+    static bool racecheck()
+    {
+#ifdef TC_EMU_RACECHECK
+        return true;
+#else
+        return false;
+#endif
+    }
+
+private:
+    // a new barrier interval: every cell of the previous ones is stale
+    void new_interval(const Site& site)
+    {
+        ++epoch_;
+        interval_ = site;
+    }
+
+    // this library's thread-local block on this OS thread: where its __shared__ variables are
+    void find_thread_local_block()
+    {
+        Dl_info info{};
+        if (dladdr(reinterpret_cast<void*>(&tc_emu_launch_marker), &info) == 0 || info.dli_fname == nullptr) {
+            return;
+        }
+        void* handle = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+        void* data = nullptr;
+        if (handle == nullptr || dlinfo(handle, RTLD_DI_TLS_DATA, &data) != 0 || data == nullptr) {
+            if (handle != nullptr) {
+                dlclose(handle);
+            }
+            return;
+        }
+        dlclose(handle);
+        struct Find {
+            const void* base;
+            std::size_t size;
+        } find{info.dli_fbase, 0};
+        dl_iterate_phdr([](dl_phdr_info* phdr, std::size_t, void* arg) {
+            Find* f = static_cast<Find*>(arg);
+            if (reinterpret_cast<const void*>(phdr->dlpi_addr) != f->base) {
+                return 0;
+            }
+            for (int i = 0; i < phdr->dlpi_phnum; ++i) {
+                if (phdr->dlpi_phdr[i].p_type == PT_TLS) {
+                    f->size = phdr->dlpi_phdr[i].p_memsz;
+                }
+            }
+            return 1;
+        }, &find);
+        tls_begin_ = static_cast<const char*>(data);
+        tls_end_ = tls_begin_ + find.size;
+        race_tls_.assign(find.size, RaceCell{});
+    }
+
+    static void tc_emu_launch_marker() {}
+
+    std::vector<RaceCell> race_dynamic_;
+    std::vector<RaceCell> race_tls_;
+    const char* tls_begin_ = nullptr;
+    const char* tls_end_ = nullptr;
+    unsigned long epoch_ = 0;
+    Site interval_{"", "", 0};
 };
+
+// The racecheck's record of a write the compiler does not see (cp.async's copy into shared memory).
+void note_write(const void* p, std::size_t n, const ThreadContext& t)
+{
+    if (BlockRunner::racecheck()) {
+        BlockRunner::current().note_access(p, n, true, t);
+    }
+}
 
 // "kernel m/f, block (x,y,z), thread (x,y,z): " for the thread running now
 std::string where_thread(const Launch& launch, const ThreadContext& t)
@@ -870,8 +1019,16 @@ void cp_async_16(void* smem, const void* gmem, int src_bytes)
         fail_thread(message);
     }
     Fiber& f = BlockRunner::current().running();
+    note_write(smem, 16, f.thread);   // the copy may land any time until the wait: a write from the issue on
     std::memset(smem, 0xFF, 16);   // in flight: reads as NaN until its group is waited for
     f.copies.push_back(PendingCopy{static_cast<char*>(smem), static_cast<const char*>(gmem), src_bytes, f.committed});
+}
+
+void note_read(const void* p, std::size_t n)
+{
+    if (BlockRunner::racecheck() && tc_current != nullptr) {
+        BlockRunner::current().note_access(p, n, false, *tc_current);
+    }
 }
 
 void cp_async_commit()
@@ -934,6 +1091,67 @@ void tc_emu_free(void* ptr)
         allocations_changed.fetch_add(1, std::memory_order_release);
     }
 }
+
+#ifdef TC_EMU_RACECHECK
+// ThreadSanitizer's instrumentation (-fsanitize=thread, on the kernels' units of the racecheck
+// library only) calls these at every memory access: accesses to shared memory go to the race
+// check, the rest are ignored. Atomics are done for real and are not races. No sanitizer
+// library is linked; build-emu.sh fails if a kernel needs a hook not defined here.
+static inline void tc_race(const void* p, std::size_t n, bool write)
+{
+    if (tc_current != nullptr) {
+        BlockRunner::current().note_access(p, n, write, *tc_current);
+    }
+}
+void __tsan_init() {}
+void __tsan_func_entry(void*) {}
+void __tsan_func_exit() {}
+void __tsan_read1(void* p) { tc_race(p, 1, false); }
+void __tsan_read2(void* p) { tc_race(p, 2, false); }
+void __tsan_read4(void* p) { tc_race(p, 4, false); }
+void __tsan_read8(void* p) { tc_race(p, 8, false); }
+void __tsan_read16(void* p) { tc_race(p, 16, false); }
+void __tsan_write1(void* p) { tc_race(p, 1, true); }
+void __tsan_write2(void* p) { tc_race(p, 2, true); }
+void __tsan_write4(void* p) { tc_race(p, 4, true); }
+void __tsan_write8(void* p) { tc_race(p, 8, true); }
+void __tsan_write16(void* p) { tc_race(p, 16, true); }
+void __tsan_unaligned_read2(void* p) { tc_race(p, 2, false); }
+void __tsan_unaligned_read4(void* p) { tc_race(p, 4, false); }
+void __tsan_unaligned_read8(void* p) { tc_race(p, 8, false); }
+void __tsan_unaligned_read16(void* p) { tc_race(p, 16, false); }
+void __tsan_unaligned_write2(void* p) { tc_race(p, 2, true); }
+void __tsan_unaligned_write4(void* p) { tc_race(p, 4, true); }
+void __tsan_unaligned_write8(void* p) { tc_race(p, 8, true); }
+void __tsan_unaligned_write16(void* p) { tc_race(p, 16, true); }
+void __tsan_read_range(void* p, unsigned long n) { tc_race(p, n, false); }
+void __tsan_write_range(void* p, unsigned long n) { tc_race(p, n, true); }
+void __tsan_vptr_read(void**) {}
+void __tsan_vptr_update(void**, void*) {}
+int __tsan_atomic32_load(const volatile int* a, int) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }
+void __tsan_atomic32_store(volatile int* a, int v, int) { __atomic_store_n(a, v, __ATOMIC_SEQ_CST); }
+int __tsan_atomic32_exchange(volatile int* a, int v, int) { return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST); }
+int __tsan_atomic32_fetch_add(volatile int* a, int v, int) { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); }
+int __tsan_atomic32_fetch_sub(volatile int* a, int v, int) { return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST); }
+int __tsan_atomic32_compare_exchange_strong(volatile int* a, int* c, int v, int, int)
+{
+    return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+int __tsan_atomic32_compare_exchange_weak(volatile int* a, int* c, int v, int, int)
+{
+    return __atomic_compare_exchange_n(a, c, v, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+long long __tsan_atomic64_load(const volatile long long* a, int) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }
+void __tsan_atomic64_store(volatile long long* a, long long v, int) { __atomic_store_n(a, v, __ATOMIC_SEQ_CST); }
+long long __tsan_atomic64_exchange(volatile long long* a, long long v, int) { return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST); }
+long long __tsan_atomic64_fetch_add(volatile long long* a, long long v, int) { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); }
+int __tsan_atomic64_compare_exchange_strong(volatile long long* a, long long* c, long long v, int, int)
+{
+    return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+void __tsan_atomic_signal_fence(int) {}
+#endif
 
 // UndefinedBehaviorSanitizer's alignment check (-fsanitize=alignment, on the kernels' units only)
 // calls this where a typed access is misaligned: a float4 or uint4 load from an address that is

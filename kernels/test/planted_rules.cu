@@ -92,3 +92,15 @@ float4_misaligned(float* __restrict__ out, const float* __restrict__ in)
     const float4 v = *reinterpret_cast<const float4*>(in + 4 * t + 1);
     out[t] = v.x + v.y + v.z + v.w;
 }
+
+// Each thread writes its slot of a __shared__ array and reads its neighbour's with no
+// __syncthreads between: a race that only the racecheck library reports (by name), since the
+// warp-at-a-time order makes the read see either the old or the new value.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(64)
+shared_race(float* __restrict__ out)
+{
+    __shared__ float slots[64];
+    const int t = static_cast<int>(threadIdx.x);
+    slots[t] = static_cast<float>(t);
+    out[t] = slots[(t + 32) % 64];
+}

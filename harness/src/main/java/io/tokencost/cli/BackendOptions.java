@@ -5,6 +5,7 @@ import io.tokencost.backend.Backend;
 import io.tokencost.backend.BackendUnavailableException;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.cuda.CudaBackend;
+import io.tokencost.backend.emu.EmuBackend;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -24,6 +25,10 @@ final class BackendOptions {
                     + "else the compatibility PTX); the same as -Dtokencost.kernels=…")
     String kernelImage;
 
+    @Option(names = "--racecheck", description = "emu: check every shared-memory access for races between barriers (several times slower); "
+            + "the same as -Dtokencost.emu.racecheck=true")
+    boolean racecheck;
+
     /** The backend asked for (exit 3 when it cannot run here), or the best available one. */
     Backend resolve() {
         if (device < 0) {
@@ -36,6 +41,13 @@ final class BackendOptions {
             }
             // read by the CUDA backend's probe and passed on to the measuring forks; Main restores it after the command
             System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, image);
+        }
+        if (racecheck) {
+            if (!"emu".equals(backend)) {
+                throw new IllegalArgumentException("--racecheck needs --backend emu: it checks the emulated kernels' shared memory");
+            }
+            // read when the backend is made, and passed on to the measuring forks; Main restores it after the command
+            System.setProperty(EmuBackend.RACECHECK_PROPERTY, "true");
         }
         if (backend == null) {
             return Backends.best();

@@ -2,6 +2,7 @@ package io.tokencost.cli;
 
 import io.tokencost.backend.BackendUnavailableException;
 import io.tokencost.backend.cuda.CudaBackend;
+import io.tokencost.backend.emu.EmuBackend;
 import io.tokencost.results.ResultFormatException;
 import io.tokencost.results.RunIdentity;
 import picocli.CommandLine;
@@ -40,17 +41,22 @@ public final class Main {
         return forThisCommand(() -> cl.execute(args));
     }
 
-    /** A command's {@code --kernel-image} (a system property the CUDA backend and the forks read) ends with the command. */
+    /** The system properties a command's options set for the backends and the forks: they end with the command. */
+    private static final java.util.List<String> COMMAND_PROPERTIES = java.util.List.of(CudaBackend.KERNEL_IMAGE_PROPERTY, EmuBackend.RACECHECK_PROPERTY);
+
     private static int forThisCommand(java.util.function.IntSupplier command) {
-        String saved = System.getProperty(CudaBackend.KERNEL_IMAGE_PROPERTY);
+        java.util.Map<String, String> saved = new java.util.HashMap<>();
+        COMMAND_PROPERTIES.forEach(p -> saved.put(p, System.getProperty(p)));
         try {
             return command.getAsInt();
         } finally {
-            if (saved == null) {
-                System.clearProperty(CudaBackend.KERNEL_IMAGE_PROPERTY);
-            } else {
-                System.setProperty(CudaBackend.KERNEL_IMAGE_PROPERTY, saved);
-            }
+            saved.forEach((p, v) -> {
+                if (v == null) {
+                    System.clearProperty(p);
+                } else {
+                    System.setProperty(p, v);
+                }
+            });
         }
     }
 

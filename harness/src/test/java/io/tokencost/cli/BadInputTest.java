@@ -119,9 +119,9 @@ class BadInputTest {
     @Test
     void verifyOnTheCpuAndTheEmulationPassesAndHelpAndVersionWork() {
         // memory_stream x4, qgemv x3 + dequantize x2 + experts x3, gemm x3, attention_decode x2, attention_prefill x2,
-        // transformer_ops x9 and the model's decode step, MoE decode step, prefill and MoE prefill everywhere; the tensor-core probe
-        // where the .cu kernels run
-        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 32, "emu", 33);
+        // transformer_ops x9 and the model's decode step, MoE decode step, prefill and MoE prefill everywhere; the tensor-core probes
+        // (mma, ldmatrix .x4 and .x4.trans) where the .cu kernels run
+        java.util.Map<String, Integer> expected = java.util.Map.of("cpu", 32, "emu", 35);
         for (String backend : new String[] {"cpu", "emu"}) {
             Outcome v = run("verify", "--backend", backend);
             assertEquals(0, v.code(), v.out() + v.err());
@@ -191,5 +191,14 @@ class BadInputTest {
         assertOneLineError(run("model", config.toString()), 2, "missing field 'num_hidden_layers'");
         assertOneLineError(run("model", dir.resolve("nothing.json").toString()), 2, "no such file");
         assertOneLineError(run("run", "--backend", "cpu", "--model", dir.resolve("nothing.json").toString()), 2, "no such file");
+    }
+
+    @Test
+    void kernelImageAndRacecheckOptionsAreCheckedAndLastOneCommand() {
+        assertOneLineError(run("verify", "--backend", "cpu", "--kernel-image", "cubin"), 2, "--kernel-image must be auto, fatbin or ptx, got 'cubin'");
+        assertOneLineError(run("verify", "--backend", "cpu", "--racecheck"), 2, "--racecheck needs --backend emu");
+        // an option's property is the command's: the next command in this JVM does not inherit it
+        assertEquals(0, run("verify", "--backend", "cpu", "--kernel-image", "ptx").code());
+        assertEquals(null, System.getProperty("tokencost.kernels"));
     }
 }

@@ -10,6 +10,7 @@ import io.tokencost.backend.cpu.CpuInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code emu}: every kernels/*.cu compiled by the host C++ compiler against a SIMT emulation
@@ -18,24 +19,41 @@ import java.util.Map;
  */
 public final class EmuBackend implements Backend {
 
-    private static volatile Object probe;   // the loaded EmuLibrary, or the reason it failed to load
+    /** System property: {@code true} runs the kernels with every shared-memory access checked for races. */
+    public static final String RACECHECK_PROPERTY = "tokencost.emu.racecheck";
+
+    /** Per variant (plain, racecheck): the loaded EmuLibrary, or the reason it failed to load. */
+    private static final Map<Boolean, Object> PROBES = new ConcurrentHashMap<>();
+
+    private final boolean racecheck;
+
+    /** The plain emulation, or the racecheck one where {@value #RACECHECK_PROPERTY} is {@code true}. */
+    public EmuBackend() {
+        this(Boolean.getBoolean(RACECHECK_PROPERTY));
+    }
+
+    /**
+     * {@code racecheck}: each byte of shared memory one thread writes and another reads or writes
+     * between two barriers fails the launch (kernels/README.md, Emulation); several times slower.
+     */
+    public EmuBackend(boolean racecheck) {
+        this.racecheck = racecheck;
+    }
 
     @Override
     public String id() {
         return "emu";
     }
 
-    private static Object probe() {
-        Object p = probe;
-        if (p == null) {
+    private Object probe() {
+        return PROBES.computeIfAbsent(racecheck, race -> {
             try {
-                p = EmuLibrary.load();
+                return EmuLibrary.load(race);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                p = "the emulation library was not built (libtokencost_emu.so: " + e.getMessage().lines().findFirst().orElse("") + ")";
+                return "the emulation library was not built (lib" + (race ? EmuLibrary.RACECHECK_NAME : EmuLibrary.NAME) + ".so: "
+                        + e.getMessage().lines().findFirst().orElse("") + ")";
             }
-            probe = p;
-        }
-        return p;
+        });
     }
 
     @Override
@@ -43,7 +61,7 @@ public final class EmuBackend implements Backend {
         return probe() instanceof EmuLibrary ? Availability.yes() : Availability.no((String) probe());
     }
 
-    private static EmuLibrary library() {
+    private EmuLibrary library() {
         if (probe() instanceof EmuLibrary lib) {
             return lib;
         }
@@ -55,11 +73,12 @@ public final class EmuBackend implements Backend {
         return List.of(properties(library()));
     }
 
-    private static DeviceProperties properties(EmuLibrary lib) {
+    private DeviceProperties properties(EmuLibrary lib) {
         DeviceProperties cpu = CpuInfo.read();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("emulated_sms", cpu.computeUnits() + " (one per core)");
         details.put("kernels", lib.tc_emu_kernel_count() + " registered");
+        details.put("racecheck", racecheck ? "on: every shared-memory access checked for races" : "off (--racecheck turns it on)");
         details.put("note", "CUDA kernels emulated on the CPU for tests: timings describe no GPU");
         return new DeviceProperties("emu", 0, "CUDA emulation on " + cpu.name(), "", "", "", cpu.computeUnits(),
                 cpu.memoryBytes(), 0L, 0L, details);

@@ -11,9 +11,11 @@ import com.sun.jna.Pointer;
 interface EmuLibrary extends Library {
 
     String NAME = "tokencost_emu";
+    /** The same kernels with every memory access reported to the shared-memory race check. */
+    String RACECHECK_NAME = "tokencost_emu_racecheck";
 
-    static EmuLibrary load() {
-        return Native.load(NAME, EmuLibrary.class);
+    static EmuLibrary load(boolean racecheck) {
+        return Native.load(racecheck ? RACECHECK_NAME : NAME, EmuLibrary.class);
     }
 
     Pointer tc_emu_alloc(long bytes);
