@@ -17,7 +17,8 @@ mkdir -p "$out/linux-x86-64" "$gen"
 
 shopt -s nullglob
 sources=("$kernels"/*.cu "$kernels"/test/*.cu)
-if [[ -f "$lib" && -z $(find "${sources[@]}" "$kernels/include" "$here" -newer "$lib" -print -quit) ]]; then
+racelib="$out/linux-x86-64/libtokencost_emu_racecheck.so"
+if [[ -f "$lib" && -f "$racelib" && -z $(find "${sources[@]}" "$kernels/include" "$here" -newer "$lib" -print -quit) ]]; then
     echo "emulation library up to date: $lib"
     exit 0
 fi
@@ -87,14 +88,13 @@ for pid in "${pids[@]}"; do
     wait "$pid" || failed=1
 done
 (( failed == 0 )) || { echo "ERROR: the emulation library did not compile" >&2; exit 1; }
-racelib="$out/linux-x86-64/libtokencost_emu_racecheck.so"
 # -Bsymbolic: a process may load both libraries; each binds its kernels to its own runtime
 "$cxx" -shared -pthread -Wl,-Bsymbolic "${plain[@]}" -o "$lib.tmp"
 "$cxx" -shared -pthread -Wl,-Bsymbolic "${race[@]}" -ldl -o "$racelib.tmp"
 for l in "$lib.tmp" "$racelib.tmp"; do
-    if nm -D --undefined-only "$l" | grep -qE '__(ubsan|tsan)'; then
-        echo "ERROR: $l needs a sanitizer runtime: tc_emu_runtime.cpp must define every hook the kernels call:" >&2
-        nm -D --undefined-only "$l" | grep -E '__(ubsan|tsan)' >&2
+    undefined=$(nm -D --undefined-only "$l")
+    if grep -E '__(ubsan|tsan)' <<<"$undefined" >&2; then
+        echo "ERROR: $l needs a sanitizer runtime (above): tc_emu_runtime.cpp must define every hook the kernels call" >&2
         exit 1
     fi
 done

@@ -40,8 +40,10 @@ struct ThreadContext {
 
 extern thread_local ThreadContext* tc_current;
 
-// Where a block or warp operation was called: every thread it names must reach the same one
-// (the same operation at the same file and line), as .sync.aligned instructions require.
+// Where a block or warp operation was called: every thread it names must reach the same one (the
+// same operation at the same file and line). .aligned instructions (mma, ldmatrix) and
+// __syncthreads require it; for shuffles and votes it is stricter than sm_70+, which lets lanes
+// meet at different call sites: no kernel here does that.
 struct Site {
     const char* op;
     const char* file;

@@ -389,15 +389,11 @@ public:
         prepare(threads);
         launch_ = &launch;
         shared_.assign(launch.shared_bytes, 0);
-        if (racecheck()) {
-            if (tls_begin_ == nullptr) {
-                find_thread_local_block();
-            }
-            if (race_dynamic_.size() < shared_.size()) {
-                race_dynamic_.resize(shared_.size());
-            }
-            new_interval(Site{"", "", 0});
+        if (!tls_searched_) {
+            tls_searched_ = true;
+            find_thread_local_block();
         }
+        active_threads_ = threads;
         for (unsigned int t = 0; t < threads; ++t) {
             Fiber& f = fibers_[t];
             f.state = State::Ready;
@@ -415,6 +411,15 @@ public:
             f.copies.clear();
             f.committed = 0;
             f.sp = fresh_fiber_stack(f.stack, &BlockRunner::fiber_main);
+        }
+        if (racecheck()) {
+            if (tls_begin_ == nullptr) {
+                return where(block_idx) + "racecheck: this library's thread-local block, where __shared__ variables live, was not found";
+            }
+            if (race_dynamic_.size() < shared_.size()) {
+                race_dynamic_.resize(shared_.size());
+            }
+            new_interval(Site{"", "", 0});
         }
         // A warp at a time, as far as it goes before a __syncthreads: each warp's shared-memory
         // reads and writes meet the other warps' of the same barrier interval all done, or none
@@ -538,6 +543,15 @@ private:
             if (!any || !all) {
                 return false;
             }
+            if (end - base < 32) {
+                for (unsigned int t = base; t < end; ++t) {
+                    if (fibers_[t].state == State::WarpBarrier && fibers_[t].gather_dst != nullptr) {
+                        error = "warp " + std::to_string(base / 32) + " has " + std::to_string(end - base) + " threads, but "
+                                + site_text(fibers_[t].site) + " needs all 32 lanes of a warp";
+                        return false;
+                    }
+                }
+            }
             // the usual case first, in one pass: no lane exited, and every lane names the whole
             // warp and waits where the first does; else each lane's mask is checked lane by lane
             bool converged = true;
@@ -660,7 +674,9 @@ private:
         for (unsigned int t = 0; t < threads; ++t) {
             fibers_[t].state = State::Ready;
         }
-        new_interval(first->site);
+        if (racecheck()) {
+            new_interval(first->site);
+        }
         return true;
     }
 
@@ -800,6 +816,20 @@ public:
         }
     }
 
+    // Whether [c, c + n) is shared memory: inside the dynamic shared memory, or (where this
+    // library's thread-local block is known) inside it, the home of __shared__ variables.
+    bool holds_shared(const char* c, std::size_t n) const
+    {
+        const char* dynamic = shared_.empty() ? nullptr : reinterpret_cast<const char*>(shared_.data());
+        if (dynamic != nullptr && c < dynamic + shared_.size() && c + n > dynamic) {
+            return c >= dynamic && c + n <= dynamic + shared_.size();   // overlapping it is not enough
+        }
+        if (tls_begin_ != nullptr) {
+            return c >= tls_begin_ && c + n <= tls_end_;
+        }
+        return true;   // unknown: the caller's other tests decide
+    }
+
     static bool racecheck()
     {
 #ifdef TC_EMU_RACECHECK
@@ -815,6 +845,12 @@ private:
     {
         ++epoch_;
         interval_ = site;
+        // a cp.async still in flight may land in this interval too: its bytes are its thread's write here
+        for (unsigned int t = 0; t < active_threads_; ++t) {
+            for (const PendingCopy& c : fibers_[t].copies) {
+                note_access(c.dst, 16, true, fibers_[t].thread);
+            }
+        }
     }
 
     // this library's thread-local block on this OS thread: where its __shared__ variables are
@@ -849,15 +885,22 @@ private:
             }
             return 1;
         }, &find);
+        if (find.size == 0) {
+            return;
+        }
         tls_begin_ = static_cast<const char*>(data);
         tls_end_ = tls_begin_ + find.size;
-        race_tls_.assign(find.size, RaceCell{});
+        if (racecheck()) {
+            race_tls_.assign(find.size, RaceCell{});
+        }
     }
 
     static void tc_emu_launch_marker() {}
 
     std::vector<RaceCell> race_dynamic_;
     std::vector<RaceCell> race_tls_;
+    unsigned int active_threads_ = 0;   // the threads of the block running now
+    bool tls_searched_ = false;
     const char* tls_begin_ = nullptr;
     const char* tls_end_ = nullptr;
     unsigned long epoch_ = 0;
@@ -989,10 +1032,8 @@ bool in_global(const void* p, std::size_t bytes)
 bool in_shared(const void* p, std::size_t bytes)
 {
     const char* c = static_cast<const char*>(p);
-    BlockRunner& r = BlockRunner::current();
-    const char* dynamic = static_cast<const char*>(r.shared());
-    if (dynamic != nullptr && c >= dynamic && c + bytes <= dynamic + r.shared_bytes()) {
-        return true;
+    if (!BlockRunner::current().holds_shared(c, bytes)) {
+        return false;
     }
     const auto stacks = reinterpret_cast<uintptr_t>(stack_region);
     const auto at = reinterpret_cast<uintptr_t>(c);

@@ -76,9 +76,19 @@ TC_DEVICE unsigned int tc_lop3(unsigned int a, unsigned int b, unsigned int c)
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), \
                    "f"(c[2]), "f"(c[3]))
 
+// The emulation records where each warp-wide instruction was called (the kernel's line, not this
+// file's): lanes that reach it from different places have diverged.
+#if defined(TC_EMU_H) && !defined(__CUDA_ARCH__)
+#  define TC_EMU_CALLER , const char* file = __builtin_FILE(), int line = __builtin_LINE()
+#  define TC_EMU_CALLER_ARGS , file, line
+#else
+#  define TC_EMU_CALLER
+#  define TC_EMU_CALLER_ARGS
+#endif
+
 template <bool BF16>
 TC_DEVICE void tc_mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
-                                   const float (&c)[4])
+                                   const float (&c)[4] TC_EMU_CALLER)
 {
 #if defined(__CUDA_ARCH__)
     if constexpr (BF16) {
@@ -87,7 +97,7 @@ TC_DEVICE void tc_mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], co
         TC_MMA_M16N8K16_ASM("f16");
     }
 #elif defined(TC_EMU_H)
-    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, BF16 ? ::tc_emu::bf16_bits_to_float : ::tc_emu::half_bits_to_float);
+    ::tc_emu::mma_m16n8k16_f32(d, a, b, c, BF16 ? ::tc_emu::bf16_bits_to_float : ::tc_emu::half_bits_to_float, file, line);
 #else
     // nvcc's host pass: device code only
     for (int i = 0; i < 4; ++i) {
@@ -99,15 +109,15 @@ TC_DEVICE void tc_mma_m16n8k16_f32(float (&d)[4], const unsigned int (&a)[4], co
 }
 
 TC_DEVICE void tc_mma_m16n8k16_f16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
-                                      const float (&c)[4])
+                                      const float (&c)[4] TC_EMU_CALLER)
 {
-    tc_mma_m16n8k16_f32<false>(d, a, b, c);
+    tc_mma_m16n8k16_f32<false>(d, a, b, c TC_EMU_CALLER_ARGS);
 }
 
 TC_DEVICE void tc_mma_m16n8k16_bf16f32(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2],
-                                       const float (&c)[4])
+                                       const float (&c)[4] TC_EMU_CALLER)
 {
-    tc_mma_m16n8k16_f32<true>(d, a, b, c);
+    tc_mma_m16n8k16_f32<true>(d, a, b, c TC_EMU_CALLER_ARGS);
 }
 
 // The 16-bit element types of the tensor-core kernels: which mma variant, and how fp32 results
@@ -118,9 +128,9 @@ struct TcMmaType;
 template <>
 struct TcMmaType<__half> {
     using Pair = __half2;
-    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
+    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2] TC_EMU_CALLER)
     {
-        tc_mma_m16n8k16_f32<false>(d, a, b, d);
+        tc_mma_m16n8k16_f32<false>(d, a, b, d TC_EMU_CALLER_ARGS);
     }
     static TC_DEVICE Pair pair(float lo, float hi) { return __floats2half2_rn(lo, hi); }
     static TC_DEVICE __half one(float v) { return __float2half_rn(v); }
@@ -129,9 +139,9 @@ struct TcMmaType<__half> {
 template <>
 struct TcMmaType<__nv_bfloat16> {
     using Pair = __nv_bfloat162;
-    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2])
+    static TC_DEVICE void mma(float (&d)[4], const unsigned int (&a)[4], const unsigned int (&b)[2] TC_EMU_CALLER)
     {
-        tc_mma_m16n8k16_f32<true>(d, a, b, d);
+        tc_mma_m16n8k16_f32<true>(d, a, b, d TC_EMU_CALLER_ARGS);
     }
     static TC_DEVICE Pair pair(float lo, float hi) { return __floats2bfloat162_rn(lo, hi); }
     static TC_DEVICE __nv_bfloat16 one(float v) { return __float2bfloat16_rn(v); }
@@ -151,7 +161,7 @@ TC_DEVICE unsigned int tc_pair_bits(float lo, float hi)
 // memory; lane l gives the address of row l % 8 of matrix l / 8 (16 contiguous bytes, 16-byte
 // aligned) and receives in r[i] row l / 4 of matrix i, elements 2 (l % 4) and 2 (l % 4) + 1 (low
 // half first): exactly an mma A or B fragment when the rows are chosen for it.
-TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
+TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row TC_EMU_CALLER)
 {
 #if defined(__CUDA_ARCH__)
     const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(row));
@@ -160,7 +170,7 @@ TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
                  : "r"(s)
                  : "memory");
 #elif defined(TC_EMU_H)
-    ::tc_emu::ldmatrix_x4(r, row);
+    ::tc_emu::ldmatrix_x4(r, row, file, line);
 #else
     for (int i = 0; i < 4; ++i) {
         r[i] = 0u;
@@ -172,7 +182,7 @@ TC_DEVICE void tc_ldmatrix_x4(unsigned int (&r)[4], const void* row)
 // ldmatrix ... .x4.trans: the same four 8x8 matrices, each transposed on the way: lane l receives
 // in r[i] column l / 4 of matrix i, rows 2 (l % 4) and 2 (l % 4) + 1. From a row-major [k][n] tile
 // that is the mma B fragment (k pairs at n = l / 4) without a transposed copy in memory.
-TC_DEVICE void tc_ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
+TC_DEVICE void tc_ldmatrix_x4_trans(unsigned int (&r)[4], const void* row TC_EMU_CALLER)
 {
 #if defined(__CUDA_ARCH__)
     const unsigned int s = static_cast<unsigned int>(__cvta_generic_to_shared(row));
@@ -181,7 +191,7 @@ TC_DEVICE void tc_ldmatrix_x4_trans(unsigned int (&r)[4], const void* row)
                  : "r"(s)
                  : "memory");
 #elif defined(TC_EMU_H)
-    ::tc_emu::ldmatrix_x4_trans(r, row);
+    ::tc_emu::ldmatrix_x4_trans(r, row, file, line);
 #else
     for (int i = 0; i < 4; ++i) {
         r[i] = 0u;

@@ -30,7 +30,7 @@ public final class Main {
 
     /** Runs the CLI in-process and returns the exit code (tests call this). */
     public static int execute(String... args) {
-        return forThisCommand(() -> commandLine().execute(args));
+        return commandLine().execute(args);
     }
 
     /** Runs the CLI in-process with its output and errors captured (tests of other packages call this). */
@@ -38,7 +38,7 @@ public final class Main {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return forThisCommand(() -> cl.execute(args));
+        return cl.execute(args);
     }
 
     /** The system properties a command's options set for the backends and the forks: they end with the command. */
@@ -62,6 +62,7 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(parseResult -> forThisCommand(() -> new CommandLine.RunLast().execute(parseResult)));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("tokencost: " + ex.getMessage() + " (see --help)");
             return EXIT_BAD_INPUT;
