@@ -48,8 +48,9 @@ done
 echo "$cxx: ${#sources[@]} kernel files -> $lib"
 # -fcf-protection=none: the fiber switch (tc_emu_runtime.cpp) returns onto another stack, which a
 # CET shadow stack would refuse; an unmarked library keeps a process from turning one on for it.
-# No -g: debug info made the library 7.4 MB instead of 1.6 (2.1 MB of the runnable jar's 13, which
-# must travel to a lent GPU within 64 MiB); TC_EMU_CXXFLAGS=-g puts it back for a debugging session.
+# No -g: debug info made the library 7.4 MB instead of 1.6 (today 3.1, with the alignment checks;
+# the runnable jar must travel to a lent GPU within 64 MiB); TC_EMU_CXXFLAGS=-g puts it back for a
+# debugging session.
 flags=(-std=c++20 -O2 ${TC_EMU_CXXFLAGS:-} -fPIC -pthread -Wall -Wextra -Werror
        -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fno-omit-frame-pointer -fcf-protection=none -I "$here" -I "$kernels/include")
 # Two libraries from the same units: libtokencost_emu.so, whose kernels' units check every typed
