@@ -394,6 +394,7 @@ public:
             find_thread_local_block();
         }
         active_threads_ = threads;
+        warp_syncs_.assign((threads + 31) / 32, 0);
         for (unsigned int t = 0; t < threads; ++t) {
             Fiber& f = fibers_[t];
             f.state = State::Ready;
@@ -631,6 +632,9 @@ private:
                     fibers_[t].state = State::Ready;
                 }
             }
+            if (base / 32 < warp_syncs_.size()) {
+                ++warp_syncs_[base / 32];
+            }
         }
         return true;
     }
@@ -758,10 +762,16 @@ public:
     // Per byte of shared memory (the block's dynamic shared memory, and this library's thread-local
     // block, where __shared__ variables live): who wrote and who read it in the current barrier
     // interval. A byte one thread writes and another reads or writes in the same interval is a race.
+    // Lanes of one warp are ordered by the warp operations between their accesses (shuffles,
+    // votes, mma, ldmatrix: every lane has done what came before before any goes on), as warp-
+    // synchronous code relies on; threads of different warps only by __syncthreads.
     struct RaceCell {
         unsigned long epoch = 0;
         int writer = -1;
-        int reader = -1;  // -2: several threads
+        unsigned long writer_sync = 0;  // its warp's count of warp operations at the write
+        int reader = -1;                // -2: several threads
+        int reader_warp = -1;           // -2: several warps
+        unsigned long reader_sync = 0;  // the readers' warp's count at the latest read
     };
 
     void note_access(const void* p, std::size_t n, bool write, const ThreadContext& t)
@@ -783,17 +793,21 @@ public:
             return;
         }
         const int me = static_cast<int>(t.warp * 32 + t.lane);
+        const int warp = static_cast<int>(t.warp);
+        const unsigned long sync = t.warp < warp_syncs_.size() ? warp_syncs_[t.warp] : 0;
         for (std::size_t i = 0; i < n; ++i) {
             RaceCell& cell = cells[off + i];
             if (cell.epoch != epoch_) {
-                cell = RaceCell{epoch_, -1, -1};
+                cell = RaceCell{};
+                cell.epoch = epoch_;
             }
             int other = -1;
             const char* kind = nullptr;
-            if (cell.writer >= 0 && cell.writer != me) {
+            if (cell.writer >= 0 && cell.writer != me && !(cell.writer / 32 == warp && sync > cell.writer_sync)) {
                 other = cell.writer;
                 kind = write ? "writes a byte that thread %d wrote" : "reads a byte that thread %d wrote";
-            } else if (write && (cell.reader == -2 || (cell.reader >= 0 && cell.reader != me))) {
+            } else if (write && cell.reader != -1 && cell.reader != me
+                       && (cell.reader_warp != warp || sync == cell.reader_sync)) {
                 other = cell.reader;
                 kind = cell.reader == -2 ? "writes a byte that several threads read" : "writes a byte that thread %d read";
             }
@@ -808,10 +822,11 @@ public:
             }
             if (write) {
                 cell.writer = me;
-            } else if (cell.reader == -1) {
-                cell.reader = me;
-            } else if (cell.reader != me) {
-                cell.reader = -2;
+                cell.writer_sync = sync;
+            } else {
+                cell.reader = cell.reader == -1 || cell.reader == me ? me : -2;
+                cell.reader_warp = cell.reader_warp == -1 || cell.reader_warp == warp ? warp : -2;
+                cell.reader_sync = sync;
             }
         }
     }
@@ -900,6 +915,7 @@ private:
     std::vector<RaceCell> race_dynamic_;
     std::vector<RaceCell> race_tls_;
     unsigned int active_threads_ = 0;   // the threads of the block running now
+    std::vector<unsigned long> warp_syncs_;   // per warp: the warp operations it completed in this block
     bool tls_searched_ = false;
     const char* tls_begin_ = nullptr;
     const char* tls_end_ = nullptr;

@@ -104,3 +104,23 @@ shared_race(float* __restrict__ out)
     slots[t] = static_cast<float>(t);
     out[t] = slots[(t + 32) % 64];
 }
+
+// Not a race: the lanes of a warp read a __shared__ value, a shuffle orders them, then lane 0
+// rewrites it (the warp-synchronous update attention_decode's softmax makes). One warp.
+extern "C" __global__ void TC_LAUNCH_BOUNDS(32)
+warp_ordered_update(float* __restrict__ out)
+{
+    __shared__ float running;
+    const int lane = static_cast<int>(threadIdx.x);
+    if (lane == 0) {
+        running = 1.0f;
+    }
+    __syncthreads();
+    float v = running + static_cast<float>(lane);
+    v += __shfl_xor_sync(TC_FULL_MASK, v, 1);
+    if (lane == 0) {
+        running = v;
+    }
+    __syncthreads();
+    out[lane] = running;
+}
