@@ -25,7 +25,7 @@ final class BackendOptions {
                     + "else the compatibility PTX); the same as -Dtokencost.kernels=…")
     String kernelImage;
 
-    @Option(names = "--racecheck", description = "emu: check every shared-memory access for races between barriers (several times slower); "
+    @Option(names = "--racecheck", description = "emu: check every shared-memory access for races between barriers (about twice as slow); "
             + "the same as -Dtokencost.emu.racecheck=true")
     boolean racecheck;
 

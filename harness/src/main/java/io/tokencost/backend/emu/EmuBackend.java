@@ -34,7 +34,7 @@ public final class EmuBackend implements Backend {
 
     /**
      * {@code racecheck}: each byte of shared memory one thread writes and another reads or writes
-     * between two barriers fails the launch (kernels/README.md, Emulation); several times slower.
+     * between two barriers fails the launch (kernels/README.md, Emulation); about twice as slow.
      */
     public EmuBackend(boolean racecheck) {
         this.racecheck = racecheck;
