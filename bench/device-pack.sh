@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes .devicepack/ for one check on a lent GPU (GUIDE §5) and keeps it, with the working tree,
+# Makes .devicepack/ for one check on a lent GPU and keeps it, with the working tree,
 # within the device tool's 64 MiB: the shared pack (runtime, jar, check scripts), then its Java
 # runtime linked again without java.desktop and with native debug symbols stripped. java.desktop is
 # 11 MiB of the 51 and only `tokencost report` needs it (its charts), which does not run there;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The models users name with {@code --model}: their config.json files, read by {@link ModelConfig} (GUIDE §2). */
+/** The models users name with {@code --model}: their config.json files, read by {@link ModelConfig}. */
 public final class ModelPresets {
 
     private static final Map<String, ModelSpec> PRESETS = new LinkedHashMap<>();

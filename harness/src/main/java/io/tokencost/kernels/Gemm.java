@@ -26,7 +26,7 @@ public final class Gemm {
     private Gemm() {
     }
 
-    /** The relative-error bound of GUIDE §4 for the type. */
+    /** The relative-error bound for the type ({@link Tolerance}). */
     public static double tolerance(DataType type) {
         return type == DataType.F32 ? Tolerance.FP32 : Tolerance.FP16;
     }

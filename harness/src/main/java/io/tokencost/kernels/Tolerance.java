@@ -1,6 +1,6 @@
 package io.tokencost.kernels;
 
-/** Relative-error bounds per dtype (GUIDE §4) and the error measure itself. */
+/** Relative-error bounds per dtype and the error measure itself. */
 public final class Tolerance {
 
     public static final double FP32 = 1e-5;

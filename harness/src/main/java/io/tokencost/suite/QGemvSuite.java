@@ -19,7 +19,7 @@ import java.util.Map;
 public final class QGemvSuite implements Suite {
 
     static final String BENCHMARK = "io.tokencost.bench.QGemvBench.measure";
-    /** The llama.cpp comparison shape of GUIDE §3 (Llama-3.1-8B's down projection). */
+    /** The shape of the llama.cpp CPU comparison (Llama-3.1-8B's down projection). */
     static final int[] QUICK_SHAPE = {4096, 14336};
 
     @Override
