@@ -531,110 +531,108 @@ private:
     // of its lanes exited), which .sync instructions do not allow; that is `error`.
     bool release_warp(unsigned int base, unsigned int end, std::string& error)
     {
-        {
-            bool any = false;
-            bool all = true;
+        bool any = false;
+        bool all = true;
+        for (unsigned int t = base; t < end; ++t) {
+            if (fibers_[t].state == State::WarpBarrier) {
+                any = true;
+            } else if (fibers_[t].state != State::Done) {
+                all = false;
+            }
+        }
+        if (!any || !all) {
+            return false;
+        }
+        if (end - base < 32) {
             for (unsigned int t = base; t < end; ++t) {
-                if (fibers_[t].state == State::WarpBarrier) {
-                    any = true;
-                } else if (fibers_[t].state != State::Done) {
-                    all = false;
+                if (fibers_[t].state == State::WarpBarrier && fibers_[t].gather_dst != nullptr) {
+                    error = "warp " + std::to_string(base / 32) + " has " + std::to_string(end - base) + " threads, but "
+                            + site_text(fibers_[t].site) + " needs all 32 lanes of a warp";
+                    return false;
                 }
             }
-            if (!any || !all) {
+        }
+        // the usual case first, in one pass: no lane exited, and every lane names the whole
+        // warp and waits where the first does; else each lane's mask is checked lane by lane
+        bool converged = true;
+        const Fiber* first = nullptr;
+        for (unsigned int t = base; t < end && converged; ++t) {
+            const Fiber& f = fibers_[t];
+            if (f.state != State::WarpBarrier || f.mask != 0xffffffffu) {
+                converged = false;
+            } else if (first == nullptr) {
+                first = &f;
+            } else {
+                converged = same_site(first->site, f.site);
+            }
+        }
+        for (unsigned int t = base; t < end && !converged; ++t) {
+            const Fiber& f = fibers_[t];
+            if (f.state != State::WarpBarrier) {
+                continue;
+            }
+            std::vector<unsigned int> exited;
+            bool diverged = false;
+            for (unsigned int l = 0; l < 32 && base + l < end; ++l) {
+                const Fiber& o = fibers_[base + l];
+                if ((f.mask >> l & 1u) == 0) {
+                    continue;
+                }
+                if (o.state == State::Done) {
+                    exited.push_back(l);
+                } else if (!same_site(o.site, f.site)) {
+                    diverged = true;
+                }
+            }
+            if (diverged) {
+                error = "warp " + std::to_string(base / 32) + " diverged: " + sites(base, end, State::WarpBarrier);
                 return false;
             }
-            if (end - base < 32) {
-                for (unsigned int t = base; t < end; ++t) {
-                    if (fibers_[t].state == State::WarpBarrier && fibers_[t].gather_dst != nullptr) {
-                        error = "warp " + std::to_string(base / 32) + " has " + std::to_string(end - base) + " threads, but "
-                                + site_text(fibers_[t].site) + " needs all 32 lanes of a warp";
-                        return false;
+            if (!exited.empty()) {
+                error = "warp " + std::to_string(base / 32) + ": lanes " + lanes(exited) + " exited before " + site_text(f.site)
+                        + ", which lane " + std::to_string(t - base) + " waits at with mask " + hex(f.mask);
+                return false;
+            }
+        }
+        unsigned int ballot = 0;
+        for (unsigned int t = base; t < end; ++t) {
+            if (fibers_[t].state == State::WarpBarrier && fibers_[t].predicate) {
+                ballot |= 1u << (t - base);
+            }
+        }
+        // every result first, then the wake-ups: a lane must still count as live for the lanes
+        // after it that read from it (shfl_up, shfl_xor and shfl from a lower lane)
+        for (unsigned int t = base; t < end; ++t) {
+            Fiber& f = fibers_[t];
+            if (f.state != State::WarpBarrier) {
+                continue;
+            }
+            if (f.gather_dst != nullptr) {
+                // every lane's published bytes, lane by lane (all 32 are there: checked above)
+                char* dst = static_cast<char*>(f.gather_dst);
+                for (unsigned int l = 0; l < 32; ++l) {
+                    const unsigned int src = base + l;
+                    if (src < end) {
+                        std::memcpy(dst + l * f.gather_bytes, fibers_[src].gather_src, f.gather_bytes);
+                    } else {
+                        std::memset(dst + l * f.gather_bytes, 0, f.gather_bytes);
                     }
                 }
+            } else if (f.is_ballot) {
+                f.result = ballot & f.mask;
+            } else {
+                const unsigned int src = base + static_cast<unsigned int>(f.source_lane);
+                const bool live = f.source_lane >= 0 && src < end && fibers_[src].state == State::WarpBarrier;
+                f.result = live ? fibers_[src].exchange : f.exchange;
             }
-            // the usual case first, in one pass: no lane exited, and every lane names the whole
-            // warp and waits where the first does; else each lane's mask is checked lane by lane
-            bool converged = true;
-            const Fiber* first = nullptr;
-            for (unsigned int t = base; t < end && converged; ++t) {
-                const Fiber& f = fibers_[t];
-                if (f.state != State::WarpBarrier || f.mask != 0xffffffffu) {
-                    converged = false;
-                } else if (first == nullptr) {
-                    first = &f;
-                } else {
-                    converged = same_site(first->site, f.site);
-                }
+        }
+        for (unsigned int t = base; t < end; ++t) {
+            if (fibers_[t].state == State::WarpBarrier) {
+                fibers_[t].state = State::Ready;
             }
-            for (unsigned int t = base; t < end && !converged; ++t) {
-                const Fiber& f = fibers_[t];
-                if (f.state != State::WarpBarrier) {
-                    continue;
-                }
-                std::vector<unsigned int> exited;
-                bool diverged = false;
-                for (unsigned int l = 0; l < 32 && base + l < end; ++l) {
-                    const Fiber& o = fibers_[base + l];
-                    if ((f.mask >> l & 1u) == 0) {
-                        continue;
-                    }
-                    if (o.state == State::Done) {
-                        exited.push_back(l);
-                    } else if (!same_site(o.site, f.site)) {
-                        diverged = true;
-                    }
-                }
-                if (diverged) {
-                    error = "warp " + std::to_string(base / 32) + " diverged: " + sites(base, end, State::WarpBarrier);
-                    return false;
-                }
-                if (!exited.empty()) {
-                    error = "warp " + std::to_string(base / 32) + ": lanes " + lanes(exited) + " exited before " + site_text(f.site)
-                            + ", which lane " + std::to_string(t - base) + " waits at with mask " + hex(f.mask);
-                    return false;
-                }
-            }
-            unsigned int ballot = 0;
-            for (unsigned int t = base; t < end; ++t) {
-                if (fibers_[t].state == State::WarpBarrier && fibers_[t].predicate) {
-                    ballot |= 1u << (t - base);
-                }
-            }
-            // every result first, then the wake-ups: a lane must still count as live for the lanes
-            // after it that read from it (shfl_up, shfl_xor and shfl from a lower lane)
-            for (unsigned int t = base; t < end; ++t) {
-                Fiber& f = fibers_[t];
-                if (f.state != State::WarpBarrier) {
-                    continue;
-                }
-                if (f.gather_dst != nullptr) {
-                    // every lane's published bytes, lane by lane (all 32 are there: checked above)
-                    char* dst = static_cast<char*>(f.gather_dst);
-                    for (unsigned int l = 0; l < 32; ++l) {
-                        const unsigned int src = base + l;
-                        if (src < end) {
-                            std::memcpy(dst + l * f.gather_bytes, fibers_[src].gather_src, f.gather_bytes);
-                        } else {
-                            std::memset(dst + l * f.gather_bytes, 0, f.gather_bytes);
-                        }
-                    }
-                } else if (f.is_ballot) {
-                    f.result = ballot & f.mask;
-                } else {
-                    const unsigned int src = base + static_cast<unsigned int>(f.source_lane);
-                    const bool live = f.source_lane >= 0 && src < end && fibers_[src].state == State::WarpBarrier;
-                    f.result = live ? fibers_[src].exchange : f.exchange;
-                }
-            }
-            for (unsigned int t = base; t < end; ++t) {
-                if (fibers_[t].state == State::WarpBarrier) {
-                    fibers_[t].state = State::Ready;
-                }
-            }
-            if (base / 32 < warp_syncs_.size()) {
-                ++warp_syncs_[base / 32];
-            }
+        }
+        if (base / 32 < warp_syncs_.size()) {
+            ++warp_syncs_[base / 32];
         }
         return true;
     }
@@ -831,8 +829,8 @@ public:
         }
     }
 
-    // Whether [c, c + n) is shared memory: inside the dynamic shared memory, or (where this
-    // library's thread-local block is known) inside it, the home of __shared__ variables.
+    // Whether [c, c + n) is shared memory: inside the dynamic shared memory, or inside this
+    // library's thread-local block, the home of __shared__ variables.
     bool holds_shared(const char* c, std::size_t n) const
     {
         const char* dynamic = shared_.empty() ? nullptr : reinterpret_cast<const char*>(shared_.data());
@@ -842,7 +840,12 @@ public:
         if (tls_begin_ != nullptr) {
             return c >= tls_begin_ && c + n <= tls_end_;
         }
-        return true;   // unknown: the caller's other tests decide
+        // the thread-local block not found: a __shared__ variable is then anything that is neither
+        // a global buffer nor a thread's stack
+        const auto stacks = reinterpret_cast<uintptr_t>(stack_region);
+        const auto at = reinterpret_cast<uintptr_t>(c);
+        const bool on_stack = stack_region != nullptr && at >= stacks && at < stacks + stack_region_used.load();
+        return c != nullptr && !on_stack && global_range(c, 1).first == nullptr;
     }
 
     static bool racecheck()
@@ -1047,15 +1050,7 @@ bool in_global(const void* p, std::size_t bytes)
 
 bool in_shared(const void* p, std::size_t bytes)
 {
-    const char* c = static_cast<const char*>(p);
-    if (!BlockRunner::current().holds_shared(c, bytes)) {
-        return false;
-    }
-    const auto stacks = reinterpret_cast<uintptr_t>(stack_region);
-    const auto at = reinterpret_cast<uintptr_t>(c);
-    const bool on_stack = stack_region != nullptr && at >= stacks && at < stacks + stack_region_used.load();
-    // a __shared__ variable is a thread_local static: not a global buffer, not a thread's stack
-    return c != nullptr && !on_stack && global_range(c, 1).first == nullptr;
+    return BlockRunner::current().holds_shared(static_cast<const char*>(p), bytes);
 }
 
 void cp_async_16(void* smem, const void* gmem, int src_bytes)
