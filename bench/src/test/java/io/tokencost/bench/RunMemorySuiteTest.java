@@ -57,7 +57,7 @@ class RunMemorySuiteTest {
     @Test
     void forkedJvmsMeasureTooAndEveryForkCounts() throws Exception {
         Path out = dir.resolve("forked");
-        int code = Main.execute("run", "--backend", "cpu", "--working-set", "1MiB", "--forks", "2", "--out", out.toString());
+        int code = Main.execute("run", "--backend", "cpu", "--suite", "memory", "--working-set", "1MiB", "--forks", "2", "--out", out.toString());
         assertEquals(0, code);
         List<ResultRow> rows = CsvResultReader.read(out.resolve(RunOutput.CSV));
         assertEquals(4, rows.size());

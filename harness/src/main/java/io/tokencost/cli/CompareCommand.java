@@ -136,7 +136,7 @@ final class CompareCommand implements Callable<Integer> {
             Comparison.Run run = c.runs().get(i);
             List<ResultRow> rows = new ArrayList<>(run.rows().values());
             String device = rows.get(0).get(Column.DEVICE_NAME);
-            var price = catalog.lookup(device);
+            var price = catalog.lookup(io.tokencost.cost.Hardware.of(rows.get(0)));
             Estimate e = Estimator.forRows(rows, price).estimate(
                     Scenario.plain(target, format, KvFormat.FP16, 1024, 128, batch, Scenario.averageContext(1024, 128), 1));
             out.printf(Locale.ROOT, "  %-4s %-40s %10s %10s %12s %12s  %s%n", i == 0 ? "base" : Integer.toString(i), device,

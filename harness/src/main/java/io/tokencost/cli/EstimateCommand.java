@@ -1,5 +1,6 @@
 package io.tokencost.cli;
 
+import io.tokencost.cost.Hardware;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
@@ -27,7 +28,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -91,7 +91,7 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--utilisation", paramLabel = "FRACTION", description = "Lever: the share of time the devices do work; an idle device still costs ($ / utilisation).")
     Double utilisation;
 
-    @Option(names = "--api-price", paramLabel = "IN,OUT", description = "API list price per 1M input,output tokens for the break-even (default: the API price catalog's range for the model, when listed).")
+    @Option(names = "--api-price", paramLabel = "IN,OUT", description = "API list price per 1M input,output tokens for the break-even (default: every provider the API price catalog lists for the model).")
     String apiPrice;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the lines as CSV.")
@@ -114,7 +114,7 @@ final class EstimateCommand implements Callable<Integer> {
                 Optional.ofNullable(utilisation));
         Optional<TrafficMix> trafficMix = mix == null ? Optional.empty() : Optional.of(TrafficMix.parse(mix));
         List<ApiPrice> apis = apiPrice != null ? List.of(ApiPrice.parse(apiPrice))
-                : ApiPrice.catalogRange(target.name()).map(Arrays::asList).orElse(List.of());
+                : ApiPrice.catalog(target.name());
         // validates prompt, output, tp, fractions once, before the sweep
         List<Scenario> plains = new ArrayList<>();
         for (int c : contexts) {
@@ -129,15 +129,16 @@ final class EstimateCommand implements Callable<Integer> {
         RunResults runs = results.load();
         String device = runs.identity(Column.DEVICE_NAME);
         String backend = runs.identity(Column.BACKEND);
-        Optional<Price> devicePrice = price.resolve(device);
+        Hardware hardware = Hardware.of(runs.rows().get(0));
+        Optional<Price> devicePrice = price.resolve(hardware);
         Estimator estimator = Estimator.forRows(runs.rows(), devicePrice);
 
         List<String> sources = new ArrayList<>();
         sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, estimator.memoryBytes() / 1e9,
                 estimator.rates().readBytesPerS() / 1e9, runs.files().size() == 1 ? runs.files().get(0)
                         : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)"));
-        sources.add(devicePrice.map(p -> String.format(Locale.ROOT, "price $%.2f per device-hour (%s)", p.usdPerHour(), p.source()))
-                .orElse("no price for '" + device + "' in the catalog: pass --price-per-hour for $ figures"));
+        sources.add(devicePrice.map(p -> String.format(Locale.ROOT, "price $%.4g per device-hour (%s)", p.usdPerHour(), p.source()))
+                .orElse(PriceOption.missing(hardware)));
         String title = String.format(Locale.ROOT, "%s, %s weights, %s KV, prompt %d + output %d tokens, %d device(s)", target.name(), format.id(),
                 kvFormat.id(), prompt, output, tp);
         EstimateReport report = new EstimateReport(title, sources);

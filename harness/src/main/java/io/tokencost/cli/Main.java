@@ -18,7 +18,25 @@ import picocli.CommandLine.Command;
         description = "Measures what an LLM token costs on this machine.",
         subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, ModelCommand.class, BreakdownCommand.class, EstimateCommand.class, ExportCommand.class, CompareCommand.class, ReportCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main {
+public final class Main implements java.util.concurrent.Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What {@code tokencost} alone prints: where to start, in five lines. */
+    static final String START_HERE = String.join(System.lineSeparator(),
+            "tokencost: what an LLM token costs on this machine (tokencost --help lists every command)",
+            "  tokencost run                          measure, then TTFT, TPOT and $ per 1M tokens for Llama-3.1-8B (--model M)",
+            "  tokencost estimate --batch 1..64       the same estimator over other batches, contexts, prices and levers",
+            "  tokencost compare RUN_A RUN_B          two runs (or machines) side by side, SAME / FASTER / SLOWER per case",
+            "  tokencost report results/runs          one HTML page of charts over every run");
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().println(START_HERE);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
 
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

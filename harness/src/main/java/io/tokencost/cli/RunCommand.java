@@ -5,13 +5,16 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.backend.Session;
 import io.tokencost.backend.cpu.CpuInfo;
 import io.tokencost.cost.DecodeCeilingSummary;
+import io.tokencost.cost.Hardware;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
+import io.tokencost.estimate.CostTable;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.estimate.StepPrediction;
 import io.tokencost.kernels.CheckResult;
+import io.tokencost.kernels.QGemv;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.energy.EnergyMeters;
 import io.tokencost.measure.energy.EnergyPerToken;
@@ -22,6 +25,7 @@ import io.tokencost.results.RunOutput;
 import io.tokencost.results.TablePrinter;
 import io.tokencost.suite.BenchCase;
 import io.tokencost.suite.CaseRows;
+import io.tokencost.suite.CostSuite;
 import io.tokencost.suite.JmhCaseRunner;
 import io.tokencost.suite.MemorySuite;
 import io.tokencost.suite.ModelSuite;
@@ -48,8 +52,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Verifies the kernels, measures the suites with JMH, writes results CSV + JSON and prints "
-                + "the measured table and the decode cost ceiling.")
+        description = {"Verifies the kernels, measures the suites with JMH, writes results CSV + JSON and prints the measured table.",
+                "By default (--suite cost) it measures exactly the rows the estimator needs for one model and prints its answer: TTFT, TPOT, "
+                        + "tokens/s and $ per 1M input and output tokens in fp16, int8 and int4_g128. --suite memory prints the decode ceiling instead."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -58,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
-    @Option(names = "--suite", paramLabel = "LIST", defaultValue = "memory", completionCandidates = SuiteIds.class,
+    @Option(names = "--suite", paramLabel = "LIST", defaultValue = "cost", completionCandidates = SuiteIds.class,
             description = "Comma-separated suites: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
                     + "Without memory, memory/read runs first: the ceiling for pct_of_measured_bw.")
     String suites;
@@ -87,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     PriceOption price;
 
-    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "Llama-3.1-8B", description = "Model for the cost summary: a preset or a Hugging Face config.json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "Llama-3.1-8B", description = "Model whose shapes the cost suite measures and whose cost the run prints: a preset or a Hugging Face config.json (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--working-set", paramLabel = "SIZE", description = "Override the working-set size of the memory and qgemv cases and the KV-cache rotation of attention "
@@ -195,8 +200,10 @@ final class RunCommand implements Callable<Integer> {
         Map<ResultRow, KernelSamples.Raw> raws = new java.util.IdentityHashMap<>();
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner runner = new JmhCaseRunner(profile, forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
-            stdout.println("measuring " + cases.size() + " cases (" + profile.name().toLowerCase(Locale.ROOT)
+            // the cost suite alone, quick: its many cases on the brief profile's iterations
+            Profile timing = profile == Profile.QUICK && chosen.stream().allMatch(x -> x instanceof CostSuite) ? Profile.BRIEF : profile;
+            JmhCaseRunner runner = new JmhCaseRunner(timing, forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            stdout.println("measuring " + cases.size() + " cases (" + timing.name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
             List<BenchCase> measurable = new ArrayList<>();
             for (BenchCase c : cases) {
@@ -250,7 +257,11 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
-            costSummary(identity, modelSpec, rows, output, table, device);
+            if (chosen.stream().anyMatch(x -> x instanceof CostSuite)) {
+                costTable(modelSpec, rows, output, table, device);
+            } else {
+                costSummary(identity, modelSpec, rows, output, table, device);
+            }
             List<List<ResultRow>> passRows = new ArrayList<>();
             for (int pass = 0; passes > 1 && pass < passes; pass++) {
                 List<ResultRow> alone = new ArrayList<>();
@@ -290,6 +301,29 @@ final class RunCommand implements Callable<Integer> {
         return all;
     }
 
+    /** The cost suite's answer: the estimator's table on this run's rows, printed and kept in samples.json. */
+    private void costTable(ModelSpec modelSpec, List<ResultRow> rows, RunOutput output, TablePrinter table, DeviceProperties device) {
+        if (Double.isNaN(coldReadBandwidth(rows))) {
+            table.note("no cost table: it needs a cold (>= 4x last-level cache) memory/read row from this run");
+            return;
+        }
+        Hardware hardware = hardware(device);
+        Optional<Price> devicePrice = price.resolve(hardware);
+        Estimator estimator = new Estimator(MeasuredRates.of(rows), device.name(), device.memoryBytes(), devicePrice);
+        String where = device.name() + " (" + device.backend() + (hardware.host() ? ", " + hardware.threads() + " threads" : ":" + device.index()) + ")";
+        CostTable cost = CostTable.of(estimator, modelSpec, List.of(QGemv.FORMATS), CostSuite.PROMPT, CostSuite.OUTPUT, where, PriceOption.missing(hardware));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        cost.print(out);
+        output.put("cost_estimate", cost.asJson());
+    }
+
+    /** A host is priced per vCPU at the threads the CPU backend runs on; a GPU per device. */
+    static Hardware hardware(DeviceProperties device) {
+        boolean host = device.backend().equals("cpu");
+        return new Hardware(device.name(), host, host ? device.computeUnits() : 0);
+    }
+
     private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
                              TablePrinter table, DeviceProperties device) {
         // the decode ceiling streams weights from DRAM: judge it by the measured cold read bandwidth
@@ -298,13 +332,13 @@ final class RunCommand implements Callable<Integer> {
             table.note("no cost summary: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
         }
-        Optional<Price> devicePrice = price.resolve(device.name());
+        Optional<Price> devicePrice = price.resolve(hardware(device));
         List<ResultRow> ceiling = DecodeCeilingSummary.rows(identity.cells(), modelSpec, readBw, devicePrice);
         for (ResultRow r : ceiling) {
             output.append(r, Map.of());
         }
         String hint = devicePrice.map(p -> String.format(Locale.ROOT, "at $%.2f/h (%s)", p.usdPerHour(), p.source()))
-                .orElse("no price for '" + device.name() + "' in the catalog: add --price-per-hour USD for the $ column");
+                .orElse(PriceOption.missing(hardware(device)));
         table.ceiling(String.format(Locale.ROOT, "Decode ceiling for %s at batch 1 (weights streamed at the measured read bandwidth %.1f GB/s;"
                 + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);
     }

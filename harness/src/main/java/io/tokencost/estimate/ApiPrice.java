@@ -3,8 +3,9 @@ package io.tokencost.estimate;
 import io.tokencost.cost.CatalogCsv;
 import org.apache.commons.csv.CSVRecord;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -36,17 +37,16 @@ public record ApiPrice(double usdPer1mInput, double usdPer1mOutput, String sourc
         throw new IllegalArgumentException("--api-price takes $ per 1M tokens as IN,OUT or one number, got '" + text + "'");
     }
 
-    /** The catalog's low and high ends for a model name, when it lists the model. */
-    public static Optional<ApiPrice[]> catalogRange(String modelName) {
+    /** The catalog's prices for a model name, one per provider listing it (empty when none does). */
+    public static List<ApiPrice> catalog(String modelName) {
+        List<ApiPrice> prices = new ArrayList<>();
         for (CSVRecord r : CatalogCsv.read(ApiPrice.class, "api_prices.csv")) {
             if (Pattern.compile(r.get("model_pattern"), Pattern.CASE_INSENSITIVE).matcher(modelName).find()) {
-                String source = r.get("source") + " (" + r.get("date") + ")";
-                double low = Double.parseDouble(r.get("usd_per_1m_low"));
-                double high = Double.parseDouble(r.get("usd_per_1m_high"));
-                return Optional.of(new ApiPrice[] {new ApiPrice(low, low, "catalog, low end: " + source), new ApiPrice(high, high, "catalog, high end: " + source)});
+                prices.add(new ApiPrice(Double.parseDouble(r.get("usd_per_1m_input")), Double.parseDouble(r.get("usd_per_1m_output")),
+                        "catalog: " + r.get("source") + " (" + r.get("date") + ")"));
             }
         }
-        return Optional.empty();
+        return prices;
     }
 
     /** One line naming the price and its source. */

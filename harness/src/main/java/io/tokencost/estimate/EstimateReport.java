@@ -171,9 +171,9 @@ public final class EstimateReport {
             return high > 1 ? "the API is cheaper at any utilisation" : String.format(Locale.ROOT, "self-hosting is cheaper above %.0f%% utilisation", 100 * high);
         }
         if (low > 1) {
-            return "the API is cheaper at any utilisation, at either end of its price range";
+            return "the API is cheaper at any utilisation, at every listed price";
         }
-        return String.format(Locale.ROOT, "self-hosting is cheaper above %.0f%% utilisation against the API's high end, %s against its low end", 100 * low,
+        return String.format(Locale.ROOT, "self-hosting is cheaper above %.0f%% utilisation against the dearest listed API price, %s against the cheapest", 100 * low,
                 high > 1 ? "never" : String.format(Locale.ROOT, "above %.0f%%", 100 * high));
     }
 }

@@ -212,6 +212,11 @@ public final class Estimator {
 
     /** Sequences whose KV cache (at its longest) fits beside the weights in {@link #MEMORY_FOR_MODEL} of the devices' memory. */
     long maxBatch(Scenario s) {
+        return maxBatch(s, memoryBytes);
+    }
+
+    /** {@link #maxBatch(Scenario)} on devices of {@code memoryBytes} each: what a case list can size itself by before anything is measured. */
+    public static long maxBatch(Scenario s, long memoryBytes) {
         double free = MEMORY_FOR_MODEL * memoryBytes * s.tp() - s.model().weightBytes(s.weights());
         double perSequence = kvBytesPerToken(s.model(), s) * s.kvTokensPerSequence();
         if (s.speculation().isPresent()) {

@@ -9,13 +9,16 @@ import io.tokencost.results.ResultRow;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -23,19 +26,19 @@ import java.util.function.ToDoubleFunction;
  * The kernel times of one device's runs, looked up at the shapes a model needs. The rules, one per
  * kernel family (each documented in the README's estimator section):
  * <ul>
- * <li><b>Decode linear layers</b> (qgemv rows of the weight format): at every measured batch, the row
- * whose n·k is nearest (in log) gives bytes/s, and time = the needed shape's bytes (QGemv's workload)
- * over it; between measured batches the time is linear in the batch, below the smallest it is the
- * smallest's.</li>
+ * <li><b>Decode linear layers</b> (qgemv rows of the weight format; the shape's own rows where it was
+ * measured): at every measured batch, the row whose n·k is nearest (in log) gives bytes/s, and time =
+ * the needed shape's bytes (QGemv's workload) over it; between measured batches the time is linear in
+ * the batch, below the smallest it is the smallest's.</li>
  * <li><b>Prefill linear layers</b> on the path the prefill takes: int8 / int4 below
  * {@link QGemv#DEQUANTIZE_FROM_TOKENS} tokens, and every expert's product, by the qgemv rule (past
  * the largest measured batch: that batch's time per token, as the rows run in chunks); else gemm
  * rows: the row nearest in (log m, log n·k) gives FLOP/s, time = 2·m·n·k over it (int8 / int4: plus
  * dequantising the weights to fp16, at the bytes/s of the qgemv/dequantize row nearest in n·k, else
  * the read ceiling).</li>
- * <li><b>Decode batches past the largest qgemv batch</b>: the gemm rule, never less than the largest
- * qgemv batch's time (the weights still stream once) and never more per token than that batch's (the
- * tokens could run in chunks of it).</li>
+ * <li><b>Decode batches past the largest qgemv batch</b> (of the product's own rows where it has them):
+ * the gemm rule, never less than the largest qgemv batch's time (the weights still stream once) and
+ * never more per token than that batch's (the tokens could run in chunks of it).</li>
  * <li><b>Decode attention</b> (attention/decode rows of the KV format, same head layout preferred):
  * bytes/s linear in log(context) between measured contexts and in log(batch) between measured
  * batches, held at the ends; time = the needed cache's bytes over it.</li>
@@ -56,6 +59,8 @@ public final class MeasuredRates {
     private final List<ResultRow> rows;
     private final double readBytesPerS;
     private final Set<String> notes = new LinkedHashSet<>();
+    /** The rows a lookup has read (by identity), so a case list can be checked against what the estimator needs. */
+    private final Set<ResultRow> used = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private MeasuredRates(List<ResultRow> rows, double readBytesPerS) {
         this.rows = rows;
@@ -64,10 +69,17 @@ public final class MeasuredRates {
 
     /** Rows of one device; the memory/read row (every run measures it) is required: it is the fallback ceiling. */
     public static MeasuredRates of(List<ResultRow> rows) {
-        double read = rows.stream().filter(r -> is(r, "memory", "read") && r.number(Column.BYTES_PER_S) > 0)
-                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max()
+        ResultRow read = rows.stream().filter(r -> is(r, "memory", "read") && r.number(Column.BYTES_PER_S) > 0)
+                .max(Comparator.comparingDouble(r -> r.number(Column.BYTES_PER_S)))
                 .orElseThrow(() -> new IllegalArgumentException("the results hold no memory/read row (every tokencost run measures one): not a run's results.csv?"));
-        return new MeasuredRates(List.copyOf(rows), read);
+        MeasuredRates rates = new MeasuredRates(List.copyOf(rows), read.number(Column.BYTES_PER_S));
+        rates.used.add(read);
+        return rates;
+    }
+
+    /** The rows the lookups so far have read a rate or a time from (the read ceiling's among them). */
+    public Set<ResultRow> usedRows() {
+        return Collections.unmodifiableSet(used);
     }
 
     /** The measured cold read bandwidth: the ceiling for streaming, and the fallback rate. */
@@ -99,6 +111,18 @@ public final class MeasuredRates {
         return select(r -> is(r, "qgemv", "qgemv") && r.get(Column.WEIGHT_FORMAT).equals(id));
     }
 
+    /** A product's own qgemv rows (its rows x cols measured), else every row of the format. */
+    private List<ResultRow> qgemvRows(WeightFormat f, int rows, int cols) {
+        List<ResultRow> all = qgemvRows(f);
+        List<ResultRow> own = all.stream().filter(r -> r.number(Column.N) == rows && r.number(Column.K) == cols).toList();
+        return own.isEmpty() ? all : own;
+    }
+
+    /** The largest batch of {@link #qgemvRows(WeightFormat, int, int)} (0 when none). */
+    private int largestQgemvBatch(WeightFormat f, int rows, int cols) {
+        return qgemvRows(f, rows, cols).stream().mapToInt(r -> (int) r.number(Column.BATCH)).max().orElse(0);
+    }
+
     /**
      * Seconds of a rows x cols linear layer in {@code f} over {@code tokens} tokens of a prefill (or
      * of one sequence's last token), on the path the prefill takes ({@link QGemv#prefillRunsQgemv}):
@@ -110,7 +134,7 @@ public final class MeasuredRates {
             return qgemvPathSeconds(f, tokens, rows, cols);
         }
         double gemm = gemmSeconds(f, tokens, rows, cols);
-        return Double.isNaN(gemm) && largestQgemvBatch(f) > 0 ? qgemvPathSeconds(f, tokens, rows, cols) : gemm;
+        return Double.isNaN(gemm) && largestQgemvBatch(f, rows, cols) > 0 ? qgemvPathSeconds(f, tokens, rows, cols) : gemm;
     }
 
     /**
@@ -120,7 +144,7 @@ public final class MeasuredRates {
      * rule's read-ceiling fallback at every row count.
      */
     public double qgemvPathSeconds(WeightFormat f, double tokens, int rows, int cols) {
-        int largest = largestQgemvBatch(f);
+        int largest = largestQgemvBatch(f, rows, cols);
         if (largest == 0 || tokens <= largest) {
             return qgemvSeconds(f, tokens, rows, cols);
         }
@@ -133,7 +157,7 @@ public final class MeasuredRates {
      * any compute rate, the weights' bytes at the read ceiling (a lower bound, noted).
      */
     public double decodeLinearSeconds(WeightFormat f, double tokens, int rows, int cols) {
-        int largest = largestQgemvBatch(f);
+        int largest = largestQgemvBatch(f, rows, cols);
         if (tokens <= Math.max(largest, 1)) {
             return qgemvSeconds(f, tokens, rows, cols);
         }
@@ -150,7 +174,8 @@ public final class MeasuredRates {
     }
 
     private double qgemvSeconds(WeightFormat f, double tokens, int rows, int cols) {
-        List<ResultRow> candidates = qgemvRows(f);
+        // the shape's own rows where it was measured: another shape measured at a batch it lacks is no nearer than its own batches
+        List<ResultRow> candidates = qgemvRows(f, rows, cols);
         if (candidates.isEmpty()) {
             notes.add(String.format(Locale.ROOT, "no qgemv rows for %s weights: they stream at the memory/read ceiling (%.1f GB/s)", f.id(), readBytesPerS / 1e9));
             return bytes(f, rows, cols, tokens) / readBytesPerS;
@@ -167,17 +192,30 @@ public final class MeasuredRates {
         // a note only for the batches the interpolation reads
         var floor = nearestRows.floorEntry((int) Math.floor(tokens));
         var ceiling = nearestRows.ceilingEntry((int) Math.ceil(tokens));
-        for (var used : new LinkedHashSet<>(Arrays.asList(floor, ceiling))) {
-            if (used == null) {
+        for (var read : new LinkedHashSet<>(Arrays.asList(floor, ceiling))) {
+            if (read == null) {
                 continue;
             }
-            double rowNk = used.getValue().number(Column.N) * used.getValue().number(Column.K);
+            used.add(read.getValue());
+            double rowNk = read.getValue().number(Column.N) * read.getValue().number(Column.K);
             if (Math.max(rowNk, (double) rows * cols) / Math.min(rowNk, (double) rows * cols) > FAR) {
                 notes.add(String.format(Locale.ROOT, "qgemv %s: %dx%d timed from the %sx%s row's bytes/s", f.id(), rows, cols,
-                        used.getValue().get(Column.N), used.getValue().get(Column.K)));
+                        read.getValue().get(Column.N), read.getValue().get(Column.K)));
             }
         }
         return interpolateInBatch(times, tokens);
+    }
+
+    /** Marks the rows {@link #interpolateInBatch} reads at {@code tokens}: the measured counts around it. */
+    private void markAround(TreeMap<Integer, ResultRow> byCount, double tokens) {
+        var floor = byCount.floorEntry((int) Math.floor(tokens));
+        var ceiling = byCount.ceilingEntry((int) Math.ceil(tokens));
+        if (floor != null) {
+            used.add(floor.getValue());
+        }
+        if (ceiling != null) {
+            used.add(ceiling.getValue());
+        }
     }
 
     /** Time at {@code tokens} from times at measured batches: linear between, held at the ends. */
@@ -224,6 +262,7 @@ public final class MeasuredRates {
             return bytes / readBytesPerS;
         }
         ResultRow best = nearest(measured, r -> Math.abs(Math.log(r.number(Column.N) * r.number(Column.K) / ((double) rows * cols))));
+        used.add(best);
         return bytes / sustained(best, Column.BYTES_PER_S);
     }
 
@@ -249,6 +288,7 @@ public final class MeasuredRates {
         if (Math.max(best.number(Column.M), m) / Math.min(best.number(Column.M), m) > FAR) {
             notes.add(String.format(Locale.ROOT, "gemm: %s tokens timed at the rate of the m=%s row", trim(m), best.get(Column.M)));
         }
+        used.add(best);
         return sustained(best, Column.FLOPS_PER_S);
     }
 
@@ -268,12 +308,18 @@ public final class MeasuredRates {
             return OptionalDouble.empty();
         }
         TreeMap<Integer, Double> times = new TreeMap<>();
-        measured.forEach(r -> times.put((int) r.number(count), meanSeconds(r)));
+        TreeMap<Integer, ResultRow> byCount = new TreeMap<>();
+        measured.forEach(r -> {
+            times.put((int) r.number(count), meanSeconds(r));
+            byCount.put((int) r.number(count), r);
+        });
         var largest = times.lastEntry();
         if (tokens > largest.getKey()) {
             notes.add(String.format(Locale.ROOT, "ops/%s: %s tokens timed per token from the largest measured (%d)", kernel, trim(tokens), largest.getKey()));
+            used.add(byCount.lastEntry().getValue());
             return OptionalDouble.of(largest.getValue() * tokens / largest.getKey());
         }
+        markAround(byCount, tokens);
         return OptionalDouble.of(interpolateInBatch(times, tokens));
     }
 
@@ -291,20 +337,20 @@ public final class MeasuredRates {
             notes.add(String.format(Locale.ROOT, "attention/decode: no rows with %d q per kv head x %d dims; bytes/s taken from other layouts", heads / kvHeads, headDim));
             sameHeads = all;
         }
-        // bytes/s at the context on each measured batch's curve, then linear in log(batch) between the batches around it
-        TreeMap<Double, Double> byBatch = new TreeMap<>();
-        for (double b : sameHeads.stream().map(r -> r.number(Column.BATCH)).distinct().toList()) {
-            List<ResultRow> curve = sameHeads.stream().filter(r -> r.number(Column.BATCH) == b).toList();
-            byBatch.put(b, interpolateInLog(curve, Column.CONTEXT, r -> sustained(r, Column.BYTES_PER_S), context, "attention/decode " + kv.id() + " context"));
-        }
-        var below = byBatch.floorEntry((double) batch);
-        var above = byBatch.ceilingEntry((double) batch);
+        // bytes/s at the context on the curves of the measured batches around the batch, then linear in log(batch) between them
+        TreeSet<Double> batches = new TreeSet<>(sameHeads.stream().map(r -> r.number(Column.BATCH)).toList());
+        Double below = batches.floor((double) batch);
+        Double above = batches.ceiling((double) batch);
+        List<ResultRow> pool = sameHeads;
+        ToDoubleFunction<Double> bwAt = b -> interpolateInLog(pool.stream().filter(r -> r.number(Column.BATCH) == b).toList(), Column.CONTEXT,
+                r -> sustained(r, Column.BYTES_PER_S), context, "attention/decode " + kv.id() + " context");
         double bw;
-        if (below == null || above == null || below.getKey().equals(above.getKey())) {
-            bw = (below == null ? above : below).getValue();
+        if (below == null || above == null || below.equals(above)) {
+            bw = bwAt.applyAsDouble(below == null ? above : below);
         } else {
-            double w = Math.log(batch / below.getKey()) / Math.log(above.getKey() / below.getKey());
-            bw = below.getValue() + w * (above.getValue() - below.getValue());
+            double w = Math.log(batch / below) / Math.log(above / below);
+            double low = bwAt.applyAsDouble(below);
+            bw = low + w * (bwAt.applyAsDouble(above) - low);
         }
         return bytes / bw;
     }
@@ -336,9 +382,9 @@ public final class MeasuredRates {
 
     /** y at x, linear in log(x) between the rows' (x, y) points (several rows at one x: their mean), held at the ends. */
     private double interpolateInLog(List<ResultRow> curve, Column xColumn, ToDoubleFunction<ResultRow> y, double x, String what) {
-        TreeMap<Double, List<Double>> points = new TreeMap<>();
+        TreeMap<Double, List<ResultRow>> points = new TreeMap<>();
         for (ResultRow r : curve) {
-            points.computeIfAbsent(r.number(xColumn), k -> new ArrayList<>()).add(y.applyAsDouble(r));
+            points.computeIfAbsent(r.number(xColumn), k -> new ArrayList<>()).add(r);
         }
         var floor = points.floorEntry(x);
         var ceiling = points.ceilingEntry(x);
@@ -348,13 +394,14 @@ public final class MeasuredRates {
                 notes.add(String.format(Locale.ROOT, "%s %s outside the measured %s..%s: the nearest end's rate", what, trim(x),
                         trim(points.firstKey()), trim(points.lastKey())));
             }
-            return mean(end.getValue());
+            return mean(end.getValue(), y);
         }
         if (floor.getKey().equals(ceiling.getKey())) {
-            return mean(floor.getValue());
+            return mean(floor.getValue(), y);
         }
         double w = Math.log(x / floor.getKey()) / Math.log(ceiling.getKey() / floor.getKey());
-        return mean(floor.getValue()) + w * (mean(ceiling.getValue()) - mean(floor.getValue()));
+        double low = mean(floor.getValue(), y);
+        return low + w * (mean(ceiling.getValue(), y) - low);
     }
 
     /**
@@ -378,8 +425,10 @@ public final class MeasuredRates {
         return mean > 0 ? mean : r.number(Column.TIME_MEDIAN_S);
     }
 
-    private static double mean(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    /** The mean of {@code y} over rows the lookup reads (and so marks used). */
+    private double mean(List<ResultRow> read, ToDoubleFunction<ResultRow> y) {
+        used.addAll(read);
+        return read.stream().mapToDouble(y).average().orElseThrow();
     }
 
     private static ResultRow nearest(List<ResultRow> candidates, ToDoubleFunction<ResultRow> distance) {

@@ -64,17 +64,23 @@ public final class FloatTypes {
 
     /** {@code count} values uniform in [-1, 1), rounded to the type: float[] or short[] bits. */
     public static Object random(DataType type, int count, RandomGenerator random) {
+        // in parallel chunks (RandomData.fillParallel), seeded from the caller's generator
+        long seed = random.nextLong();
         if (type == DataType.F32) {
             float[] v = new float[count];
-            for (int i = 0; i < count; i++) {
-                v[i] = (float) (random.nextDouble() * 2 - 1);
-            }
+            RandomData.fillParallel(count, seed, (g, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    v[i] = (float) (g.nextDouble() * 2 - 1);
+                }
+            });
             return v;
         }
         short[] v = new short[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = fromFloat(type, (float) (random.nextDouble() * 2 - 1));
-        }
+        RandomData.fillParallel(count, seed, (g, from, to) -> {
+            for (int i = from; i < to; i++) {
+                v[i] = fromFloat(type, (float) (g.nextDouble() * 2 - 1));
+            }
+        });
         return v;
     }
 }

@@ -247,26 +247,33 @@ public final class QGemv {
         checkShape(f, n, k, 1);
         SplittableRandom r = new SplittableRandom(seed);
         int elements = weightElements(f, n, k);
+        long weightSeed = r.nextLong();
         Object weights = switch (f) {
             case FP16, BF16 -> {
                 short[] h = new short[elements];
-                for (int i = 0; i < elements; i++) {
-                    h[i] = Half.fromFloat((float) r.nextDouble(-0.05, 0.05));
-                }
+                RandomData.fillParallel(elements, weightSeed, (g, from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        h[i] = Half.fromFloat((float) g.nextDouble(-0.05, 0.05));
+                    }
+                });
                 yield h;
             }
             case INT8 -> {
                 byte[] b = new byte[elements];
-                for (int i = 0; i < elements; i++) {
-                    b[i] = (byte) (r.nextInt(255) - 127);
-                }
+                RandomData.fillParallel(elements, weightSeed, (g, from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        b[i] = (byte) (g.nextInt(255) - 127);
+                    }
+                });
                 yield b;
             }
             case INT4_G128 -> {
                 int[] q = new int[elements];
-                for (int i = 0; i < elements; i++) {
-                    q[i] = r.nextInt();
-                }
+                RandomData.fillParallel(elements, weightSeed, (g, from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        q[i] = g.nextInt();
+                    }
+                });
                 yield q;
             }
         };

@@ -1,6 +1,7 @@
 package io.tokencost.report;
 
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.Hardware;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimate;
@@ -44,7 +45,7 @@ public final class Report {
      * Writes the page and its charts into {@code dir}; {@code price} gives a device's price per hour
      * (the catalog's or the user's), empty where there is none.
      */
-    public static Path write(List<Path> runs, Path dir, ModelSpec model, WeightFormat weights, Function<String, Optional<Price>> price)
+    public static Path write(List<Path> runs, Path dir, ModelSpec model, WeightFormat weights, Function<Hardware, Optional<Price>> price)
             throws IOException {
         // one series per device: its runs merged, later runs replacing a case an earlier one measured
         List<ReportCharts.Series> devices = new ArrayList<>();
@@ -71,14 +72,14 @@ public final class Report {
                 + "so the line is straight; int8 KV halves the bytes.");
 
         List<String> notes = new ArrayList<>();
-        boolean priced = devices.stream().anyMatch(d -> price.apply(deviceName(d)).isPresent());
+        boolean priced = devices.stream().anyMatch(d -> price.apply(hardware(d)).isPresent());
         String figure = priced ? "$ per 1M output tokens" : "output tokens/s";
         Map<String, double[][]> byBatch = new LinkedHashMap<>();
         Map<String, double[][]> byContext = new LinkedHashMap<>();
         int[] batches = {1, 2, 4, 8, 16, 32, 64};
         int[] contexts = {1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072};
         for (ReportCharts.Series d : devices) {
-            Optional<Price> p = price.apply(deviceName(d));
+            Optional<Price> p = price.apply(hardware(d));
             if (priced && p.isEmpty()) {
                 notes.add(d.name() + ": no price (catalog or --price-per-hour), left out of the $ charts");
                 continue;
@@ -111,12 +112,12 @@ public final class Report {
         return page;
     }
 
-    private static String deviceName(ReportCharts.Series d) {
-        return d.rows().get(0).get(Column.DEVICE_NAME);
+    private static Hardware hardware(ReportCharts.Series d) {
+        return Hardware.of(d.rows().get(0));
     }
 
     private static String html(List<ReportCharts.Series> devices, List<String> sources, Map<String, String> captions, List<String> notes,
-                               boolean priced, Function<String, Optional<Price>> price) {
+                               boolean priced, Function<Hardware, Optional<Price>> price) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tokencost report</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;max-width:1040px;margin:2em auto;color:#222}\n")
@@ -131,7 +132,7 @@ public final class Report {
                     .append(esc(String.join(", ", rows.stream().map(r -> r.get(Column.RUN_ID)).distinct().toList()))).append("</td><td>")
                     .append(esc(rows.stream().map(r -> r.get(Column.TIMESTAMP_UTC)).max(String::compareTo).orElse(""))).append("</td><td>")
                     .append(esc(first.get(Column.HARNESS_VERSION))).append("</td><td>").append(esc(first.get(Column.GIT_SHA))).append("</td><td>")
-                    .append(esc(price.apply(first.get(Column.DEVICE_NAME)).map(p -> String.format(Locale.ROOT, "$%.2f/h (%s)", p.usdPerHour(), p.source()))
+                    .append(esc(price.apply(Hardware.of(first)).map(p -> String.format(Locale.ROOT, "$%.2f/h (%s)", p.usdPerHour(), p.source()))
                             .orElse("none")))
                     .append("</td></tr>\n");
         }

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Results schema v3, column by column, in file order. Units are SI and named in the
+ * Results schema v4, column by column, in file order. Units are SI and named in the
  * column. {@link Kind#TEXT} cells are neutralised against spreadsheet formulas on writing;
  * {@link Kind#NUMBER} cells must parse as numbers (or be empty) on reading. v2 added the energy
- * columns, v3 {@link #KERNEL_IMAGE} ({@link #since}): an older file, which lacks them, still reads,
- * those cells empty.
+ * columns, v3 {@link #KERNEL_IMAGE}, v4 {@link #CPU_THREADS} ({@link #since}): an older file, which
+ * lacks them, still reads, those cells empty.
  */
 public enum Column {
     // identity
@@ -17,6 +17,8 @@ public enum Column {
     DRIVER_VERSION(Kind.TEXT), CUDA_VERSION(Kind.TEXT), COMPUTE_CAPABILITY(Kind.TEXT),
     // v3: what the GPU's kernels were loaded from (SASS, or PTX JIT-compiled by the driver)
     KERNEL_IMAGE(Kind.TEXT, 3), SM_COUNT(Kind.NUMBER),
+    // v4: the hardware threads a host's run used, which a per-vCPU price is multiplied by
+    CPU_THREADS(Kind.NUMBER, 4),
     MEMORY_BYTES(Kind.NUMBER), PEAK_BW_BYTES_PER_S(Kind.NUMBER), JVM(Kind.TEXT),
     // case
     SUITE(Kind.TEXT), KERNEL(Kind.TEXT), DTYPE(Kind.TEXT), WEIGHT_FORMAT(Kind.TEXT),
@@ -35,9 +37,9 @@ public enum Column {
     TOKENS_PER_S(Kind.NUMBER), J_PER_TOKEN(Kind.NUMBER, 2), USD_PER_HOUR(Kind.NUMBER), USD_PER_1M_TOKENS(Kind.NUMBER), PRICE_SOURCE(Kind.TEXT);
 
     /** The schema version this code writes. */
-    public static final String SCHEMA_VERSION_CURRENT = "3";
-    /** The versions it reads: 1 (no energy columns), 2 (no kernel_image) and 3. */
-    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2", "3");
+    public static final String SCHEMA_VERSION_CURRENT = "4";
+    /** The versions it reads: 1 (no energy columns), 2 (no kernel_image), 3 (no cpu_threads) and 4. */
+    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2", "3", "4");
 
     public enum Kind { TEXT, NUMBER }
 

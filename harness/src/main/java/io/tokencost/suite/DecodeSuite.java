@@ -56,17 +56,22 @@ public final class DecodeSuite implements ModelSuite {
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
+        boolean gpu = device.backend().equals("cuda");
+        return kernelCases(batches(profile, gpu), contexts(profile, gpu), ModelSuite.formats(profile, device), device, model);
+    }
+
+    /** {@link #predictionCases}'s kernels at the given batches, contexts and weight formats. */
+    static List<BenchCase> kernelCases(List<Integer> batches, List<Integer> contexts, List<WeightFormat> formats, DeviceProperties device, ModelSpec model) {
         // a set: an expert's floor and ceiling batch can be one batch
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
-        boolean gpu = device.backend().equals("cuda");
-        for (int batch : batches(profile, gpu)) {
-            for (int context : contexts(profile, gpu)) {
+        for (int batch : batches) {
+            for (int context : contexts) {
                 cases.add(AttentionSuite.decodeCase(AttentionDecode.KvFormat.FP16,
                         new AttentionDecode.Shape(batch, model.heads(), model.kvHeads(), model.headDim(), context), device, coldSet));
             }
             double perExpert = model.rowsPerExpert(batch);
-            for (WeightFormat f : ModelSuite.formats(profile, device)) {
+            for (WeightFormat f : formats) {
                 for (ModelSpec.Linear l : model.linearLayers()) {
                     int[] rowsPerCall = model.isExpert(l) ? new int[] {(int) Math.floor(perExpert), (int) Math.ceil(perExpert)} : new int[] {batch};
                     for (int b : rowsPerCall) {

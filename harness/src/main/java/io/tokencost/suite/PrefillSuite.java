@@ -54,14 +54,19 @@ public final class PrefillSuite implements ModelSuite {
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
+        return kernelCases(prompts(profile, device.backend().equals("cuda")), ModelSuite.formats(profile, device), device, model);
+    }
+
+    /** {@link #predictionCases}'s kernels at the given prompts and weight formats. */
+    static List<BenchCase> kernelCases(List<Integer> prompts, List<WeightFormat> formats, DeviceProperties device, ModelSpec model) {
         // a set: an expert's floor and ceiling rows can be one batch, and capped ones meet
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
-        for (int prompt : prompts(profile, device.backend().equals("cuda"))) {
+        for (int prompt : prompts) {
             double perExpert = model.rowsPerExpert(prompt);
             for (ModelSpec.Linear l : model.linearLayers()) {
                 if (!model.isExpert(l)) {
-                    for (WeightFormat f : ModelSuite.formats(profile, device)) {
+                    for (WeightFormat f : formats) {
                         if (QGemv.prefillRunsQgemv(f, prompt)) {
                             cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), prompt, device, coldSet));
                         } else {
@@ -73,7 +78,7 @@ public final class PrefillSuite implements ModelSuite {
                     }
                     continue;
                 }
-                for (WeightFormat f : ModelSuite.formats(profile, device)) {
+                for (WeightFormat f : formats) {
                     for (double rows : new double[] {Math.floor(perExpert), Math.ceil(perExpert)}) {
                         cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), (int) Math.min(rows, QGemv.MAX_BATCH), device, coldSet));
                     }

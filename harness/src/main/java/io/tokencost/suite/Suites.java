@@ -12,6 +12,7 @@ public final class Suites {
 
     static {
         register(new MemorySuite());
+        register(new CostSuite());
         register(new QGemvSuite());
         register(new GemmSuite());
         register(new AttentionSuite());

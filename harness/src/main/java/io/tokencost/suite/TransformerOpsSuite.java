@@ -51,10 +51,11 @@ public final class TransformerOpsSuite implements ModelSuite {
         return cases;
     }
 
-    private BenchCase layerCase(boolean prefill, int tokens, ModelSpec model, String modelArgument) {
+    /** One layer's ops over {@code tokens} tokens of a decode step's batch or a prefill's prompt. */
+    static BenchCase layerCase(boolean prefill, int tokens, ModelSpec model, String modelArgument) {
         var w = TransformerOps.layerWorkload(prefill, tokens, model);
         String step = prefill ? "prefill" : "decode";
-        return new BenchCase(id(), prefill ? "model/prefill" : "model/decode_step", step + "_layer_ops", "fp16", "",
+        return new BenchCase("ops", prefill ? "model/prefill" : "model/decode_step", step + "_layer_ops", "fp16", "",
                 Map.of(prefill ? Column.SEQ_LEN : Column.BATCH, (long) tokens, Column.N, (long) model.hidden(), Column.K, (long) model.ffn(),
                         Column.HEADS, (long) model.heads(), Column.KV_HEADS, (long) model.kvHeads(), Column.HEAD_DIM, (long) model.headDim()),
                 w, w.bytesMoved(), "warm", BENCHMARK,

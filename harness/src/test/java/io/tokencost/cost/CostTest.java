@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,12 +74,50 @@ class CostTest {
     void priceCatalogMatchesDeviceNamesWithDatedSources() {
         PriceCatalog c = PriceCatalog.load();
         Price h100 = c.lookup("NVIDIA H100 80GB HBM3").orElseThrow();
-        assertEquals(3.78, h100.usdPerHour());
-        assertTrue(h100.source().contains("2026"), h100.source());
-        assertEquals(1.74, c.lookup("NVIDIA H200").orElseThrow().usdPerHour());
-        assertEquals(0.80, c.lookup("NVIDIA L4").orElseThrow().usdPerHour());
-        assertEquals(1.95, c.lookup("NVIDIA L40S").orElseThrow().usdPerHour());
+        assertEquals(3.49, h100.usdPerHour());
+        assertTrue(h100.source().startsWith("on_demand 2026-09-25: ") && h100.source().contains("https://www.runpod.io/pricing"), h100.source());
+        assertEquals(4.59, c.lookup("NVIDIA H200").orElseThrow().usdPerHour());
+        assertEquals(0.7992, c.lookup("NVIDIA L4").orElseThrow().usdPerHour());
+        assertEquals(1.09, c.lookup("NVIDIA L40S").orElseThrow().usdPerHour());
+        // a GPU lookup never takes a host's per-vCPU entry
         assertTrue(c.lookup("Intel(R) Xeon(R) Processor").isEmpty());
+    }
+
+    /** Every row of both catalogs names a public https source and a date, and none cites a document outside them. */
+    @Test
+    void everyCatalogRowHasAPublicSourceAndADate() {
+        for (String resource : List.of("prices.csv", "../estimate/api_prices.csv")) {
+            for (var r : CatalogCsv.read(PriceCatalog.class, resource)) {
+                String where = resource + " line " + r.getRecordNumber();
+                assertTrue(r.get("source").contains("https://"), where + ": " + r.get("source"));
+                assertTrue(r.get("date").matches("20\\d\\d-\\d\\d-\\d\\d|undated"), where + ": " + r.get("date"));
+                assertFalse(r.get("source").toLowerCase(java.util.Locale.ROOT).contains("guide"), where + ": " + r.get("source"));
+            }
+        }
+    }
+
+    /** A host is priced per vCPU at the threads its run used, labelled so; without that count (an older run) it has no price. */
+    @Test
+    void aHostIsPricedPerVcpuAtTheThreadsItsRunUsed() {
+        PriceCatalog c = PriceCatalog.load();
+        Price host = c.lookup(new Hardware("AMD EPYC", true, 2)).orElseThrow();
+        assertEquals(2 * 0.0504, host.usdPerHour(), 1e-12);
+        assertTrue(host.source().startsWith("2 vCPUs (the threads this run used) x $0.0504/vCPU-h, on_demand 2023-08-02: AWS EC2 m7i.large"),
+                host.source());
+        assertEquals(16 * 0.0504, c.lookup(new Hardware("Intel(R) Xeon(R) Platinum 8480+", true, 16)).orElseThrow().usdPerHour(), 1e-12);
+        assertTrue(c.lookup(new Hardware("AMD EPYC", true, 0)).isEmpty());
+        assertEquals(3.49, c.lookup(Hardware.gpu("NVIDIA H100 80GB HBM3")).orElseThrow().usdPerHour());
+    }
+
+    /** Rows carry what a price needs: the CPU backend's rows are a host's with its threads, a GPU's are not. */
+    @Test
+    void hardwareOfARowIsAHostOnlyOnTheCpuBackend() {
+        ResultRow host = new ResultRow().set(Column.BACKEND, "cpu").set(Column.DEVICE_NAME, "AMD EPYC").set(Column.CPU_THREADS, 2);
+        assertEquals(new Hardware("AMD EPYC", true, 2), Hardware.of(host));
+        ResultRow older = new ResultRow().set(Column.BACKEND, "cpu").set(Column.DEVICE_NAME, "AMD EPYC");
+        assertEquals(new Hardware("AMD EPYC", true, 0), Hardware.of(older));
+        ResultRow gpu = new ResultRow().set(Column.BACKEND, "cuda").set(Column.DEVICE_NAME, "NVIDIA H200");
+        assertEquals(Hardware.gpu("NVIDIA H200"), Hardware.of(gpu));
     }
 
     @Test

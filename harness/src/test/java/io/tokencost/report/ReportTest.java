@@ -32,7 +32,7 @@ class ReportTest {
         List<Path> runs = List.of(REFERENCE.resolve("cpu-dev-vm/gemm-qgemv-quick"), REFERENCE.resolve("cpu-dev-vm/attention-quick"),
                 REFERENCE.resolve("h200/qgemv-quick"));
         return Report.write(runs, dir.resolve("report"), ModelPresets.byName("Llama-3.1-8B"), WeightFormat.INT4_G128,
-                device -> device.contains("H200") ? Optional.of(new Price(1.74, "test")) : Optional.of(Price.userGiven(0.1)));
+                device -> device.name().contains("H200") ? Optional.of(new Price(1.74, "test")) : Optional.of(Price.userGiven(0.1)));
     }
 
     /** Distinct colours in an image: a blank or failed drawing has a handful. */

@@ -1,0 +1,165 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DataType;
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.cost.ModelSpec;
+import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.Estimator;
+import io.tokencost.estimate.Scenario;
+import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.QGemv;
+import io.tokencost.results.Column;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * {@code run}'s default: exactly the kernel rows the estimator reads to cost one model's requests of
+ * {@link #PROMPT} input and {@link #OUTPUT} output tokens in fp16, int8 and int4_g128 at batch 1 and at
+ * the largest batch whose KV cache fits (the memory/read ceiling is measured first by every run).
+ * Decode: qgemv at each of the model's products and its LM head, decode attention over the fp16
+ * cache at {@link #CONTEXTS}, one layer's ops, at batch 1 and {@link #largerBatch}; past that, GEMM
+ * rows at each format's largest batch ({@link #largestBatchCases}). Prefill of the prompt: the fp16
+ * GEMM (and int8 / int4 dequantisation) at each product, prompt attention, one layer's ops. A mixture
+ * of experts also measures its experts' shares of the larger batch, which {@code estimate} reads at
+ * other batches. No whole-model step runs: {@code --suite decode,prefill} does.
+ */
+public final class CostSuite implements ModelSuite {
+
+    /** The request the table costs: vLLM's random dataset's defaults, as {@code estimate}'s. */
+    public static final int PROMPT = 1024;
+    public static final int OUTPUT = 128;
+    /** Decode attention's measured contexts: around the request's average (prompt + output/2) and four times it. */
+    static final List<Integer> CONTEXTS = List.of(1024, 4096);
+
+    @Override
+    public String id() {
+        return "cost";
+    }
+
+    @Override
+    public String description() {
+        return "the default: the kernel rows the estimator reads for one model's TTFT, TPOT and $ per 1M tokens (fp16, int8, int4_g128)";
+    }
+
+    /** The rows are the estimator's inputs; nothing else is predicted from them in the run. */
+    @Override
+    public List<String> predictionSuites() {
+        return List.of();
+    }
+
+    /**
+     * The second decode batch: qgemv's largest ({@link QGemv#MAX_BATCH}, the tensor-core path on GPUs)
+     * where every product's k allows it, else the largest the CUDA-core path takes.
+     */
+    static int largerBatch(ModelSpec model) {
+        for (ModelSpec.Linear l : model.linearLayers()) {
+            for (WeightFormat f : QGemv.FORMATS) {
+                try {
+                    QGemv.workload(f, l.rows(), l.cols(), QGemv.MAX_BATCH);
+                } catch (IllegalArgumentException e) {
+                    return QGemv.CUDA_CORE_MAX_BATCH;
+                }
+            }
+        }
+        return QGemv.MAX_BATCH;
+    }
+
+    /** The decode batches the rows are measured at. */
+    public static List<Integer> batches(ModelSpec model) {
+        return List.of(1, largerBatch(model));
+    }
+
+    /** Past this a batch is not priced from rows measured here (Scenario's own limit is far above any device's). */
+    static final int MAX_PRICED_BATCH = 4096;
+
+    /**
+     * The largest batch the table prices in {@code f}: the most sequences whose KV cache fits beside
+     * the weights ({@link Estimator#maxBatch}); 0 when the weights do not fit.
+     */
+    static int largestBatch(ModelSpec model, WeightFormat f, DeviceProperties device) {
+        Scenario s = Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, PROMPT, OUTPUT, 1, Scenario.averageContext(PROMPT, OUTPUT), 1);
+        return (int) Math.min(Estimator.maxBatch(s, device.memoryBytes()), MAX_PRICED_BATCH);
+    }
+
+    /**
+     * The decode step at {@code batch} (a power of two past qgemv's batches) for the formats priced
+     * there, as the estimator prices it: each product whose calls take more rows than
+     * {@link #largerBatch} by the 16-bit GEMM at those rows (int8 / int4: after dequantising, whose
+     * rows the prefill measures for the dense products), an expert's share within it on qgemv; the
+     * LM head at 16 bits (a router: on the experts kernel, as the prefill's); attention over the
+     * average context; one layer's ops.
+     */
+    static List<BenchCase> largestBatchCases(int batch, List<WeightFormat> formats, ModelSpec model, DeviceProperties device, String modelArgument) {
+        List<BenchCase> cases = new ArrayList<>();
+        long coldSet = CacheRotation.coldSetBytes(device, 0);
+        int qgemvBatch = largerBatch(model);
+        for (ModelSpec.Linear l : model.linearLayers()) {
+            double rows = model.isExpert(l) ? model.rowsPerExpert(batch) : batch;
+            if (rows <= qgemvBatch) {
+                for (WeightFormat f : formats) {
+                    for (double b : new double[] {Math.floor(rows), Math.ceil(rows)}) {
+                        cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), (int) b, device, coldSet));
+                    }
+                }
+                continue;
+            }
+            cases.add(GemmSuite.gemmCase(DataType.F16, (int) Math.round(rows), l.rows(), l.cols(), device));
+            if (model.isExpert(l)) {
+                formats.stream().filter(WeightFormat::quantized).forEach(f -> cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device)));
+            }
+        }
+        if (model.experts() > 0 && batch > PROMPT) {
+            // the router runs on the experts kernel: the prefill's router row covers batches up to the prompt
+            cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.experts(), model.hidden(), batch, device, coldSet));
+        }
+        cases.add(GemmSuite.gemmCase(DataType.F16, batch, model.vocab(), model.hidden(), device));
+        if (AttentionSuite.fits(batch, model, CONTEXTS.get(0), device)) {
+            cases.add(AttentionSuite.decodeCase(AttentionDecode.KvFormat.FP16,
+                    new AttentionDecode.Shape(batch, model.heads(), model.kvHeads(), model.headDim(), CONTEXTS.get(0)), device, coldSet));
+        }
+        cases.add(TransformerOpsSuite.layerCase(false, batch, model, modelArgument));
+        return cases;
+    }
+
+    /**
+     * Batch 1 in every format; the larger batch in the formats whose weights leave room for more than
+     * one sequence; past it, each such format's largest batch rounded up to a power of two
+     * ({@link #largestBatchCases}); the prompt's prefill in every format.
+     */
+    @Override
+    public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
+        List<WeightFormat> formats = List.of(QGemv.FORMATS);
+        int larger = largerBatch(model);
+        List<WeightFormat> batched = formats.stream().filter(f -> largestBatch(model, f, device) > 1).toList();
+        // power of two -> the formats whose largest batch rounds up to it
+        TreeMap<Integer, List<WeightFormat>> past = new TreeMap<>();
+        for (WeightFormat f : batched) {
+            int most = largestBatch(model, f, device);
+            if (most > larger) {
+                past.computeIfAbsent(Integer.highestOneBit(most - 1) << 1, k -> new ArrayList<>()).add(f);
+            }
+        }
+        LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
+        cases.addAll(decodeCases(1, formats, device, model));
+        cases.add(TransformerOpsSuite.layerCase(false, 1, model, modelArgument));
+        if (!batched.isEmpty()) {
+            cases.addAll(decodeCases(larger, batched, device, model));
+            cases.add(TransformerOpsSuite.layerCase(false, larger, model, modelArgument));
+        }
+        past.forEach((batch, priced) -> cases.addAll(largestBatchCases(batch, priced, model, device, modelArgument)));
+        cases.addAll(PrefillSuite.kernelCases(List.of(PROMPT), formats, device, model));
+        cases.add(TransformerOpsSuite.layerCase(true, PROMPT, model, modelArgument));
+        return new ArrayList<>(cases);
+    }
+
+    /** The decode suite's kernel rows at one batch, the attention cases a Java array can hold. */
+    private static List<BenchCase> decodeCases(int batch, List<WeightFormat> formats, DeviceProperties device, ModelSpec model) {
+        // a cache past one Java array cannot be filled: the estimator holds the nearest batch's rate
+        return DecodeSuite.kernelCases(List.of(batch), CONTEXTS, formats, device, model).stream()
+                .filter(c -> !c.suite().equals("attention") || AttentionSuite.fits(batch, model, c.shape().get(Column.CONTEXT).intValue(), device))
+                .toList();
+    }
+}
