@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * {@link #PROMPT} input and {@link #OUTPUT} output tokens in fp16, int8 and int4_g128 at batch 1 and at
  * the largest batch whose KV cache fits (the memory/read ceiling is measured first by every run).
  * Decode: qgemv at each of the model's products and its LM head, decode attention over the fp16
- * cache at {@link #CONTEXTS}, one layer's ops, at batch 1 and {@link #largerBatch}; past that, GEMM
+ * cache at {@link #CONTEXTS} (the larger batch: at the first), one layer's ops, at batch 1 and
+ * {@link #largerBatch}; past that, GEMM
  * rows at each format's largest batch ({@link #largestBatchCases}). Prefill of the prompt: the fp16
  * GEMM (and int8 / int4 dequantisation) at each product, prompt attention, one layer's ops. A mixture
  * of experts also measures its experts' shares of the larger batch, which {@code estimate} reads at
@@ -88,9 +89,9 @@ public final class CostSuite implements ModelSuite {
      * The decode step at {@code batch} (a power of two past qgemv's batches) for the formats priced
      * there, as the estimator prices it: each product whose calls take more rows than
      * {@link #largerBatch} by the 16-bit GEMM at those rows (int8 / int4: after dequantising, whose
-     * rows the prefill measures for the dense products), an expert's share within it on qgemv; the
-     * LM head at 16 bits (a router: on the experts kernel, as the prefill's); attention over the
-     * average context; one layer's ops.
+     * rows the prefill measures for the dense products), an expert's share within it on qgemv (a
+     * router: on the experts kernel, as the prefill's; the LM head: at the nearest product's GEMM
+     * rate); attention over the average context; one layer's ops.
      */
     static List<BenchCase> largestBatchCases(int batch, List<WeightFormat> formats, ModelSpec model, DeviceProperties device, String modelArgument) {
         List<BenchCase> cases = new ArrayList<>();
@@ -115,7 +116,7 @@ public final class CostSuite implements ModelSuite {
             // the router runs on the experts kernel: the prefill's router row covers batches up to the prompt
             cases.add(QGemvSuite.qgemvCase(WeightFormat.FP16, model.experts(), model.hidden(), batch, device, coldSet));
         }
-        cases.add(GemmSuite.gemmCase(DataType.F16, batch, model.vocab(), model.hidden(), device));
+        // the LM head's GEMM is timed at the nearest product's rate (same k, the largest n): a 1 GiB head costs a host 20 s to set up and time
         if (AttentionSuite.fits(batch, model, CONTEXTS.get(0), device)) {
             cases.add(AttentionSuite.decodeCase(AttentionDecode.KvFormat.FP16,
                     new AttentionDecode.Shape(batch, model.heads(), model.kvHeads(), model.headDim(), CONTEXTS.get(0)), device, coldSet));
@@ -143,10 +144,11 @@ public final class CostSuite implements ModelSuite {
             }
         }
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
-        cases.addAll(decodeCases(1, formats, device, model));
+        cases.addAll(decodeCases(1, CONTEXTS, formats, device, model));
         cases.add(TransformerOpsSuite.layerCase(false, 1, model, modelArgument));
         if (!batched.isEmpty()) {
-            cases.addAll(decodeCases(larger, batched, device, model));
+            // attention at one context: the request's average is within a few percent of it
+            cases.addAll(decodeCases(larger, List.of(CONTEXTS.get(0)), batched, device, model));
             cases.add(TransformerOpsSuite.layerCase(false, larger, model, modelArgument));
         }
         past.forEach((batch, priced) -> cases.addAll(largestBatchCases(batch, priced, model, device, modelArgument)));
@@ -156,9 +158,9 @@ public final class CostSuite implements ModelSuite {
     }
 
     /** The decode suite's kernel rows at one batch, the attention cases a Java array can hold. */
-    private static List<BenchCase> decodeCases(int batch, List<WeightFormat> formats, DeviceProperties device, ModelSpec model) {
+    private static List<BenchCase> decodeCases(int batch, List<Integer> contexts, List<WeightFormat> formats, DeviceProperties device, ModelSpec model) {
         // a cache past one Java array cannot be filled: the estimator holds the nearest batch's rate
-        return DecodeSuite.kernelCases(List.of(batch), CONTEXTS, formats, device, model).stream()
+        return DecodeSuite.kernelCases(List.of(batch), contexts, formats, device, model).stream()
                 .filter(c -> !c.suite().equals("attention") || AttentionSuite.fits(batch, model, c.shape().get(Column.CONTEXT).intValue(), device))
                 .toList();
     }
