@@ -122,13 +122,13 @@ class CompareTest {
         Path text = Files.writeString(dir.resolve("text.csv"), Files.readString(a).replace(",4096,", ",wide,"));
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
         Path noColumn = Files.writeString(dir.resolve("nocolumn.csv"), whole.replace(",noise_rel,", ",").replace(",0.01,", ","));
-        Path version4 = Files.writeString(dir.resolve("v4.csv"), whole.replace("\n3,", "\n4,"));
+        Path version5 = Files.writeString(dir.resolve("v5.csv"), whole.replace("\n4,", "\n5,"));
         for (String[] c : new String[][] {
                 {a.toString(), broken.toString(), "broken.csv:2: "},
                 {a.toString(), text.toString(), "text.csv:2: column 'n': 'wide' is not a number"},
                 {a.toString(), empty.toString(), "empty.csv: empty file"},
                 {a.toString(), noColumn.toString(), "nocolumn.csv:1: missing column 'noise_rel'"},
-                {a.toString(), version4.toString(), "v4.csv:2: schema version '4' is not supported"},
+                {a.toString(), version5.toString(), "v5.csv:2: schema version '5' is not supported"},
                 {a.toString(), dir.resolve("none.csv").toString(), "none.csv: no such results file or folder"},
                 {a.toString(), "--fail-on-regression", "-3", "--fail-on-regression takes a percentage"},
         }) {

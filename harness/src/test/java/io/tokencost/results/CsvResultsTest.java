@@ -77,9 +77,9 @@ class CsvResultsTest {
 
     @Test
     void readerRejectsAnUnknownSchemaVersion() throws Exception {
-        Path file = write("v4.csv", csvWith(Column.SCHEMA_VERSION, "4"));
+        Path file = write("v5.csv", csvWith(Column.SCHEMA_VERSION, "5"));
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-        assertTrue(e.getMessage().contains("v4.csv:2") && e.getMessage().contains("schema version '4'"), e.getMessage());
+        assertTrue(e.getMessage().contains("v5.csv:2") && e.getMessage().contains("schema version '5'"), e.getMessage());
     }
 
     /** v1 files (before the energy columns) still read, energy empty; a v2 file must have them. */
@@ -116,6 +116,27 @@ class CsvResultsTest {
             } else {
                 ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
                 assertTrue(e.getMessage().contains("missing column 'kernel_image' (schema version 3 has it)"), e.getMessage());
+            }
+        }
+    }
+
+    /** v3 files (before cpu_threads) read with it empty; a v4 file must have it. */
+    @Test
+    void readerReadsVersion3WithoutCpuThreadsAndVersion4OnlyWithIt() throws Exception {
+        List<String> headers = new ArrayList<>(List.of(Column.headers()));
+        int at = headers.indexOf(Column.CPU_THREADS.header());
+        headers.remove(at);
+        for (String version : List.of("3", "4")) {
+            List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, version).split("\n")[1].split(",", -1)));
+            cells.remove(at);
+            Path file = write("v" + version + "-no-threads.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
+            if (version.equals("3")) {
+                ResultRow row = CsvResultReader.read(file).get(0);
+                assertEquals("3", row.get(Column.SCHEMA_VERSION));
+                assertFalse(row.has(Column.CPU_THREADS));
+            } else {
+                ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
+                assertTrue(e.getMessage().contains("missing column 'cpu_threads' (schema version 4 has it)"), e.getMessage());
             }
         }
     }
