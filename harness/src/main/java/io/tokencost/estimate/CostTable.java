@@ -17,35 +17,17 @@ import java.util.Optional;
  * The answer of {@code run}'s default: for one model on one device's measured rows, per weight
  * format, a request of {@code prompt} + {@code output} tokens over an fp16 KV cache at batch 1 (TTFT,
  * TPOT, tokens/s, $ per 1M input and output tokens) and at the largest batch whose KV cache fits
- * ({@link Estimator#maxBatch}): tokens/s and $ per 1M output tokens, and what bounds each decode step.
+ * ({@link Estimator#maxBatch}, at most {@link #MAX_BATCH}): tokens/s and $ per 1M output tokens, and
+ * what bounds each decode step.
  */
-public final class CostTable {
+public record CostTable(ModelSpec model, String device, int prompt, int output, Optional<Price> price, String priceMissing, long memoryBytes,
+                        List<Line> lines, List<String> notes) {
+
+    /** The largest batch the table prices (the cost suite measures up to it; a tiny model's cache leaves room for far more). */
+    public static final int MAX_BATCH = 4096;
 
     /** One weight format's line; {@code atMax} is empty where the weights do not fit the device. */
     public record Line(WeightFormat weights, Estimate atOne, Optional<Estimate> atMax) {
-    }
-
-    private final ModelSpec model;
-    private final String device;
-    private final int prompt;
-    private final int output;
-    private final Optional<Price> price;
-    private final String priceMissing;
-    private final long memoryBytes;
-    private final List<Line> lines;
-    private final List<String> notes;
-
-    private CostTable(ModelSpec model, String device, int prompt, int output, Optional<Price> price, String priceMissing, long memoryBytes,
-                      List<Line> lines, List<String> notes) {
-        this.model = model;
-        this.device = device;
-        this.prompt = prompt;
-        this.output = output;
-        this.price = price;
-        this.priceMissing = priceMissing;
-        this.memoryBytes = memoryBytes;
-        this.lines = lines;
-        this.notes = notes;
     }
 
     /**
@@ -58,17 +40,13 @@ public final class CostTable {
         List<Line> lines = new ArrayList<>();
         for (WeightFormat f : formats) {
             Estimate one = estimator.estimate(Scenario.plain(model, f, KvFormat.FP16, prompt, output, 1, context, 1));
-            long max = Math.min(one.maxBatch(), Scenario.MAX_BATCH);
+            long max = Math.min(one.maxBatch(), MAX_BATCH);
             Optional<Estimate> atMax = max < 1 ? Optional.empty()
                     : Optional.of(max == 1 ? one : estimator.estimate(Scenario.plain(model, f, KvFormat.FP16, prompt, output, (int) max, context, 1)));
             lines.add(new Line(f, one, atMax));
         }
         return new CostTable(model, device, prompt, output, estimator.price(), priceMissing, estimator.memoryBytes(), List.copyOf(lines),
                 estimator.rates().notes());
-    }
-
-    public List<Line> lines() {
-        return lines;
     }
 
     public void print(PrintWriter out) {

@@ -4,6 +4,7 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.CostTable;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.Scenario;
 import io.tokencost.kernels.AttentionDecode;
@@ -21,11 +22,11 @@ import java.util.TreeMap;
  * the largest batch whose KV cache fits (the memory/read ceiling is measured first by every run).
  * Decode: qgemv at each of the model's products and its LM head, decode attention over the fp16
  * cache at {@link #CONTEXTS} (the larger batch: at the first), one layer's ops, at batch 1 and
- * {@link #largerBatch}; past that, GEMM
- * rows at each format's largest batch ({@link #largestBatchCases}). Prefill of the prompt: the fp16
- * GEMM (and int8 / int4 dequantisation) at each product, prompt attention, one layer's ops. A mixture
- * of experts also measures its experts' shares of the larger batch, which {@code estimate} reads at
- * other batches. No whole-model step runs: {@code --suite decode,prefill} does.
+ * {@link #largerBatch}; past that, GEMM rows at each format's largest batch ({@link #largestBatchCases}).
+ * Prefill of the prompt: the fp16 GEMM (and int8 / int4 dequantisation) at each product, prompt
+ * attention, one layer's ops. A mixture of experts also measures its experts' shares of the larger
+ * batch, which {@code estimate} reads at other batches. No whole-model step runs: {@code --suite
+ * decode,prefill} does.
  */
 public final class CostSuite implements ModelSuite {
 
@@ -68,21 +69,13 @@ public final class CostSuite implements ModelSuite {
         return QGemv.MAX_BATCH;
     }
 
-    /** The decode batches the rows are measured at. */
-    public static List<Integer> batches(ModelSpec model) {
-        return List.of(1, largerBatch(model));
-    }
-
-    /** Past this a batch is not priced from rows measured here (Scenario's own limit is far above any device's). */
-    static final int MAX_PRICED_BATCH = 4096;
-
     /**
      * The largest batch the table prices in {@code f}: the most sequences whose KV cache fits beside
      * the weights ({@link Estimator#maxBatch}); 0 when the weights do not fit.
      */
     static int largestBatch(ModelSpec model, WeightFormat f, DeviceProperties device) {
         Scenario s = Scenario.plain(model, f, AttentionDecode.KvFormat.FP16, PROMPT, OUTPUT, 1, Scenario.averageContext(PROMPT, OUTPUT), 1);
-        return (int) Math.min(Estimator.maxBatch(s, device.memoryBytes()), MAX_PRICED_BATCH);
+        return (int) Math.min(Estimator.maxBatch(s, device.memoryBytes()), CostTable.MAX_BATCH);
     }
 
     /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokencost.backend.DeviceProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,44 +101,25 @@ class CsvResultsTest {
         assertTrue(e.getMessage().contains("missing column 'energy_meter'"), e.getMessage());
     }
 
-    /** v2 files (before kernel_image) read with it empty; a v3 file must have it. */
-    @Test
-    void readerReadsVersion2WithoutTheKernelImageAndVersion3OnlyWithIt() throws Exception {
+    /** A file of the version before a column read with it empty; a file of the version that added it must have it. */
+    @ParameterizedTest(name = "{0} since v{1}")
+    @CsvSource({"kernel_image,3", "cpu_threads,4"})
+    void readerReadsTheVersionBeforeAColumnWithoutItAndItsVersionOnlyWithIt(String column, int since) throws Exception {
+        Column added = Column.valueOf(column.toUpperCase(Locale.ROOT));
         List<String> headers = new ArrayList<>(List.of(Column.headers()));
-        int at = headers.indexOf(Column.KERNEL_IMAGE.header());
+        int at = headers.indexOf(added.header());
         headers.remove(at);
-        for (String version : List.of("2", "3")) {
-            List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, version).split("\n")[1].split(",", -1)));
+        for (int version : new int[] {since - 1, since}) {
+            List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, Integer.toString(version)).split("\n")[1].split(",", -1)));
             cells.remove(at);
-            Path file = write("v" + version + "-no-image.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
-            if (version.equals("2")) {
+            Path file = write("v" + version + "-without-" + column + ".csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
+            if (version < since) {
                 ResultRow row = CsvResultReader.read(file).get(0);
-                assertEquals("2", row.get(Column.SCHEMA_VERSION));
-                assertFalse(row.has(Column.KERNEL_IMAGE));
+                assertEquals(Integer.toString(version), row.get(Column.SCHEMA_VERSION));
+                assertFalse(row.has(added));
             } else {
                 ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-                assertTrue(e.getMessage().contains("missing column 'kernel_image' (schema version 3 has it)"), e.getMessage());
-            }
-        }
-    }
-
-    /** v3 files (before cpu_threads) read with it empty; a v4 file must have it. */
-    @Test
-    void readerReadsVersion3WithoutCpuThreadsAndVersion4OnlyWithIt() throws Exception {
-        List<String> headers = new ArrayList<>(List.of(Column.headers()));
-        int at = headers.indexOf(Column.CPU_THREADS.header());
-        headers.remove(at);
-        for (String version : List.of("3", "4")) {
-            List<String> cells = new ArrayList<>(List.of(csvWith(Column.SCHEMA_VERSION, version).split("\n")[1].split(",", -1)));
-            cells.remove(at);
-            Path file = write("v" + version + "-no-threads.csv", String.join(",", headers) + "\n" + String.join(",", cells) + "\n");
-            if (version.equals("3")) {
-                ResultRow row = CsvResultReader.read(file).get(0);
-                assertEquals("3", row.get(Column.SCHEMA_VERSION));
-                assertFalse(row.has(Column.CPU_THREADS));
-            } else {
-                ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-                assertTrue(e.getMessage().contains("missing column 'cpu_threads' (schema version 4 has it)"), e.getMessage());
+                assertTrue(e.getMessage().contains("missing column '" + column + "' (schema version " + since + " has it)"), e.getMessage());
             }
         }
     }
