@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "estimate", mixinStandardHelpOptions = true,
         description = {"Estimates TTFT, TPOT, tokens/s and $ per 1M input and output tokens for a model from measured kernel rows "
                 + "(default: the newest run's device, every run of it under results/runs), with the cost levers as deltas.",
-                "Metric names as vLLM's benchmark defines them. The README's estimator section gives every rule."})
+                "Metric names as vLLM's benchmark defines them. docs/estimator.md gives every rule."})
 final class EstimateCommand implements Callable<Integer> {
 
     @Spec

@@ -24,7 +24,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The kernel times of one device's runs, looked up at the shapes a model needs. The rules, one per
- * kernel family (each documented in the README's estimator section):
+ * kernel family (each documented in docs/estimator.md):
  * <ul>
  * <li><b>Decode linear layers</b> (qgemv rows of the weight format; the shape's own rows where it was
  * measured): at every measured batch, the row whose n·k is nearest (in log) gives bytes/s, and time =

@@ -17,9 +17,40 @@ import java.util.Map;
  * {@link KernelTimeProfiler} hands each iteration's summary to JMH; {@link #writeTo} hands the raw
  * samples to the parent process, which computes the statistics of the row.
  *
- * <p>One static instance per JVM: JMH runs one benchmark trial at a time in a fork.
+ * <p>One static instance per JVM: JMH runs one benchmark trial at a time in a fork. A timed launch
+ * records into a preallocated primitive buffer: nothing is allocated or boxed between launches.
  */
 public final class KernelSamples {
+
+    /** A growable array of doubles: appending boxes nothing, and grows (doubling) only past its capacity. */
+    static final class DoubleBuffer {
+        private double[] values = new double[4096];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, Math.min(2 * values.length, MAX_SAMPLES));
+            }
+            values[size++] = v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        /** The values, boxed once (an iteration's end, a trial's end: never per launch). */
+        List<Double> boxed() {
+            List<Double> out = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                out.add(values[i]);
+            }
+            return out;
+        }
+    }
 
     /** Set by the parent (-D) to the folder each trial (each fork) writes its raw samples into. */
     public static final String DIR_PROPERTY = "tokencost.samples.dir";
@@ -32,7 +63,7 @@ public final class KernelSamples {
     private final List<Double> energyPerLaunch = new ArrayList<>();
     private String energyMeter = "";
     private final List<Double> measured = new ArrayList<>();
-    private final List<Double> iteration = new ArrayList<>();
+    private final DoubleBuffer iteration = new DoubleBuffer();
     private final List<Double> batchPerLaunch = new ArrayList<>();
     private final List<Double> clocksMhz = new ArrayList<>();
     private final List<Double> iterationClocksMhz = new ArrayList<>();
@@ -108,7 +139,7 @@ public final class KernelSamples {
 
     /** Ends an iteration and returns its samples (empty for warm-up ones). */
     public synchronized List<Double> endIteration() {
-        List<Double> done = new ArrayList<>(iteration);
+        List<Double> done = iteration.boxed();
         if (keeps(done)) {
             measured.addAll(done);
         }
@@ -172,8 +203,9 @@ public final class KernelSamples {
      */
     public synchronized void writeTo(Path file) {
         List<Double> kernel = new ArrayList<>(measured);
-        if (keeps(iteration)) {
-            kernel.addAll(iteration);
+        List<Double> open = iteration.boxed();
+        if (keeps(open)) {
+            kernel.addAll(open);
         }
         Raw raw = new Raw(kernel, List.copyOf(batchPerLaunch), List.copyOf(clocksMhz), List.copyOf(energyPerLaunch), energyMeter);
         try {

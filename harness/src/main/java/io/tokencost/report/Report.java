@@ -149,7 +149,7 @@ public final class Report {
             notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
             h.append("</ul>\n");
         }
-        h.append("<p>Numbers are measured (medians, declared bytes and FLOPs); the $ figures come from the estimator (README: The estimator).</p>\n")
+        h.append("<p>Numbers are measured (medians, declared bytes and FLOPs); the $ figures come from the estimator (docs/estimator.md).</p>\n")
                 .append("</body></html>\n");
         return h.toString();
     }

@@ -7,11 +7,40 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelSamplesTest {
 
     @TempDir
     Path dir;
+
+    /** A timed launch's recording allocates nothing (a boxed Double each was 16 bytes per launch), and an iteration past the first buffer still keeps every sample. */
+    @Test
+    void recordingALaunchAllocatesNothing() {
+        KernelSamples s = KernelSamples.get();
+        s.reset();
+        s.beginIteration(false);
+        for (int i = 0; i < 1000; i++) {
+            s.recordKernelSeconds(1e-3);   // compiled and warm before the count
+        }
+        s.endIteration();
+        s.beginIteration(false);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 4000; i++) {
+            s.recordKernelSeconds(2e-3);
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 1024, allocated + " bytes allocated for 4000 launches");
+        for (int i = 0; i < 6000; i++) {
+            s.recordKernelSeconds(3e-3);
+        }
+        List<Double> samples = s.endIteration();
+        assertEquals(10_000, samples.size());
+        assertEquals(3e-3, samples.get(9_999));
+        s.reset();
+    }
 
     @Test
     void warmUpIsDroppedAndEveryTrialsFileIsRead() {
