@@ -21,15 +21,15 @@ import io.tokencost.measure.energy.EnergyPerToken;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunIdentity;
+import io.tokencost.results.Rows;
 import io.tokencost.results.RunOutput;
 import io.tokencost.results.TablePrinter;
 import io.tokencost.suite.BenchCase;
 import io.tokencost.suite.CaseRows;
 import io.tokencost.suite.CostSuite;
 import io.tokencost.suite.JmhCaseRunner;
-import io.tokencost.suite.MemorySuite;
-import io.tokencost.suite.ModelSuite;
 import io.tokencost.suite.Profile;
+import io.tokencost.suite.RunPlan;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
 import picocli.CommandLine.ArgGroup;
@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // validate every input before anything is measured
         List<Suite> asked = Suites.parse(suites);
-        List<Suite> chosen = withPredictionSuites(asked);
+        List<Suite> chosen = RunPlan.suites(asked, !withoutKernelRows);
         ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
         price.check();
@@ -164,35 +164,9 @@ final class RunCommand implements Callable<Integer> {
         if (workingSet != null && (override < 4096 || (device.memoryBytes() > 0 && override > device.memoryBytes() / 2))) {
             throw new IllegalArgumentException("--working-set must be between 4KiB and half the device memory (" + (device.memoryBytes() >> 20) + " MiB), got " + workingSet);
         }
-        List<BenchCase> cases = new ArrayList<>();
-        // the rows a model's prediction reads (each counts once per layer, so a rare slow launch among a few samples counts 32-80 times)
-        // and the steps a suite times over more iterations than the profile's
-        Map<BenchCase, Integer> minIterations = new HashMap<>();
-        if (chosen.stream().noneMatch(s -> s instanceof MemorySuite)) {
-            // the other suites' rows are judged against the measured read bandwidth: measure it first
-            cases.addAll(new MemorySuite().ceilingCases(device, override));
-        }
-        for (Suite s : chosen) {
-            if (s instanceof ModelSuite ms) {
-                if (!withoutKernelRows) {
-                    // the model's own kernel shapes, unless a chosen suite already times them
-                    for (BenchCase c : ms.predictionCases(profile, device, modelSpec)) {
-                        if (cases.stream().noneMatch(o -> o.label().equals(c.label()))) {
-                            cases.add(c);
-                            minIterations.put(c, ModelSuite.PREDICTION_ROW_ITERATIONS);
-                        }
-                    }
-                }
-                List<BenchCase> steps = ms.cases(profile, device, modelSpec, model);
-                if (steps.isEmpty()) {
-                    stdout.println(ms.id() + ": no cases: " + ms.whyNoCases(modelSpec));
-                }
-                cases.addAll(steps);
-                steps.forEach(c -> minIterations.put(c, ms.minStepIterations(device)));
-            } else {
-                cases.addAll(s.cases(profile, device, override));
-            }
-        }
+        RunPlan plan = RunPlan.of(asked, !withoutKernelRows, profile, device, modelSpec, model, override);
+        plan.notes().forEach(stdout::println);
+        List<BenchCase> cases = plan.cases();
 
         RunIdentity identity = RunIdentity.create(device);
         Path dir = out != null ? out : Path.of("results", "runs", identity.directoryName());
@@ -200,10 +174,8 @@ final class RunCommand implements Callable<Integer> {
         Map<ResultRow, KernelSamples.Raw> raws = new java.util.IdentityHashMap<>();
         List<ResultRow> rows = new ArrayList<>();
         try (RunOutput output = new RunOutput(dir, identity)) {
-            // the cost suite alone, quick: its many cases on the brief profile's iterations
-            Profile timing = profile == Profile.QUICK && chosen.stream().allMatch(x -> x instanceof CostSuite) ? Profile.BRIEF : profile;
-            JmhCaseRunner runner = new JmhCaseRunner(timing, forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
-            stdout.println("measuring " + cases.size() + " cases (" + timing.name().toLowerCase(Locale.ROOT)
+            JmhCaseRunner runner = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            stdout.println("measuring " + cases.size() + " cases (" + plan.timing().name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
             List<BenchCase> measurable = new ArrayList<>();
             for (BenchCase c : cases) {
@@ -229,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 for (BenchCase c : List.copyOf(measurable)) {
                     try {
-                        KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), minIterations.getOrDefault(c, 0));
+                        KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), plan.minIterations(c));
                         passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
                         if (!last) {
                             stdout.println(c.label() + ": " + raw.kernelSeconds().size() + " samples in pass " + pass);
@@ -239,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
                         List<KernelSamples.Raw> trials = passSamples.get(c);
                         raw = KernelSamples.Raw.concat(trials);
                         // memory rows are the ceiling; every other row is judged against the best cold read so far
-                        double ceiling = c.suite().equals("memory") ? Double.NaN : coldReadBandwidth(rows);
+                        double ceiling = c.suite().equals("memory") ? Double.NaN : Rows.coldReadBytesPerS(rows);
                         ResultRow row = CaseRows.of(identity, c, raw, checks.get(c.check()), nominalClock, ceiling);
                         Map<String, Object> json = new java.util.LinkedHashMap<>(raw.asJson());
                         json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
@@ -257,7 +229,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
-            if (chosen.stream().anyMatch(x -> x instanceof CostSuite)) {
+            if (plan.costsTheModel()) {
                 costTable(modelSpec, rows, output, table, device);
             } else {
                 costSummary(identity, modelSpec, rows, output, table, device);
@@ -279,31 +251,9 @@ final class RunCommand implements Callable<Integer> {
         return failures == 0 ? 0 : Main.EXIT_FAILED;
     }
 
-    /** The chosen suites, and before the model suites the kernel suites their prediction needs (unless told not to). */
-    private List<Suite> withPredictionSuites(List<Suite> chosen) {
-        if (withoutKernelRows) {
-            return chosen;
-        }
-        List<Suite> all = new ArrayList<>();
-        for (Suite s : chosen) {
-            if (s instanceof ModelSuite ms) {
-                for (String id : ms.predictionSuites()) {
-                    Suite needed = Suites.parse(id).get(0);
-                    if (!chosen.contains(needed) && !all.contains(needed)) {
-                        all.add(needed);
-                    }
-                }
-            }
-            if (!all.contains(s)) {
-                all.add(s);
-            }
-        }
-        return all;
-    }
-
     /** The cost suite's answer: the estimator's table on this run's rows, printed and kept in samples.json. */
     private void costTable(ModelSpec modelSpec, List<ResultRow> rows, RunOutput output, TablePrinter table, DeviceProperties device) {
-        if (Double.isNaN(coldReadBandwidth(rows))) {
+        if (Double.isNaN(Rows.coldReadBytesPerS(rows))) {
             table.note("no cost table: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
         }
@@ -327,7 +277,7 @@ final class RunCommand implements Callable<Integer> {
     private void costSummary(RunIdentity identity, ModelSpec modelSpec, List<ResultRow> rows, RunOutput output,
                              TablePrinter table, DeviceProperties device) {
         // the decode ceiling streams weights from DRAM: judge it by the measured cold read bandwidth
-        double readBw = coldReadBandwidth(rows);
+        double readBw = Rows.coldReadBytesPerS(rows);
         if (Double.isNaN(readBw)) {
             table.note("no cost summary: it needs a cold (>= 4x last-level cache) memory/read row from this run");
             return;
@@ -352,7 +302,7 @@ final class RunCommand implements Callable<Integer> {
     private void modelSummary(ModelSpec modelSpec, List<ResultRow> rows, List<List<ResultRow>> passRows, Map<ResultRow, KernelSamples.Raw> raws, RunOutput output,
                               TablePrinter table, String backendId, DeviceProperties device) {
         List<ResultRow> steps = rows.stream().filter(r -> r.get(Column.SUITE).equals("decode") || r.get(Column.SUITE).equals("prefill")).toList();
-        if (steps.isEmpty() || rows.stream().noneMatch(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read"))) {
+        if (steps.isEmpty() || Rows.of(rows, "memory", "read").isEmpty()) {
             return;
         }
         MeasuredRates rates = MeasuredRates.of(rows);
@@ -410,10 +360,4 @@ final class RunCommand implements Callable<Integer> {
         output.put("model_predictions", predictions);
     }
 
-    /** The best cold memory/read bandwidth among the rows measured so far, or NaN. */
-    private static double coldReadBandwidth(List<ResultRow> rows) {
-        return rows.stream().filter(r -> r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read")
-                        && r.get(Column.L2).equals("cold"))
-                .mapToDouble(r -> r.number(Column.BYTES_PER_S)).max().orElse(Double.NaN);
-    }
 }

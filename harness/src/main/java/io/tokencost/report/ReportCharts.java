@@ -2,6 +2,7 @@ package io.tokencost.report;
 
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -60,7 +61,7 @@ final class ReportCharts {
                 double flops = r.number(Column.FLOPS);
                 double bytes = r.number(Column.BYTES_MOVED);
                 double rate = r.number(Column.FLOPS_PER_S);
-                if (r.get(Column.SUITE).equals("memory") && r.get(Column.KERNEL).equals("read")) {
+                if (Rows.is(r, "memory", "read")) {
                     read = Math.max(read, r.number(Column.BYTES_PER_S));
                 }
                 if (flops > 0 && bytes > 0 && rate > 0) {
