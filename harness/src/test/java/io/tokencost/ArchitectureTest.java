@@ -1,0 +1,146 @@
+package io.tokencost;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The harness's package layering, on its compiled classes. Top-level packages (a package with its
+ * sub-packages: {@code backend} holds cpu, cuda and emu) may depend on each other only downwards;
+ * the one knot left, where the backends and the kernel families' twins use each other, may only
+ * shrink: a new back-import that joins it, or a cycle anywhere else, fails here.
+ */
+class ArchitectureTest {
+
+    /**
+     * The packages that still depend on each other in a circle: backend ↔ kernels (each family's
+     * backend launchers use its twin, its twin's check opens a session), backend → cost → results →
+     * backend, measure between kernels and backend, and kernels ↔ model (the check registry lists the
+     * synthetic model's check). When a change breaks part of it, shrink this set.
+     */
+    private static final Set<String> KNOT = Set.of("backend", "cost", "kernels", "measure", "model", "results");
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importHarness() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.tokencost");
+    }
+
+    /** Top-level package -> the top-level packages its classes use. */
+    private static Map<String, Set<String>> packageGraph() {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (JavaClass c : classes) {
+            String from = topLevel(c.getPackageName());
+            if (from == null) {
+                continue;
+            }
+            Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                String target = topLevel(d.getTargetClass().getPackageName());
+                if (target != null && !target.equals(from)) {
+                    to.add(target);
+                }
+            }
+        }
+        return graph;
+    }
+
+    /** {@code io.tokencost.backend.cuda} -> {@code backend}; null outside the harness's packages. */
+    private static String topLevel(String packageName) {
+        if (!packageName.startsWith("io.tokencost.")) {
+            return null;
+        }
+        return packageName.substring("io.tokencost.".length()).split("\\.")[0];
+    }
+
+    /** The strongly connected components of more than one package (Tarjan). */
+    static List<Set<String>> cycles(Map<String, Set<String>> graph) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new TreeSet<>();
+        List<Set<String>> out = new ArrayList<>();
+        int[] counter = {0};
+        for (String v : graph.keySet()) {
+            if (!index.containsKey(v)) {
+                connect(v, graph, index, low, stack, onStack, out, counter);
+            }
+        }
+        return out;
+    }
+
+    private static void connect(String v, Map<String, Set<String>> graph, Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
+                                Set<String> onStack, List<Set<String>> out, int[] counter) {
+        index.put(v, counter[0]);
+        low.put(v, counter[0]++);
+        stack.push(v);
+        onStack.add(v);
+        for (String w : graph.getOrDefault(v, Set.of())) {
+            if (!index.containsKey(w)) {
+                connect(w, graph, index, low, stack, onStack, out, counter);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (onStack.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            Set<String> component = new TreeSet<>();
+            String w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(v));
+            if (component.size() > 1) {
+                out.add(component);
+            }
+        }
+    }
+
+    @Test
+    void theOnlyCycleIsTheKnownKnot() {
+        assertEquals(List.of(new TreeSet<>(KNOT)), cycles(packageGraph()), "package cycles (the graph: " + packageGraph() + ")");
+    }
+
+    /** The command line is the top: nothing below it reaches back into it. */
+    @Test
+    void nothingDependsOnTheCommandLine() {
+        noClasses().that().resideOutsideOfPackage("io.tokencost.cli..").should().dependOnClassesThat().resideInAPackage("io.tokencost.cli..")
+                .check(classes);
+    }
+
+    /** What reads results (the estimator, compare, report, the cost model) never plans or runs a measurement. */
+    @Test
+    void readersOfResultsDoNotReachTheRunningSide() {
+        noClasses().that().resideInAnyPackage("io.tokencost.estimate..", "io.tokencost.compare..", "io.tokencost.report..", "io.tokencost.cost..",
+                        "io.tokencost.results..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tokencost.suite..", "io.tokencost.model..", "io.tokencost.cli..")
+                .check(classes);
+    }
+
+    /** The cycle finder itself, on graphs whose knots are known. */
+    @Test
+    void cyclesAreFoundAsWholeComponents() {
+        Map<String, Set<String>> graph = new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a", "d"), "d", Set.of(), "e", Set.of("d")));
+        assertEquals(List.of(Set.of("a", "b", "c")), cycles(graph));
+        assertEquals(List.of(), cycles(new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of()))));
+    }
+}
