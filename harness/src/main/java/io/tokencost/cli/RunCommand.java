@@ -25,10 +25,10 @@ import io.tokencost.results.Rows;
 import io.tokencost.results.RunOutput;
 import io.tokencost.results.TablePrinter;
 import io.tokencost.suite.BenchCase;
-import io.tokencost.suite.CaseRows;
 import io.tokencost.suite.CostSuite;
 import io.tokencost.suite.JmhCaseRunner;
 import io.tokencost.suite.Profile;
+import io.tokencost.suite.RunExecutor;
 import io.tokencost.suite.RunPlan;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
@@ -170,85 +170,62 @@ final class RunCommand implements Callable<Integer> {
 
         RunIdentity identity = RunIdentity.create(device);
         Path dir = out != null ? out : Path.of("results", "runs", identity.directoryName());
-        int failures = 0;
-        Map<ResultRow, KernelSamples.Raw> raws = new java.util.IdentityHashMap<>();
-        List<ResultRow> rows = new ArrayList<>();
+        int failures;
         try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner runner = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
-            stdout.println("measuring " + cases.size() + " cases (" + plan.timing().name().toLowerCase(Locale.ROOT)
+            JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            stdout.println("measuring " + plan.cases().size() + " cases (" + plan.timing().name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
-            List<BenchCase> measurable = new ArrayList<>();
-            for (BenchCase c : cases) {
-                CheckResult check = checks.get(c.check());
-                if (check == null || !check.passed()) {
-                    stdout.println(c.label() + ": not measured, the kernel did not pass verification");
-                    failures++;
-                } else {
-                    measurable.add(c);
-                }
-            }
-            // each case's samples, pass by pass (by identity: two equal cases would be two rows)
-            Map<BenchCase, List<KernelSamples.Raw>> passSamples = new java.util.IdentityHashMap<>();
-            // the cases that made a row, for each pass's rows alone (the prediction's error pass by pass)
-            List<BenchCase> rowCases = new ArrayList<>();
-            for (int pass = 1; pass <= passes; pass++) {
-                boolean last = pass == passes;
-                if (passes > 1) {
-                    stdout.println("pass " + pass + " of " + passes);
-                }
-                if (last) {
-                    table.measuredHeader();
-                }
-                for (BenchCase c : List.copyOf(measurable)) {
-                    try {
-                        KernelSamples.Raw raw = runner.run(c, backend.id(), device.index(), plan.minIterations(c));
-                        passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
-                        if (!last) {
-                            stdout.println(c.label() + ": " + raw.kernelSeconds().size() + " samples in pass " + pass);
-                            stdout.flush();
-                            continue;
-                        }
-                        List<KernelSamples.Raw> trials = passSamples.get(c);
-                        raw = KernelSamples.Raw.concat(trials);
-                        // memory rows are the ceiling; every other row is judged against the best cold read so far
-                        double ceiling = c.suite().equals("memory") ? Double.NaN : Rows.coldReadBytesPerS(rows);
-                        ResultRow row = CaseRows.of(identity, c, raw, checks.get(c.check()), nominalClock, ceiling);
-                        Map<String, Object> json = new java.util.LinkedHashMap<>(raw.asJson());
-                        json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
-                        output.append(row, json);
-                        rows.add(row);
-                        rowCases.add(c);
-                        raws.put(row, raw);
-                        table.measured(row);
-                        stdout.flush();
-                    } catch (Exception e) {
-                        // one failed case must not lose the others: report it, leave it out of the passes after (no row: a row pools every pass), and go on
-                        stdout.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
-                        measurable.remove(c);
-                        failures++;
-                    }
-                }
-            }
+            RunExecutor.Result result = RunExecutor.execute(plan, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
+                    nominalClock, output::append, new Printer(stdout, table, passes));
+            failures = result.failures();
             if (plan.costsTheModel()) {
-                costTable(modelSpec, rows, output, table, device);
+                costTable(modelSpec, result.rows(), output, table, device);
             } else {
-                costSummary(identity, modelSpec, rows, output, table, device);
+                costSummary(identity, modelSpec, result.rows(), output, table, device);
             }
-            List<List<ResultRow>> passRows = new ArrayList<>();
-            for (int pass = 0; passes > 1 && pass < passes; pass++) {
-                List<ResultRow> alone = new ArrayList<>();
-                for (BenchCase c : rowCases) {
-                    alone.add(CaseRows.of(identity, c, passSamples.get(c).get(pass), checks.get(c.check()), nominalClock, Double.NaN));
-                }
-                passRows.add(alone);
-            }
-            modelSummary(modelSpec, rows, passRows, raws, output, table, backend.id(), device);
+            modelSummary(modelSpec, result.rows(), result.passRows(), result.raws(), output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
         stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
         stdout.flush();
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** Prints the run's progress: rows as they finish (in the last pass), a pass's samples before it, failures. */
+    private record Printer(PrintWriter out, TablePrinter table, int passes) implements RunExecutor.Progress {
+
+        @Override
+        public void notVerified(BenchCase c) {
+            out.println(c.label() + ": not measured, the kernel did not pass verification");
+        }
+
+        @Override
+        public void passStarted(int pass, int of) {
+            if (of > 1) {
+                out.println("pass " + pass + " of " + of);
+            }
+            if (pass == of) {
+                table.measuredHeader();
+            }
+        }
+
+        @Override
+        public void sampled(BenchCase c, int samples, int pass) {
+            out.println(c.label() + ": " + samples + " samples in pass " + pass);
+            out.flush();
+        }
+
+        @Override
+        public void measured(ResultRow row) {
+            table.measured(row);
+            out.flush();
+        }
+
+        @Override
+        public void failed(BenchCase c, int pass, Exception e) {
+            out.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
+        }
     }
 
     /** The cost suite's answer: the estimator's table on this run's rows, printed and kept in samples.json. */

@@ -1,0 +1,119 @@
+package io.tokencost.suite;
+
+import io.tokencost.kernels.CheckResult;
+import io.tokencost.measure.KernelSamples;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
+import io.tokencost.results.RunIdentity;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures a {@link RunPlan}'s cases: the verified ones, pass after pass over the whole list, each
+ * case's samples of every pass pooled into one row, written the moment its last pass ends. A case
+ * that fails is reported and left out of the passes after; the others go on.
+ */
+public final class RunExecutor {
+
+    /** Measures one case once, in at least {@code minIterations} iterations ({@link JmhCaseRunner}; tests fake it). */
+    @FunctionalInterface
+    public interface CaseRunner {
+        KernelSamples.Raw run(BenchCase c, int minIterations) throws Exception;
+    }
+
+    /** Where a finished row goes, with its raw samples (the run's output files). */
+    @FunctionalInterface
+    public interface RowSink {
+        void append(ResultRow row, Map<String, Object> rawSamples);
+    }
+
+    /** What a run reports as it goes (the command prints it). */
+    public interface Progress {
+        void notVerified(BenchCase c);
+
+        void passStarted(int pass, int passes);
+
+        /** A case's samples in a pass before the last (its row comes with the last). */
+        void sampled(BenchCase c, int samples, int pass);
+
+        void measured(ResultRow row);
+
+        void failed(BenchCase c, int pass, Exception e);
+    }
+
+    /**
+     * @param rows     the rows, in the plan's order
+     * @param raws     each row's pooled samples
+     * @param passRows with several passes, each pass's rows alone (the same cases), for the prediction's error pass by pass
+     * @param failures cases that did not pass verification or failed to measure
+     */
+    public record Result(List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, List<List<ResultRow>> passRows, int failures) {
+    }
+
+    private RunExecutor() {
+    }
+
+    public static Result execute(RunPlan plan, Map<String, CheckResult> checks, int passes, CaseRunner runner, RunIdentity identity,
+                                 double nominalClockMhz, RowSink sink, Progress progress) {
+        int failures = 0;
+        List<BenchCase> measurable = new ArrayList<>();
+        for (BenchCase c : plan.cases()) {
+            CheckResult check = checks.get(c.check());
+            if (check == null || !check.passed()) {
+                progress.notVerified(c);
+                failures++;
+            } else {
+                measurable.add(c);
+            }
+        }
+        // each case's samples, pass by pass (by identity: two equal cases would be two rows)
+        Map<BenchCase, List<KernelSamples.Raw>> passSamples = new IdentityHashMap<>();
+        List<BenchCase> rowCases = new ArrayList<>();
+        List<ResultRow> rows = new ArrayList<>();
+        Map<ResultRow, KernelSamples.Raw> raws = new IdentityHashMap<>();
+        for (int pass = 1; pass <= passes; pass++) {
+            boolean last = pass == passes;
+            progress.passStarted(pass, passes);
+            for (BenchCase c : List.copyOf(measurable)) {
+                try {
+                    KernelSamples.Raw raw = runner.run(c, plan.minIterations(c));
+                    passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
+                    if (!last) {
+                        progress.sampled(c, raw.kernelSeconds().size(), pass);
+                        continue;
+                    }
+                    List<KernelSamples.Raw> trials = passSamples.get(c);
+                    KernelSamples.Raw pooled = KernelSamples.Raw.concat(trials);
+                    // memory rows are the ceiling; every other row is judged against the best cold read so far
+                    double ceiling = c.suite().equals("memory") ? Double.NaN : Rows.coldReadBytesPerS(rows);
+                    ResultRow row = CaseRows.of(identity, c, pooled, checks.get(c.check()), nominalClockMhz, ceiling);
+                    Map<String, Object> json = new LinkedHashMap<>(pooled.asJson());
+                    json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
+                    sink.append(row, json);
+                    rows.add(row);
+                    rowCases.add(c);
+                    raws.put(row, pooled);
+                    progress.measured(row);
+                } catch (Exception e) {
+                    // one failed case must not lose the others: no row (a row pools every pass), out of the passes after
+                    progress.failed(c, pass, e);
+                    measurable.remove(c);
+                    failures++;
+                }
+            }
+        }
+        List<List<ResultRow>> passRows = new ArrayList<>();
+        for (int pass = 0; passes > 1 && pass < passes; pass++) {
+            List<ResultRow> alone = new ArrayList<>();
+            for (BenchCase c : rowCases) {
+                alone.add(CaseRows.of(identity, c, passSamples.get(c).get(pass), checks.get(c.check()), nominalClockMhz, Double.NaN));
+            }
+            passRows.add(alone);
+        }
+        return new Result(rows, raws, passRows, failures);
+    }
+}

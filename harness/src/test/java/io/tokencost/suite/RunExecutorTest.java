@@ -1,0 +1,102 @@
+package io.tokencost.suite;
+
+import io.tokencost.backend.DeviceProperties;
+import io.tokencost.kernels.CheckResult;
+import io.tokencost.measure.KernelSamples;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunIdentity;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The run's passes and rows without JMH: a fake runner gives each case its samples, or fails it. */
+class RunExecutorTest {
+
+    private static final DeviceProperties HOST = new DeviceProperties("cpu", 0, "test", "", "", "", 2, 24L << 30, 0, 32L << 20, Map.of());
+
+    /** Records what the run reported, in order. */
+    private static final class Events implements RunExecutor.Progress {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void notVerified(BenchCase c) {
+            lines.add("not verified " + c.kernel());
+        }
+
+        @Override
+        public void passStarted(int pass, int passes) {
+            lines.add("pass " + pass + "/" + passes);
+        }
+
+        @Override
+        public void sampled(BenchCase c, int samples, int pass) {
+            lines.add(c.kernel() + " " + samples + " in pass " + pass);
+        }
+
+        @Override
+        public void measured(ResultRow row) {
+            lines.add("row " + row.get(Column.KERNEL) + " " + row.get(Column.SAMPLES));
+        }
+
+        @Override
+        public void failed(BenchCase c, int pass, Exception e) {
+            lines.add("failed " + c.kernel() + " in pass " + pass + ": " + e.getMessage());
+        }
+    }
+
+    private static KernelSamples.Raw samples(double... seconds) {
+        List<Double> s = new ArrayList<>();
+        for (double v : seconds) {
+            s.add(v);
+        }
+        return new KernelSamples.Raw(s, List.of(), List.of(), List.of(), "");
+    }
+
+    /**
+     * Copy, read, write and triad over two passes: write's check failed (not measured), triad fails
+     * in pass 1 (no row, not run again), copy and read pool both passes' samples into one row each.
+     */
+    @Test
+    void passesPoolEachCaseAndAFailureLosesNoOtherRow() {
+        List<BenchCase> cases = new MemorySuite().cases(Profile.QUICK, HOST, 0);
+        RunPlan plan = new RunPlan(List.of(), List.of(), Profile.QUICK, cases, Map.of(), List.of());
+        Map<String, CheckResult> checks = new HashMap<>();
+        for (BenchCase c : cases) {
+            boolean write = c.kernel().equals("write");
+            checks.put(c.check(), new CheckResult("memory_stream", c.kernel(), "fp32", 1, write ? 1 : 0, 1e-5, write ? "wrong sums" : null));
+        }
+        Map<String, Integer> runs = new HashMap<>();
+        RunExecutor.CaseRunner runner = (c, min) -> {
+            int n = runs.merge(c.kernel(), 1, Integer::sum);
+            if (c.kernel().equals("triad")) {
+                throw new IllegalStateException("the fork died");
+            }
+            return n == 1 ? samples(0.010, 0.011) : samples(0.012, 0.013, 0.014);
+        };
+        List<ResultRow> written = new ArrayList<>();
+        Events events = new Events();
+        RunExecutor.Result r = RunExecutor.execute(plan, checks, 2, runner, RunIdentity.create(HOST), 0, (row, json) -> {
+            assertEquals(List.of(2, 3), json.get("samples_per_pass"));
+            written.add(row);
+        }, events);
+
+        assertEquals(List.of("not verified write", "pass 1/2", "copy 2 in pass 1", "read 2 in pass 1", "failed triad in pass 1: the fork died",
+                "pass 2/2", "row copy 5", "row read 5"), events.lines);
+        assertEquals(Map.of("copy", 2, "read", 2, "triad", 1), runs, "a failed case is not run again");
+        assertEquals(written, r.rows());
+        assertEquals(2, r.failures());
+        assertEquals(List.of(0.010, 0.011, 0.012, 0.013, 0.014), r.raws().get(r.rows().get(0)).kernelSeconds());
+        // each pass alone, for the prediction's error pass by pass
+        assertEquals(2, r.passRows().size());
+        assertEquals(2.0, r.passRows().get(0).get(0).number(Column.SAMPLES));
+        assertEquals(3.0, r.passRows().get(1).get(0).number(Column.SAMPLES));
+        assertTrue(r.rows().get(0).number(Column.TIME_MEDIAN_S) == 0.012);
+    }
+}
