@@ -141,7 +141,7 @@ final class CompareCommand implements Callable<Integer> {
                     Scenario.plain(target, format, KvFormat.FP16, 1024, 128, batch, Scenario.averageContext(1024, 128), 1));
             out.printf(Locale.ROOT, "  %-4s %-40s %10s %10s %12s %12s  %s%n", i == 0 ? "base" : Integer.toString(i), device,
                     seconds(e.ttftS()), seconds(e.tpotS()), usd(e.usdPer1mInput()), usd(e.usdPer1mOutput()),
-                    price.map(p -> String.format(Locale.ROOT, "$%.2f/h, %s", p.usdPerHour(), p.source())).orElse("no catalog price"));
+                    price.map(p -> p.perHour() + ", " + p.source()).orElse("no catalog price"));
         }
     }
 

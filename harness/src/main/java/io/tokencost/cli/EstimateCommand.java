@@ -137,7 +137,7 @@ final class EstimateCommand implements Callable<Integer> {
         sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, estimator.memoryBytes() / 1e9,
                 estimator.rates().readBytesPerS() / 1e9, runs.files().size() == 1 ? runs.files().get(0)
                         : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)"));
-        sources.add(devicePrice.map(p -> String.format(Locale.ROOT, "price $%.4g per device-hour (%s)", p.usdPerHour(), p.source()))
+        sources.add(devicePrice.map(p -> "price " + p.perHour() + " per device (" + p.source() + ")")
                 .orElse(PriceOption.missing(hardware)));
         String title = String.format(Locale.ROOT, "%s, %s weights, %s KV, prompt %d + output %d tokens, %d device(s)", target.name(), format.id(),
                 kvFormat.id(), prompt, output, tp);

@@ -264,7 +264,7 @@ final class RunCommand implements Callable<Integer> {
         for (ResultRow r : ceiling) {
             output.append(r, Map.of());
         }
-        String hint = devicePrice.map(p -> String.format(Locale.ROOT, "at $%.2f/h (%s)", p.usdPerHour(), p.source()))
+        String hint = devicePrice.map(p -> "at " + p.perHour() + " (" + p.source() + ")")
                 .orElse(PriceOption.missing(hardware(device)));
         table.ceiling(String.format(Locale.ROOT, "Decode ceiling for %s at batch 1 (weights streamed at the measured read bandwidth %.1f GB/s;"
                 + " a ceiling, not an estimate: KV cache, compute and overhead not included)", modelSpec.name(), readBw / 1e9), ceiling, hint);

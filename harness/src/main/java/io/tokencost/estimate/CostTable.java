@@ -52,7 +52,7 @@ public record CostTable(ModelSpec model, String device, int prompt, int output, 
     public void print(PrintWriter out) {
         out.printf(Locale.ROOT, "%s on %s: a request of %d prompt + %d output tokens, fp16 KV cache (the estimator on this run's rows)%n",
                 model.name(), device, prompt, output);
-        out.println("  price: " + price.map(p -> String.format(Locale.ROOT, "$%s/h, %s", usd(p.usdPerHour()), p.source())).orElse(priceMissing));
+        out.println("  price: " + price.map(p -> p.perHour() + ", " + p.source()).orElse(priceMissing));
         out.printf(Locale.ROOT, "  %-10s %9s %9s %9s %9s %9s  %-25s %9s %11s %11s%n", "weights", "TTFT", "TPOT", "tok/s", "max batch", "tok/s",
                 "decode bound by (b=1/max)", "$/1M in", "$/1M out", "$/1M out");
         out.printf(Locale.ROOT, "  %-10s %9s %9s %9s %9s %9s  %-25s %9s %11s %11s%n", "", "", "", "batch 1", "", "max batch", "", "", "batch 1",

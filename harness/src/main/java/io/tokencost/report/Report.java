@@ -132,7 +132,7 @@ public final class Report {
                     .append(esc(String.join(", ", rows.stream().map(r -> r.get(Column.RUN_ID)).distinct().toList()))).append("</td><td>")
                     .append(esc(rows.stream().map(r -> r.get(Column.TIMESTAMP_UTC)).max(String::compareTo).orElse(""))).append("</td><td>")
                     .append(esc(first.get(Column.HARNESS_VERSION))).append("</td><td>").append(esc(first.get(Column.GIT_SHA))).append("</td><td>")
-                    .append(esc(price.apply(Hardware.of(first)).map(p -> String.format(Locale.ROOT, "$%.2f/h (%s)", p.usdPerHour(), p.source()))
+                    .append(esc(price.apply(Hardware.of(first)).map(p -> p.perHour() + " (" + p.source() + ")")
                             .orElse("none")))
                     .append("</td></tr>\n");
         }

@@ -109,6 +109,16 @@ class CostTest {
         assertEquals(3.49, c.lookup(Hardware.gpu("NVIDIA H100 80GB HBM3")).orElseThrow().usdPerHour());
     }
 
+    /** Prices print to the cent, a host's to the fraction of a cent that its per-vCPU figure has. */
+    @Test
+    void pricesPrintAsTheirFiguresAre() {
+        assertEquals("$3.49/h", new Price(3.49, "s").perHour());
+        assertEquals("$0.10/h", Price.userGiven(0.1).perHour());
+        assertEquals("$0.1008/h", new Price(2 * 0.0504, "s").perHour());
+        assertEquals("$55.04/h", new Price(55.04, "s").perHour());
+        assertEquals("$0.7992/h", new Price(0.7992, "s").perHour());
+    }
+
     /** Rows carry what a price needs: the CPU backend's rows are a host's with its threads, a GPU's are not. */
     @Test
     void hardwareOfARowIsAHostOnlyOnTheCpuBackend() {
