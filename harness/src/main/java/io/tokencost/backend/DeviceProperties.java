@@ -30,4 +30,18 @@ public record DeviceProperties(
     public DeviceProperties {
         details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
+
+    /**
+     * A GPU timing itself (the cuda backend): suites take its sizes and formats, its L2 is flushed
+     * before every sample, a model's step runs as one CUDA graph. The emulation runs the same kernels
+     * on the host and is not one.
+     */
+    public boolean isGpu() {
+        return backend.equals("cuda");
+    }
+
+    /** The host's own cores (the cpu backend): buffers on the Java heap, priced per vCPU at {@link #computeUnits()} threads. */
+    public boolean isHost() {
+        return backend.equals("cpu");
+    }
 }

@@ -75,7 +75,7 @@ final class BreakdownCommand implements Callable<Integer> {
                 // a decode step as the decode suite times it: one CUDA graph on a GPU
                 double[] whole = timeWhole(session, prompt > 0 ? step : session.capture(step));
                 List<StepBreakdown.Line> lines = breakdown.record(step, steps);
-                boolean graph = prompt == 0 && session.device().backend().equals("cuda");
+                boolean graph = prompt == 0 && session.device().isGpu();
                 print(out, whole, graph ? ", one CUDA graph" : "", lines);
             }
         }
@@ -85,7 +85,7 @@ final class BreakdownCommand implements Callable<Integer> {
 
     /** On a host the model lives on the Java heap: refuse in one line rather than fail with an OutOfMemoryError midway. */
     private void checkHeap(Session session, ModelSpec m, WeightFormat f) {
-        if (session.device().backend().equals("cuda")) {
+        if (session.device().isGpu()) {
             return;
         }
         long need = prompt > 0 ? SyntheticModel.prefillDeviceBytes(m, f, prompt) : SyntheticModel.deviceBytes(m, f, batch, context);

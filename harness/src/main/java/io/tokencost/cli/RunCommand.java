@@ -247,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** A host is priced per vCPU at the threads the CPU backend runs on; a GPU per device. */
     static Hardware hardware(DeviceProperties device) {
-        boolean host = device.backend().equals("cpu");
+        boolean host = device.isHost();
         return new Hardware(device.name(), host, host ? device.computeUnits() : 0);
     }
 

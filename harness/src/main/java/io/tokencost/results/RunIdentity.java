@@ -48,8 +48,8 @@ public record RunIdentity(String runId, Instant timestamp, String harnessVersion
                 .set(Column.CUDA_VERSION, d.cudaVersion())
                 .set(Column.COMPUTE_CAPABILITY, d.computeCapability())
                 .set(Column.KERNEL_IMAGE, d.details().getOrDefault(DeviceProperties.KERNEL_IMAGE, ""))
-                .set(Column.SM_COUNT, d.backend().equals("cpu") ? "" : Integer.toString(d.computeUnits()))
-                .set(Column.CPU_THREADS, d.backend().equals("cpu") ? Integer.toString(d.computeUnits()) : "")
+                .set(Column.SM_COUNT, d.isHost() ? "" : Integer.toString(d.computeUnits()))
+                .set(Column.CPU_THREADS, d.isHost() ? Integer.toString(d.computeUnits()) : "")
                 .set(Column.MEMORY_BYTES, d.memoryBytes())
                 .set(Column.PEAK_BW_BYTES_PER_S, d.peakBandwidthBytesPerS() > 0 ? Long.toString(d.peakBandwidthBytesPerS()) : "")
                 .set(Column.JVM, jvm);

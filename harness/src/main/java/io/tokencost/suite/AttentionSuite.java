@@ -40,7 +40,7 @@ public final class AttentionSuite implements Suite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         List<String> models;
         List<Integer> contexts;
         List<Integer> batches;
@@ -79,7 +79,7 @@ public final class AttentionSuite implements Suite {
      * {@code coldSet} bytes ({@link CacheRotation}), else label it warm.
      */
     static BenchCase decodeCase(AttentionDecode.KvFormat kv, AttentionDecode.Shape s, DeviceProperties device, long coldSet) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         long cacheBytes = AttentionDecode.workload(kv, s).bytesRead();
         int copies = gpu ? 1 : CacheRotation.copies(coldSet, cacheBytes, 1024);
         long workingSet = copies * cacheBytes;
@@ -120,7 +120,7 @@ public final class AttentionSuite implements Suite {
     /** One prefill attention case: GPUs flush L2 (cold); hosts are warm unless q, k, v and o exceed 4x the last-level cache. */
     static BenchCase prefillCase(DataType type, AttentionPrefill.Shape s, DeviceProperties device) {
         Workload w = AttentionPrefill.workload(type, s);
-        String l2 = device.backend().equals("cuda") || CacheRotation.pastCache(device, w.bytesMoved()) ? "cold" : "warm";
+        String l2 = device.isGpu() || CacheRotation.pastCache(device, w.bytesMoved()) ? "cold" : "warm";
         String dtype = FloatTypes.id(type);
         return new BenchCase("attention", "attention_prefill/" + dtype, "prefill", dtype, dtype,
                 Map.of(Column.BATCH, (long) s.batch(), Column.SEQ_LEN, (long) s.seq(), Column.HEADS, (long) s.heads(),

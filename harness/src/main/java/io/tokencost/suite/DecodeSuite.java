@@ -43,7 +43,7 @@ public final class DecodeSuite implements ModelSuite {
      */
     @Override
     public int minStepIterations(DeviceProperties device) {
-        return device.backend().equals("cuda") ? 0 : PREDICTION_ROW_ITERATIONS;
+        return device.isGpu() ? 0 : PREDICTION_ROW_ITERATIONS;
     }
 
     /**
@@ -56,7 +56,7 @@ public final class DecodeSuite implements ModelSuite {
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         return kernelCases(batches(profile, gpu), contexts(profile, gpu), ModelSuite.formats(profile, device), device, model);
     }
 
@@ -99,7 +99,7 @@ public final class DecodeSuite implements ModelSuite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         List<Integer> batches = batches(profile, gpu);
         List<Integer> contexts = contexts(profile, gpu);
         List<BenchCase> cases = new ArrayList<>();

@@ -71,7 +71,7 @@ public final class GemmSuite implements Suite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, long workingSetOverride) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         List<BenchCase> cases = new ArrayList<>();
         for (int[] s : shapes(profile, gpu)) {
             int m = s[0];
@@ -87,7 +87,7 @@ public final class GemmSuite implements Suite {
     /** One product's case: GPUs flush L2 (cold); hosts are warm unless the matrices exceed 4x the last-level cache. */
     static BenchCase gemmCase(DataType type, int m, int n, int k, DeviceProperties device) {
         long workingSet = type.bytes() * ((long) m * k + (long) n * k + (long) m * n);
-        String l2 = device.backend().equals("cuda") || CacheRotation.pastCache(device, workingSet) ? "cold" : "warm";
+        String l2 = device.isGpu() || CacheRotation.pastCache(device, workingSet) ? "cold" : "warm";
         String dtype = FloatTypes.id(type);
         return new BenchCase("gemm", "gemm/" + dtype, "gemm", dtype, dtype,
                 Map.of(Column.M, (long) m, Column.N, (long) n, Column.K, (long) k),

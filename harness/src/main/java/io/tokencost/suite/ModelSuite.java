@@ -45,7 +45,7 @@ public interface ModelSuite extends Suite {
 
     /** The weight formats a model suite runs: GPUs all three; hosts int4_g128 (`--full`: int8 too), what fits their RAM. */
     static List<WeightFormat> formats(Profile profile, DeviceProperties device) {
-        if (device.backend().equals("cuda")) {
+        if (device.isGpu()) {
             return List.of(WeightFormat.FP16, WeightFormat.INT8, WeightFormat.INT4_G128);
         }
         return profile == Profile.FULL ? List.of(WeightFormat.INT8, WeightFormat.INT4_G128) : List.of(WeightFormat.INT4_G128);
@@ -53,7 +53,7 @@ public interface ModelSuite extends Suite {
 
     /** GPUs: the model in the share {@link SyntheticModel} allows (90 %); hosts: the fork's heap (twice that, + 1 GiB) in 80 % of RAM. */
     static boolean fits(DeviceProperties device, long bytes) {
-        return device.backend().equals("cuda") ? SyntheticModel.fitsIn(bytes, device.memoryBytes())
+        return device.isGpu() ? SyntheticModel.fitsIn(bytes, device.memoryBytes())
                 : 2 * bytes + (1L << 30) <= device.memoryBytes() * 8 / 10;
     }
 

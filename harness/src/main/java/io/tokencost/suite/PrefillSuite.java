@@ -54,7 +54,7 @@ public final class PrefillSuite implements ModelSuite {
      */
     @Override
     public List<BenchCase> predictionCases(Profile profile, DeviceProperties device, ModelSpec model) {
-        return kernelCases(prompts(profile, device.backend().equals("cuda")), ModelSuite.formats(profile, device), device, model);
+        return kernelCases(prompts(profile, device.isGpu()), ModelSuite.formats(profile, device), device, model);
     }
 
     /** {@link #predictionCases}'s kernels at the given prompts and weight formats. */
@@ -96,7 +96,7 @@ public final class PrefillSuite implements ModelSuite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         List<BenchCase> cases = new ArrayList<>();
         for (WeightFormat f : ModelSuite.formats(profile, device)) {
             for (int prompt : prompts(profile, gpu)) {

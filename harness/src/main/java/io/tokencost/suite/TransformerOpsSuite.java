@@ -40,7 +40,7 @@ public final class TransformerOpsSuite implements ModelSuite {
 
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
-        boolean gpu = device.backend().equals("cuda");
+        boolean gpu = device.isGpu();
         List<BenchCase> cases = new ArrayList<>();
         for (int batch : DecodeSuite.batches(profile, gpu)) {
             cases.add(layerCase(false, batch, model, modelArgument));
