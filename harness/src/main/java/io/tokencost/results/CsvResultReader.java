@@ -44,8 +44,19 @@ public final class CsvResultReader {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new ResultFormatException(file + ": malformed CSV: " + e.getMessage());
+            throw new ResultFormatException(file + ": malformed CSV: " + plainWords(e));
         }
+    }
+
+    /** What went wrong, as a user reads it: no exception class names (the parser nests them into its messages). */
+    static String plainWords(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.charset.CharacterCodingException) {
+                return "not UTF-8 text";
+            }
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        return m.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ", "").replaceAll("^\\(startline (\\d+)\\) ", "line $1: ").trim();
     }
 
     private static Map<Column, Integer> header(Path file, CSVRecord record) {

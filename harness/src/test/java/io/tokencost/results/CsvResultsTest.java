@@ -124,6 +124,19 @@ class CsvResultsTest {
         }
     }
 
+    /** A file that is not text, or whose quotes never close, is named in plain words: no exception class in the message. */
+    @Test
+    void malformedFilesAreSaidInPlainWords() throws Exception {
+        Path bytes = dir.resolve("bytes.csv");
+        Files.write(bytes, new byte[] {'a', ',', 'b', '\n', (byte) 0xff, (byte) 0xfe, 0, 'x'});
+        ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(bytes));
+        assertEquals(bytes + ": malformed CSV: not UTF-8 text", e.getMessage());
+        Path quote = write("quote.csv", csvWith(Column.SCHEMA_VERSION, Column.SCHEMA_VERSION_CURRENT) + "\"never closed,1\n");
+        e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(quote));
+        assertTrue(e.getMessage().startsWith(quote + ": malformed CSV: "), e.getMessage());
+        assertFalse(e.getMessage().matches(".*[a-z]\\.[A-Z]\\w*Exception.*"), e.getMessage());
+    }
+
     @Test
     void readerNamesFileLineAndColumnOfANonNumericCell() throws Exception {
         Path file = write("bad.csv", csvWith(Column.TIME_MEDIAN_S, "fast"));
