@@ -24,9 +24,8 @@ import java.util.TreeMap;
  * cache at {@link #CONTEXTS} (the larger batch: at the first), one layer's ops, at batch 1 and
  * {@link #largerBatch}; past that, GEMM rows at each format's largest batch ({@link #largestBatchCases}).
  * Prefill of the prompt: the fp16 GEMM (and int8 / int4 dequantisation) at each product, prompt
- * attention, one layer's ops. A mixture of experts also measures its experts' shares of the larger
- * batch, which {@code estimate} reads at other batches. No whole-model step runs: {@code --suite
- * decode,prefill} does.
+ * attention, one layer's ops. A mixture of experts' experts: at their share of each format's largest
+ * batch ({@link #expertCases}). No whole-model step runs: {@code --suite decode,prefill} does.
  */
 public final class CostSuite implements ModelSuite {
 
@@ -80,29 +79,17 @@ public final class CostSuite implements ModelSuite {
 
     /**
      * The decode step at {@code batch} (a power of two past qgemv's batches) for the formats priced
-     * there, as the estimator prices it: each product whose calls take more rows than
-     * {@link #largerBatch} by the 16-bit GEMM at those rows (int8 / int4: after dequantising, whose
-     * rows the prefill measures for the dense products), an expert's share within it on qgemv (a
-     * router: on the experts kernel, as the prefill's; the LM head: at the nearest product's GEMM
-     * rate); attention over the average context; one layer's ops.
+     * there, as the estimator prices it: each dense product by the 16-bit GEMM at that many rows
+     * (int8 / int4: after dequantising, whose rows the prefill measures); a router on the experts
+     * kernel, as the prefill's; the LM head at the nearest product's GEMM rate; attention over the
+     * average context; one layer's ops. The experts' shares: {@link #expertCases}.
      */
-    static List<BenchCase> largestBatchCases(int batch, List<WeightFormat> formats, ModelSpec model, DeviceProperties device, String modelArgument) {
+    static List<BenchCase> largestBatchCases(int batch, ModelSpec model, DeviceProperties device, String modelArgument) {
         List<BenchCase> cases = new ArrayList<>();
         long coldSet = CacheRotation.coldSetBytes(device, 0);
-        int qgemvBatch = largerBatch(model);
         for (ModelSpec.Linear l : model.linearLayers()) {
-            double rows = model.isExpert(l) ? model.rowsPerExpert(batch) : batch;
-            if (rows <= qgemvBatch) {
-                for (WeightFormat f : formats) {
-                    for (double b : new double[] {Math.floor(rows), Math.ceil(rows)}) {
-                        cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), (int) b, device, coldSet));
-                    }
-                }
-                continue;
-            }
-            cases.add(GemmSuite.gemmCase(DataType.F16, (int) Math.round(rows), l.rows(), l.cols(), device));
-            if (model.isExpert(l)) {
-                formats.stream().filter(WeightFormat::quantized).forEach(f -> cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device)));
+            if (!model.isExpert(l)) {
+                cases.add(GemmSuite.gemmCase(DataType.F16, batch, l.rows(), l.cols(), device));
             }
         }
         if (model.experts() > 0 && batch > PROMPT) {
@@ -119,9 +106,37 @@ public final class CostSuite implements ModelSuite {
     }
 
     /**
+     * A mixture of experts' decode step at {@code batch} in {@code f}: each expert takes its share of
+     * the batch's rows ({@link ModelSpec#rowsPerExpert}), on qgemv at the whole rows either side of it,
+     * or past qgemv's batches by the 16-bit GEMM (int8 / int4: after dequantising).
+     */
+    static List<BenchCase> expertCases(int batch, WeightFormat f, ModelSpec model, DeviceProperties device) {
+        List<BenchCase> cases = new ArrayList<>();
+        long coldSet = CacheRotation.coldSetBytes(device, 0);
+        double rows = model.rowsPerExpert(batch);
+        for (ModelSpec.Linear l : model.linearLayers()) {
+            if (!model.isExpert(l)) {
+                continue;
+            }
+            if (rows <= largerBatch(model)) {
+                for (double b : new double[] {Math.floor(rows), Math.ceil(rows)}) {
+                    cases.add(QGemvSuite.qgemvCase(f, l.rows(), l.cols(), (int) b, device, coldSet));
+                }
+            } else {
+                cases.add(GemmSuite.gemmCase(DataType.F16, (int) Math.round(rows), l.rows(), l.cols(), device));
+                if (f.quantized()) {
+                    cases.add(QGemvSuite.dequantizeCase(f, l.rows(), l.cols(), device));
+                }
+            }
+        }
+        return cases;
+    }
+
+    /**
      * Batch 1 in every format; the larger batch in the formats whose weights leave room for more than
      * one sequence; past it, each such format's largest batch rounded up to a power of two
-     * ({@link #largestBatchCases}); the prompt's prefill in every format.
+     * ({@link #largestBatchCases}); a mixture of experts' shares of each format's own largest batch
+     * ({@link #expertCases}); the prompt's prefill in every format.
      */
     @Override
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
@@ -140,14 +155,26 @@ public final class CostSuite implements ModelSuite {
         cases.addAll(decodeCases(1, CONTEXTS, formats, device, model));
         cases.add(TransformerOpsSuite.layerCase(false, 1, model, modelArgument));
         if (!batched.isEmpty()) {
-            // attention at one context: the request's average is within a few percent of it
-            cases.addAll(decodeCases(larger, List.of(CONTEXTS.get(0)), batched, device, model));
+            // attention at one context: the request's average is within a few percent of it; the experts' shares at each format's own batch
+            decodeCases(larger, List.of(CONTEXTS.get(0)), batched, device, model).stream()
+                    .filter(c -> !isExpertProduct(c, model)).forEach(cases::add);
             cases.add(TransformerOpsSuite.layerCase(false, larger, model, modelArgument));
+            for (WeightFormat f : batched) {
+                if (model.experts() > 0) {
+                    cases.addAll(expertCases(largestBatch(model, f, device), f, model, device));
+                }
+            }
         }
-        past.forEach((batch, priced) -> cases.addAll(largestBatchCases(batch, priced, model, device, modelArgument)));
+        past.keySet().forEach(batch -> cases.addAll(largestBatchCases(batch, model, device, modelArgument)));
         cases.addAll(PrefillSuite.kernelCases(List.of(PROMPT), formats, device, model));
         cases.add(TransformerOpsSuite.layerCase(true, PROMPT, model, modelArgument));
         return new ArrayList<>(cases);
+    }
+
+    /** Whether a case times one of the model's experts' products (a qgemv row of an expert's shape). */
+    private static boolean isExpertProduct(BenchCase c, ModelSpec model) {
+        return c.kernel().equals("qgemv") && model.linearLayers().stream().filter(model::isExpert)
+                .anyMatch(l -> c.shape().get(Column.N) == l.rows() && c.shape().get(Column.K) == l.cols());
     }
 
     /** The decode suite's kernel rows at one batch, the attention cases a Java array can hold. */
