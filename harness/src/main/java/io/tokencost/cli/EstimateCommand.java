@@ -106,42 +106,21 @@ final class EstimateCommand implements Callable<Integer> {
         ModelSpec target = ModelPresets.resolve(model);
         WeightFormat format = WeightFormat.parse(weights);
         KvFormat kvFormat = KvFormat.of(kv);
-        List<Integer> batches = sweep("--batch", batch);
-        List<Integer> contexts = context == null ? List.of(Scenario.averageContext(prompt, output)) : sweep("--context", context);
         price.check();
         Levers levers = new Levers(Optional.ofNullable(cachedPrefix),
                 draft == null ? Optional.empty() : Optional.of(new Speculation(ModelPresets.resolve(draft), draftTokens, acceptance)),
                 Optional.ofNullable(utilisation));
         Optional<TrafficMix> trafficMix = mix == null ? Optional.empty() : Optional.of(TrafficMix.parse(mix));
-        List<ApiPrice> apis = apiPrice != null ? List.of(ApiPrice.parse(apiPrice))
-                : ApiPrice.catalog(target.name());
-        // validates prompt, output, tp, fractions once, before the sweep
-        List<Scenario> plains = new ArrayList<>();
-        for (int c : contexts) {
-            for (int b : batches) {
-                Scenario plain = Scenario.plain(target, format, kvFormat, prompt, output, b, c, tp);
-                levers.variants(plain);
-                trafficMix.ifPresent(m -> m.shares().forEach(sh -> plain.withModel(sh.model())));
-                plains.add(plain);
-            }
-        }
+        List<ApiPrice> apis = apiPrice != null ? List.of(ApiPrice.parse(apiPrice)) : ApiPrice.catalog(target.name());
+        List<Scenario> plains = scenarios(target, format, kvFormat, levers, trafficMix);
 
         RunResults runs = results.load();
-        String device = runs.identity(Column.DEVICE_NAME);
-        String backend = runs.identity(Column.BACKEND);
         Hardware hardware = Hardware.of(runs.rows().get(0));
         Optional<Price> devicePrice = price.resolve(hardware);
         Estimator estimator = Estimator.forRows(runs.rows(), devicePrice);
-
-        List<String> sources = new ArrayList<>();
-        sources.add(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", device, backend, estimator.memoryBytes() / 1e9,
-                estimator.rates().readBytesPerS() / 1e9, runs.files().size() == 1 ? runs.files().get(0)
-                        : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)"));
-        sources.add(devicePrice.map(p -> "price " + p.perHour() + " per device (" + p.source() + ")")
-                .orElse(PriceOption.missing(hardware)));
         String title = String.format(Locale.ROOT, "%s, %s weights, %s KV, prompt %d + output %d tokens, %d device(s)", target.name(), format.id(),
                 kvFormat.id(), prompt, output, tp);
-        EstimateReport report = new EstimateReport(title, sources);
+        EstimateReport report = new EstimateReport(title, sources(runs, estimator, devicePrice, hardware));
         String priceSource = devicePrice.map(Price::source).orElse("");
         for (Scenario plain : plains) {
             Estimate base = estimator.estimate(plain);
@@ -156,11 +135,42 @@ final class EstimateCommand implements Callable<Integer> {
         }
         estimator.rates().notes().forEach(report::note);
         if (tp > 1) {
-            report.note(Interconnect.lookup(device).orElseThrow().assumption());
+            report.note(Interconnect.lookup(hardware.name()).orElseThrow().assumption());
         }
         apis.forEach(a -> report.note(a.describe()));
         report.note("prefill is costed at batch 1 (compute-bound; batching prompts changes little), decode steps at the batch; "
                 + "input $ = TTFT's device-seconds per prompt token, output $ = TPOT / batch");
+        write(report);
+        return 0;
+    }
+
+    /** The plain scenarios, context by batch; each built (and so validated) with its levers and mix before anything is read. */
+    private List<Scenario> scenarios(ModelSpec target, WeightFormat format, KvFormat kvFormat, Levers levers, Optional<TrafficMix> trafficMix) {
+        List<Integer> batches = sweep("--batch", batch);
+        List<Integer> contexts = context == null ? List.of(Scenario.averageContext(prompt, output)) : sweep("--context", context);
+        List<Scenario> plains = new ArrayList<>();
+        for (int c : contexts) {
+            for (int b : batches) {
+                Scenario plain = Scenario.plain(target, format, kvFormat, prompt, output, b, c, tp);
+                levers.variants(plain);
+                trafficMix.ifPresent(m -> m.shares().forEach(sh -> plain.withModel(sh.model())));
+                plains.add(plain);
+            }
+        }
+        return plains;
+    }
+
+    /** Where the figures come from: the measured rows and the price, one line each. */
+    private static List<String> sources(RunResults runs, Estimator estimator, Optional<Price> devicePrice, Hardware hardware) {
+        String files = runs.files().size() == 1 ? runs.files().get(0).toString()
+                : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)";
+        return List.of(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", runs.identity(Column.DEVICE_NAME),
+                        runs.identity(Column.BACKEND), estimator.memoryBytes() / 1e9, estimator.rates().readBytesPerS() / 1e9, files),
+                devicePrice.map(p -> "price " + p.perHour() + " per device (" + p.source() + ")").orElse(PriceOption.missing(hardware)));
+    }
+
+    /** The table, and the CSV and JSON where asked. */
+    private void write(EstimateReport report) {
         PrintWriter out = spec.commandLine().getOut();
         report.printTable(out);
         try {
@@ -176,7 +186,6 @@ final class EstimateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot write " + e.getMessage(), e);
         }
         out.flush();
-        return 0;
     }
 
     /** "1,8,64" or "1..64" (powers of two from the first to the last). */
