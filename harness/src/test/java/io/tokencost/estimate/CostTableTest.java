@@ -54,7 +54,7 @@ class CostTableTest {
         CostTable t = table(2_000_000_000L, Optional.of(price), "AMD EPYC (cpu, 2 threads)");
         assertEquals("""
                 tiny on AMD EPYC (cpu, 2 threads): a request of 1024 prompt + 128 output tokens, fp16 KV cache (the estimator on this run's rows)
-                  price: $0.1008/h, 2 vCPUs (the threads this run used) x $0.0504/vCPU-h, on_demand 2023-08-02: AWS EC2 m7i.large (2 vCPU, 8 GiB; general purpose, x86) $0.1008/h Linux us-east-1 = $0.0504/vCPU-h, https://aws.amazon.com/ec2/pricing/on-demand/ (the M7i list price since its launch)
+                  price: $0.1008/h, 2 vCPUs (the threads this run used) x $0.0504/vCPU-h, on_demand 2023-08-02: AWS EC2 m7i.large (2 vCPU, 8 GiB; general purpose, x86) $0.1008/h Linux us-east-1 = $0.0504/vCPU-h, https://aws.amazon.com/ec2/pricing/on-demand/ (its list price at the M7i launch)
                   weights         TTFT      TPOT     tok/s max batch     tok/s  decode bound by (b=1/max)   $/1M in    $/1M out    $/1M out
                                                    batch 1           max batch                                          batch 1   max batch
                   fp16         47.3 ms    1.0 ms     966.3       740    5100.3  compute 51% / compute 68%    0.0013      0.0290      0.0055
