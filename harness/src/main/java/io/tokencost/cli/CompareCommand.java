@@ -12,7 +12,6 @@ import io.tokencost.estimate.Scenario;
 import io.tokencost.kernels.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
-import io.tokencost.results.RunOutput;
 import io.tokencost.results.RunResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,7 +102,7 @@ final class CompareCommand implements Callable<Integer> {
         return code;
     }
 
-    /** A results file; a run folder (its results.csv); or a folder of run folders, by name (their stamps). */
+    /** A results file; a run folder (its results.csv, or an unfinished run's rows); or a folder of run folders, by name (their stamps). */
     static List<Path> expand(Path p) {
         if (Files.isRegularFile(p)) {
             return List.of(p);
@@ -111,13 +110,13 @@ final class CompareCommand implements Callable<Integer> {
         if (!Files.isDirectory(p)) {
             throw new IllegalArgumentException(p + ": no such results file or folder");
         }
-        Path own = p.resolve(RunOutput.CSV);
+        Path own = RunResults.runCsv(p);
         if (Files.isRegularFile(own)) {
             return List.of(own);
         }
         List<Path> runs;
         try {
-            runs = RunResults.runFolders(p).stream().map(d -> d.resolve(RunOutput.CSV)).filter(Files::isRegularFile).toList();
+            runs = RunResults.runFolders(p).stream().map(RunResults::runCsv).filter(Files::isRegularFile).toList();
         } catch (java.io.UncheckedIOException e) {
             throw new IllegalArgumentException(p + ": " + e.getCause().getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.tokencost.compare;
 
 import io.tokencost.results.CsvResultWriter;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunResults;
 import io.tokencost.results.Column;
 import io.tokencost.results.TablePrinter;
 import org.apache.commons.csv.CSVFormat;
@@ -146,7 +147,8 @@ public final class ComparisonFormats {
         for (int i = 0; i < c.runs().size(); i++) {
             Comparison.Run r = c.runs().get(i);
             out.println(bullet + (i == 0 ? "base" : "run " + i) + ": " + r.file() + " — " + r.device()
-                    + (r.kernelImage().isEmpty() ? "" : ", kernels: " + r.kernelImage()));
+                    + (r.kernelImage().isEmpty() ? "" : ", kernels: " + r.kernelImage())
+                    + (RunResults.incomplete(r.file()) ? " (incomplete: the run stopped before its last case)" : ""));
         }
         if (c.acrossKernelImages()) {
             out.println(bullet + "the kernels were loaded from different images: code the driver JIT-compiled from PTX is not the SASS nvcc built,"

@@ -23,6 +23,8 @@ public final class RunOutput implements AutoCloseable {
     public static final String CSV = "results.csv";
     public static final String JSON = "samples.json";
     private static final String PARTIAL = ".partial";
+    /** The rows of a run that did not finish (stopped, or crashed): every case measured before it. */
+    public static final String CSV_INCOMPLETE = "results.csv" + PARTIAL;
 
     private final Path dir;
     private final CsvResultWriter csv;

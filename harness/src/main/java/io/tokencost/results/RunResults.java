@@ -107,9 +107,15 @@ public final class RunResults {
         return r.get(Column.BACKEND) + " " + r.get(Column.DEVICE_NAME) + " #" + r.get(Column.DEVICE_INDEX) + " on " + r.get(Column.HOST);
     }
 
-    private static Path runCsv(Path dir) {
+    /** A run folder's rows: its results.csv, else (a run that did not finish) the rows it had measured. */
+    public static Path runCsv(Path dir) {
         Path done = dir.resolve(RunOutput.CSV);
-        return Files.isRegularFile(done) ? done : dir.resolve(RunOutput.CSV + ".partial");
+        return Files.isRegularFile(done) ? done : dir.resolve(RunOutput.CSV_INCOMPLETE);
+    }
+
+    /** Whether a results file is an unfinished run's (its rows stop where the run stopped). */
+    public static boolean incomplete(Path file) {
+        return file.getFileName().toString().equals(RunOutput.CSV_INCOMPLETE);
     }
 
     private static List<Path> runFiles(Path runsDir) {

@@ -114,6 +114,19 @@ class CompareTest {
         assertTrue(lines.get(2).contains(",1.1,SLOWER,"), lines.get(2));
     }
 
+    /** A run folder whose run stopped holds only results.csv.partial: compare reads its rows and says the run is incomplete. */
+    @Test
+    void aStoppedRunsRowsAreComparedAndMarkedIncomplete() throws Exception {
+        Path base = file("base", row("A", "qgemv", 4096, 1.0, 0.01), row("A", "qgemv", 8192, 2.0, 0.01));
+        Path stopped = Files.createDirectories(dir.resolve("runs").resolve("20261207T000000Z-h-A"));
+        Files.move(file("stopped", row("A", "qgemv", 4096, 1.0, 0.01)), stopped.resolve("results.csv.partial"));
+        for (Path given : List.of(stopped, dir.resolve("runs"))) {
+            Outcome o = run("compare", base.toString(), given.toString());
+            assertEquals(0, o.code, o.err);
+            assertTrue(o.out.contains("results.csv.partial") && o.out.contains("(incomplete: the run stopped before its last case)"), o.out);
+        }
+    }
+
     @Test
     void badInputsNameTheFileAndExitWith2() throws Exception {
         Path a = file("a", row("A", "qgemv", 4096, 1.0, 0.01));
