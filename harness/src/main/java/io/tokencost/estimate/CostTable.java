@@ -65,10 +65,11 @@ public record CostTable(ModelSpec model, String device, int prompt, int output, 
                 continue;
             }
             Estimate max = l.atMax().get();
-            out.printf(Locale.ROOT, "  %-10s %9s %9s %9.1f %9d %9.1f  %-25s %9s %11s %11s%n", l.weights().id(), seconds(one.ttftS()), seconds(one.tpotS()),
+            out.printf(Locale.ROOT, "  %-10s %9s %9s %9.1f %9d %9.1f  %-25s %9s %11s %11s%n", l.weights().id(),
+                    EstimateReport.seconds(one.ttftS()), EstimateReport.seconds(one.tpotS()),
                     one.outputTokensPerS(), max.scenario().batch(), max.outputTokensPerS(),
                     bound(one.decodeStep()) + " / " + bound(max.decodeStep()),
-                    usd(one.usdPer1mInput()), usd(one.usdPer1mOutput()), usd(max.usdPer1mOutput()));
+                    EstimateReport.usd(one.usdPer1mInput()), EstimateReport.usd(one.usdPer1mOutput()), EstimateReport.usd(max.usdPer1mOutput()));
         }
         out.printf(Locale.ROOT, "  (TTFT: the prompt's prefill; TPOT: a decode step at %d tokens of context (prompt + output/2); max batch: the sequences"
                 + " whose KV cache fits beside the weights in %.0f %% of memory; $ in: the prefill's device-seconds per prompt token;"
@@ -91,24 +92,6 @@ public record CostTable(ModelSpec model, String device, int prompt, int output, 
 
     /** The decode step's largest share, e.g. {@code weights 91%}. */
     private static String bound(StepTime t) {
-        String b = t.bottleneck();
-        double share = switch (b) {
-            case "weights" -> t.weights();
-            case "kv" -> t.kv();
-            case "compute" -> t.compute();
-            default -> t.overhead();
-        };
-        return String.format(Locale.ROOT, "%s %.0f%%", b, 100 * share / t.total());
-    }
-
-    private static String seconds(double s) {
-        return Double.isNaN(s) ? "-" : EstimateReport.seconds(s);
-    }
-
-    private static String usd(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4f", v);
+        return String.format(Locale.ROOT, "%s %.0f%%", t.bottleneck(), 100 * t.bottleneckShare());
     }
 }

@@ -143,10 +143,14 @@ public final class EstimateReport {
     }
 
     static String seconds(Object v) {
-        if (v == null) {
+        return v == null ? "-" : seconds((double) (Double) v);
+    }
+
+    /** Seconds as a table shows them (s, ms or µs); "-" for none (NaN). */
+    static String seconds(double s) {
+        if (Double.isNaN(s)) {
             return "-";
         }
-        double s = (Double) v;
         return s >= 1 ? String.format(Locale.ROOT, "%.2f s", s) : s >= 1e-3 ? String.format(Locale.ROOT, "%.1f ms", s * 1e3)
                 : String.format(Locale.ROOT, "%.0f µs", s * 1e6);
     }
@@ -159,10 +163,17 @@ public final class EstimateReport {
         if (v == null) {
             return "-";
         }
-        double d = (Double) v;
-        String text = d >= 100 ? String.format(Locale.ROOT, "%.0f", d) : d >= 1 ? String.format(Locale.ROOT, "%.2f", d)
-                : String.format(Locale.ROOT, "%.4f", d);
+        String text = usd((double) (Double) v);
         return deltaPct == null ? text : text + String.format(Locale.ROOT, " (%+.0f%%)", (Double) deltaPct);
+    }
+
+    /** Dollars as a table shows them: whole above $100, cents above $1, four decimals below; "-" for none (NaN). */
+    static String usd(double d) {
+        if (Double.isNaN(d)) {
+            return "-";
+        }
+        return d >= 100 ? String.format(Locale.ROOT, "%.0f", d) : d >= 1 ? String.format(Locale.ROOT, "%.2f", d)
+                : String.format(Locale.ROOT, "%.4f", d);
     }
 
     /** Self-hosting is cheaper above the break-even utilisation; above 100 % it never is. */

@@ -44,6 +44,11 @@ public record StepTime(double weights, double kv, double compute, double overhea
         return max == weights ? "weights" : max == kv ? "kv" : max == compute ? "compute" : "overhead";
     }
 
+    /** The largest share's fraction of the whole: the part {@link #bottleneck} names. */
+    public double bottleneckShare() {
+        return Math.max(Math.max(weights, kv), Math.max(compute, overhead)) / total();
+    }
+
     /** Shares in percent, e.g. {@code w62/kv20/c15/o3}. */
     public String shares() {
         double t = total();

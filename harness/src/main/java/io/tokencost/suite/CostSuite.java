@@ -12,9 +12,11 @@ import io.tokencost.kernels.QGemv;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * {@code run}'s default: exactly the kernel rows the estimator reads to cost one model's requests of
@@ -142,15 +144,12 @@ public final class CostSuite implements ModelSuite {
     public List<BenchCase> cases(Profile profile, DeviceProperties device, ModelSpec model, String modelArgument) {
         List<WeightFormat> formats = List.of(QGemv.FORMATS);
         int larger = largerBatch(model);
-        List<WeightFormat> batched = formats.stream().filter(f -> largestBatch(model, f, device) > 1).toList();
-        // power of two -> the formats whose largest batch rounds up to it
-        TreeMap<Integer, List<WeightFormat>> past = new TreeMap<>();
-        for (WeightFormat f : batched) {
-            int most = largestBatch(model, f, device);
-            if (most > larger) {
-                past.computeIfAbsent(Integer.highestOneBit(most - 1) << 1, k -> new ArrayList<>()).add(f);
-            }
-        }
+        Map<WeightFormat, Integer> largest = new EnumMap<>(WeightFormat.class);
+        formats.forEach(f -> largest.put(f, largestBatch(model, f, device)));
+        List<WeightFormat> batched = formats.stream().filter(f -> largest.get(f) > 1).toList();
+        // each format's largest batch past qgemv's, rounded up to a power of two
+        TreeSet<Integer> past = new TreeSet<>();
+        batched.stream().filter(f -> largest.get(f) > larger).forEach(f -> past.add(Integer.highestOneBit(largest.get(f) - 1) << 1));
         LinkedHashSet<BenchCase> cases = new LinkedHashSet<>();
         cases.addAll(decodeCases(1, CONTEXTS, formats, device, model));
         cases.add(TransformerOpsSuite.layerCase(false, 1, model, modelArgument));
@@ -161,11 +160,11 @@ public final class CostSuite implements ModelSuite {
             cases.add(TransformerOpsSuite.layerCase(false, larger, model, modelArgument));
             for (WeightFormat f : batched) {
                 if (model.experts() > 0) {
-                    cases.addAll(expertCases(largestBatch(model, f, device), f, model, device));
+                    cases.addAll(expertCases(largest.get(f), f, model, device));
                 }
             }
         }
-        past.keySet().forEach(batch -> cases.addAll(largestBatchCases(batch, model, device, modelArgument)));
+        past.forEach(batch -> cases.addAll(largestBatchCases(batch, model, device, modelArgument)));
         cases.addAll(PrefillSuite.kernelCases(List.of(PROMPT), formats, device, model));
         cases.add(TransformerOpsSuite.layerCase(true, PROMPT, model, modelArgument));
         return new ArrayList<>(cases);
