@@ -1,8 +1,8 @@
 // attention_decode.cu: one decode step's attention (Flash-Decoding): every sequence's single query
 // token against its whole KV cache, q heads grouped over kv heads (GQA), the context split over
 // blocks and the splits' partial softmaxes combined by a second kernel.
-// Java twin and the definition of the layouts: io.tokencost.kernels.AttentionDecode (reference);
-// host code: io.tokencost.backend.cuda.CudaAttentionDecode (splits, launch shapes, argument order).
+// Java twin and the definition of the layouts: io.tokencost.kernels.attentiondecode.AttentionDecode (reference);
+// host code: io.tokencost.kernels.attentiondecode.CudaAttentionDecode (splits, launch shapes, argument order).
 //   q  F16 [batch x heads x D]        o F32 [batch x heads x D]        D = head_dim, 64 or 128
 //   k, v [batch x kv_heads x context x D]: F16, or I8 with F16 scales [batch x kv_heads x context]
 //        per token and kv head (k = k_q * k_scale[token], v likewise); or paged: a pool of

@@ -1,7 +1,7 @@
 // attention_prefill.cu: a prompt's causal self-attention (FlashAttention-2 style) on tensor cores,
 // q heads grouped over kv heads (GQA).
-// Java twin and the definition of the layouts: io.tokencost.kernels.AttentionPrefill (reference);
-// host code: io.tokencost.backend.cuda.CudaAttentionPrefill (launch shape, argument order).
+// Java twin and the definition of the layouts: io.tokencost.kernels.attentionprefill.AttentionPrefill (reference);
+// host code: io.tokencost.kernels.attentionprefill.CudaAttentionPrefill (launch shape, argument order).
 //   q, o [batch x heads x seq x D], k, v [batch x kv_heads x seq x D]; all fp16 or all bf16; D 64, 128
 //   q head h reads kv head h / (heads / kv_heads); o[i] = softmax_{j <= i}(q_i . k_j / sqrt(D)) v_j
 // Bytes moved: q, k, v read once and o written (AttentionPrefill.workload); FLOPs

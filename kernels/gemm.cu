@@ -1,8 +1,8 @@
 // gemm.cu: dense matrix products, the prefill step's linear layers:
 //   C[m][n] = sum_k A[m][k] * B[n][k]      A [M x K] activations, B [N x K] weights (nn.Linear's
 //                                          layout: both K-contiguous, "TN"), C [M x N]; row-major
-// Java twin and the definition of the layouts: io.tokencost.kernels.Gemm (reference, workload);
-// host code: io.tokencost.backend.cuda.CudaGemm (launch shape, argument order).
+// Java twin and the definition of the layouts: io.tokencost.kernels.gemm.Gemm (reference, workload);
+// host code: io.tokencost.kernels.gemm.CudaGemm (launch shape, argument order).
 //   gemm_fp16  A, B, C fp16; fp32 accumulation on tensor cores (mma.sync m16n8k16), C rounded once
 //   gemm_bf16  the same with bf16
 //   gemm_fp32  A, B, C fp32 on the CUDA cores (SIMT FMA), the baseline without tensor cores

@@ -1,6 +1,6 @@
 // memory_stream.cu: STREAM-style kernels that measure the DRAM bandwidth ceiling.
-// Java twin: io.tokencost.kernels.MemoryStream (reference), launched by
-// io.tokencost.backend.cuda.CudaMemoryStream. Bytes moved per element (fp32):
+// Java twin: io.tokencost.kernels.memorystream.MemoryStream (reference), launched by
+// io.tokencost.kernels.memorystream.CudaMemoryStream. Bytes moved per element (fp32):
 //   stream_copy 8 (read 4 + write 4), stream_read 4, stream_write 4, stream_triad 12.
 //
 // Every kernel is a grid-stride loop of 16-byte float4 accesses over the first n/4*4 elements,

@@ -1,6 +1,6 @@
 // mma_probe.cu: one warp computes D = A·B + C for a 16x8x16 tile with tc_mma_m16n8k16_f16f32,
 // loading and storing the fragments by the PTX ISA's layouts. `verify` runs it against a plain
-// matrix product (io.tokencost.kernels.MmaProbe) on cuda and emu: on a GPU it confirms the
+// matrix product (io.tokencost.kernels.mmaprobe.MmaProbe) on cuda and emu: on a GPU it confirms the
 // fragment layouts every tensor-core kernel relies on; on emu it checks the emulation of them.
 #include "tc_compat.h"
 
@@ -48,7 +48,7 @@ mma_probe(float* __restrict__ d, const unsigned short* __restrict__ a, const uns
 // ldmatrix_probe: one warp loads four 8x8 matrices of 16-bit elements (`in`: matrix i row r col c
 // at in[64 i + 8 r + c]) into shared memory, each lane gives the address of row l % 8 of matrix
 // l / 8, and ldmatrix .x4 (trans == 0) or .x4.trans hands out the fragments: out[4 l + i] = lane
-// l's r[i]. `verify` compares them with the PTX ISA's layouts (io.tokencost.kernels.MmaProbe), so
+// l's r[i]. `verify` compares them with the PTX ISA's layouts (io.tokencost.kernels.mmaprobe.MmaProbe), so
 // a GPU names a layout mismatch here before a GEMM or attention check fails on it.
 // Launch 1 block of 32 threads.
 extern "C" __global__ void TC_LAUNCH_BOUNDS(32)

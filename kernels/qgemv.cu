@@ -1,7 +1,7 @@
 // qgemv.cu: weight-only quantized matrix-vector (batch 1..64) products, the decode step's linear
 // layers:  y[b][row] = sum_k x[b][k] * W[row][k],  x F16 [batch x k], y F32 [batch x n].
-// Java twin and THE layout definition: io.tokencost.kernels.QGemv (reference, packer); host
-// code: io.tokencost.backend.cuda.CudaQGemv (launch shape, argument order).
+// Java twin and THE layout definition: io.tokencost.kernels.qgemv.QGemv (reference, packer); host
+// code: io.tokencost.kernels.qgemv.CudaQGemv (launch shape, argument order).
 //   qgemv_fp16     w F16 [n x k]
 //   qgemv_int8     q I8  [n x k], scales F16 [n]:           W = q * s[row]
 //   qgemv_int4g128 q U32 [n x k/8], scales F16 [n x k/128]: W = (u - 8) * s[row][k/128],

@@ -1,7 +1,7 @@
 // transformer_ops.cu: the small per-token operations of a transformer step around its matrix
 // products (qgemv.cu, gemm.cu) and attention (attention_decode.cu): what a full-model decode or
-// prefill step launches between them. Java twin: io.tokencost.kernels.TransformerOps (layouts and
-// float64 references), launched by io.tokencost.backend.cuda.CudaTransformerOps.
+// prefill step launches between them. Java twin: io.tokencost.kernels.transformerops.TransformerOps (layouts and
+// float64 references), launched by io.tokencost.kernels.transformerops.CudaTransformerOps.
 //
 // The residual stream h is fp32 [rows x hidden]; what feeds a matrix product is fp16 (qgemv's x);
 // what a matrix product returns is fp32 (qgemv's y). So:

@@ -2,7 +2,8 @@ package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecodeFamily;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -85,7 +86,7 @@ public class AttentionDecodeBench extends DeviceBench {
         }
         q = upload(DataType.F16, AttentionDecode.randomQueries(shape, random));
         o = session.allocate(DataType.F32, shape.qElements());
-        long work = session.attentionDecode().workspaceElements(shape);
+        long work = AttentionDecodeFamily.on(session).workspaceElements(shape);
         workspace = work == 0 ? null : session.allocate(DataType.F32, work);
         return AttentionDecode.workload(format, shape);
     }
@@ -108,7 +109,7 @@ public class AttentionDecodeBench extends DeviceBench {
     protected void launch() {
         int i = next;
         next = (next + 1) % copies;
-        session.attentionDecode().decode(format, o, q, k[i], v[i], kScales[i], vScales[i], table, workspace, shape);
+        AttentionDecodeFamily.on(session).decode(format, o, q, k[i], v[i], kScales[i], vScales[i], table, workspace, shape);
     }
 
     @Override

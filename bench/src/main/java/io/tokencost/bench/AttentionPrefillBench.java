@@ -2,8 +2,9 @@ package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
+import io.tokencost.kernels.attentionprefill.AttentionPrefillFamily;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -65,7 +66,7 @@ public class AttentionPrefillBench extends DeviceBench {
 
     @Override
     protected void launch() {
-        session.attentionPrefill().prefill(type, o, q, k, v, shape);
+        AttentionPrefillFamily.on(session).prefill(type, o, q, k, v, shape);
     }
 
     @Override

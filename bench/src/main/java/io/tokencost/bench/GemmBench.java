@@ -3,7 +3,8 @@ package io.tokencost.bench;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.gemm.Gemm;
+import io.tokencost.kernels.gemm.GemmFamily;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -51,7 +52,7 @@ public class GemmBench extends DeviceBench {
 
     @Override
     protected void launch() {
-        session.gemm().gemm(type, c, a, b, m, n, k);
+        GemmFamily.on(session).gemm(type, c, a, b, m, n, k);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.tokencost.bench;
 
 import io.tokencost.backend.Buffer;
-import io.tokencost.kernels.MemoryStream;
-import io.tokencost.kernels.MemoryStreamKernels;
 import io.tokencost.kernels.RandomData;
+import io.tokencost.kernels.memorystream.MemoryStream;
+import io.tokencost.kernels.memorystream.MemoryStreamFamily;
+import io.tokencost.kernels.memorystream.MemoryStreamKernels;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -35,7 +36,7 @@ public class MemoryBench extends DeviceBench {
     @Override
     protected Workload prepare() {
         kernel = MemoryStream.Op.of(op);
-        kernels = session.memoryStream();
+        kernels = MemoryStreamFamily.on(session);
         a = randomBuffer(elements, 1);
         b = kernel.arrays() > 1 ? randomBuffer(elements, 2) : null;
         c = kernel.arrays() > 2 ? randomBuffer(elements, 3) : null;

@@ -3,7 +3,8 @@ package io.tokencost.bench;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.qgemv.QGemv;
+import io.tokencost.kernels.qgemv.QGemvFamily;
 import io.tokencost.measure.Workload;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -81,9 +82,9 @@ public class QGemvBench extends DeviceBench {
         int i = next;
         next = (next + 1) % copies;
         if (dequantize) {
-            session.qgemv().dequantize(weightFormat, y, weights[i], scales[i], n, k);
+            QGemvFamily.on(session).dequantize(weightFormat, y, weights[i], scales[i], n, k);
         } else {
-            session.qgemv().gemv(weightFormat, y, x, weights[i], scales[i], n, k, batch);
+            QGemvFamily.on(session).gemv(weightFormat, y, x, weights[i], scales[i], n, k, batch);
         }
     }
 

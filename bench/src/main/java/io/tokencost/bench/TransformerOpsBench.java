@@ -5,7 +5,8 @@ import io.tokencost.backend.DataType;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.kernels.TransformerOps;
+import io.tokencost.kernels.transformerops.TransformerOps;
+import io.tokencost.kernels.transformerops.TransformerOpsFamily;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -138,7 +139,7 @@ public class TransformerOpsBench extends DeviceBench {
 
     @Override
     protected void launch() {
-        var ops = session.transformerOps();
+        var ops = TransformerOpsFamily.on(session);
         int hidden = spec.hidden();
         int qkvWidth = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         ops.addRmsnorm(xn, h, add, norm, tokens, hidden, SyntheticModel.RMS_EPS);

@@ -1,14 +1,7 @@
 package io.tokencost.backend;
 
-import io.tokencost.kernels.AttentionDecodeKernels;
-import io.tokencost.kernels.AttentionPrefillKernels;
-import io.tokencost.kernels.GemmKernels;
-import io.tokencost.kernels.MemoryStreamKernels;
-import io.tokencost.kernels.QGemvKernels;
-import io.tokencost.kernels.TransformerOpsKernels;
-
 /**
- * One open device: allocates buffers, exposes each kernel family's launcher, and times them.
+ * One open device: allocates buffers, serves each kernel family's launchers, and times them.
  * Kernel launches may be asynchronous; {@link #synchronize()} waits for them.
  */
 public interface Session extends AutoCloseable {
@@ -22,43 +15,27 @@ public interface Session extends AutoCloseable {
         return allocate(DataType.F32, elements);
     }
 
-    /** The launchers of every kernel family on this device. */
-    Kernels kernels();
-
-    /** Launcher for the memory-bandwidth kernels (memory_stream.cu and its Java twin). */
-    default MemoryStreamKernels memoryStream() {
-        return kernels().memoryStream();
-    }
-
-    /** Launcher for the weight-only quantized GEMV kernels (qgemv.cu and its Java twin QGemv). */
-    default QGemvKernels qgemv() {
-        return kernels().qgemv();
-    }
-
-    /** Launcher for the dense matrix products (gemm.cu and its Java twin Gemm). */
-    default GemmKernels gemm() {
-        return kernels().gemm();
-    }
-
-    /** Launcher for the decode-step attention (attention_decode.cu and its Java twin AttentionDecode). */
-    default AttentionDecodeKernels attentionDecode() {
-        return kernels().attentionDecode();
-    }
-
-    /** Launcher for the causal prefill attention (attention_prefill.cu and its Java twin AttentionPrefill). */
-    default AttentionPrefillKernels attentionPrefill() {
-        return kernels().attentionPrefill();
-    }
-
-    default TransformerOpsKernels transformerOps() {
-        return kernels().transformerOps();
-    }
+    /**
+     * {@code family}'s launchers on this device, built on first use and kept while the session is
+     * open (callers write {@code QGemvFamily.on(session)}).
+     */
+    <T> T family(KernelFamily<T> family);
 
     /**
-     * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), for kernels
-     * outside the families above (probes); empty on the CPU backend.
+     * The launcher of the kernels/*.cu files on backends that run them (cuda, emu), which the
+     * families' CUDA host code and the probes launch through; empty on the CPU backend.
      */
     default java.util.Optional<io.tokencost.backend.cuda.KernelLauncher> kernelLauncher() {
+        return launchTarget().map(io.tokencost.backend.cuda.LaunchTarget::launcher);
+    }
+
+    /** {@link #kernelLauncher} with the device sizes the families' CUDA host code sizes launches for. */
+    default java.util.Optional<io.tokencost.backend.cuda.LaunchTarget> launchTarget() {
+        return java.util.Optional.empty();
+    }
+
+    /** The CPU backend's worker threads, which its kernel families run on; empty on the other backends. */
+    default java.util.Optional<io.tokencost.backend.cpu.CpuParallel> cpuThreads() {
         return java.util.Optional.empty();
     }
 

@@ -9,7 +9,7 @@ import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.Scenario;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunResults;

@@ -15,7 +15,7 @@ import io.tokencost.estimate.Levers;
 import io.tokencost.estimate.Scenario;
 import io.tokencost.estimate.Speculation;
 import io.tokencost.estimate.TrafficMix;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.RunResults;
 import picocli.CommandLine.Command;

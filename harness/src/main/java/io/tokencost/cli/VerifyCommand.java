@@ -2,9 +2,9 @@ package io.tokencost.cli;
 
 import io.tokencost.backend.Backend;
 import io.tokencost.backend.Session;
+import io.tokencost.families.KernelFamilies;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.kernels.KernelCheck;
-import io.tokencost.kernels.KernelChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
      * throws outside its cases (its module did not load, say) fails alone: the others still run.
      */
     static List<CheckResult> verifyAll(Session session) {
-        return verifyAll(session, KernelChecks.all());
+        return verifyAll(session, KernelFamilies.checks());
     }
 
     static List<CheckResult> verifyAll(Session session, List<KernelCheck> checks) {

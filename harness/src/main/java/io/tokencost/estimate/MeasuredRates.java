@@ -2,8 +2,8 @@ package io.tokencost.estimate;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 

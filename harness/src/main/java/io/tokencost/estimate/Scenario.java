@@ -2,7 +2,7 @@ package io.tokencost.estimate;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.tokencost.estimate;
 
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
 import io.tokencost.results.CaseKey;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;

@@ -2,13 +2,13 @@ package io.tokencost.model;
 
 import io.tokencost.backend.DataType;
 import io.tokencost.cost.ModelSpec;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.Half;
-import io.tokencost.kernels.QGemv;
-import io.tokencost.kernels.TransformerOps;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
+import io.tokencost.kernels.gemm.Gemm;
+import io.tokencost.kernels.qgemv.QGemv;
+import io.tokencost.kernels.transformerops.TransformerOps;
 
 import java.util.Arrays;
 

@@ -1,15 +1,15 @@
 package io.tokencost.model;
 
-import io.tokencost.backend.Kernels;
+import io.tokencost.backend.KernelFamily;
 import io.tokencost.backend.KernelTimer;
 import io.tokencost.backend.Session;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecodeKernels;
-import io.tokencost.kernels.AttentionPrefillKernels;
-import io.tokencost.kernels.GemmKernels;
-import io.tokencost.kernels.MemoryStreamKernels;
-import io.tokencost.kernels.QGemvKernels;
-import io.tokencost.kernels.TransformerOpsKernels;
+import io.tokencost.kernels.attentiondecode.AttentionDecodeKernels;
+import io.tokencost.kernels.attentionprefill.AttentionPrefillKernels;
+import io.tokencost.kernels.gemm.GemmKernels;
+import io.tokencost.kernels.memorystream.MemoryStreamKernels;
+import io.tokencost.kernels.qgemv.QGemvKernels;
+import io.tokencost.kernels.transformerops.TransformerOpsKernels;
 import io.tokencost.measure.SampleStats;
 
 import java.lang.reflect.InvocationHandler;
@@ -17,6 +17,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,18 +56,15 @@ public final class StepBreakdown {
         if (timed != null) {
             throw new IllegalStateException("a breakdown times one session");
         }
-        Kernels k = session.kernels();
-        Kernels families = new Kernels(wrap(MemoryStreamKernels.class, k.memoryStream()), wrap(QGemvKernels.class, k.qgemv()),
-                wrap(GemmKernels.class, k.gemm()), wrap(AttentionDecodeKernels.class, k.attentionDecode()),
-                wrap(AttentionPrefillKernels.class, k.attentionPrefill()), wrap(TransformerOpsKernels.class, k.transformerOps()));
+        Map<KernelFamily<?>, Object> families = new HashMap<>();
         InvocationHandler h = (proxy, m, args) -> {
-            if (m.getName().equals("kernels") && m.getParameterCount() == 0) {
-                return families;
+            // a family's launchers come timed (one proxy per family); everything else (allocation, timers,
+            // the backend's own overrides) is the session's
+            if (m.getName().equals("family") && m.getParameterCount() == 1) {
+                KernelFamily<?> family = (KernelFamily<?>) args[0];
+                return families.computeIfAbsent(family, f -> timedLaunchers(f, session));
             }
-            // the family accessors (qgemv(), ...) are defaults over kernels(): through the proxy, they return the timed ones;
-            // everything else (allocation, timers, the backend's own overrides) is the session's
-            return FAMILIES.containsKey(m.getReturnType()) && m.getParameterCount() == 0 ? InvocationHandler.invokeDefault(proxy, m, args)
-                    : invoke(m, session, args);
+            return invoke(m, session, args);
         };
         timed = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class}, h);
         return timed;
@@ -98,6 +96,10 @@ public final class StepBreakdown {
             lines.add(new Line(kernel, (double) stats.count() / steps, stats.mean() * stats.count() / steps, stats.median()));
         });
         return lines;
+    }
+
+    private <T> T timedLaunchers(KernelFamily<T> family, Session session) {
+        return wrap(family.launchers(), session.family(family));
     }
 
     private <T> T wrap(Class<T> family, T target) {

@@ -6,11 +6,16 @@ import io.tokencost.backend.Session;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimator;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.AttentionPrefill;
-import io.tokencost.kernels.Gemm;
 import io.tokencost.kernels.Half;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecodeFamily;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
+import io.tokencost.kernels.attentionprefill.AttentionPrefillFamily;
+import io.tokencost.kernels.gemm.Gemm;
+import io.tokencost.kernels.gemm.GemmFamily;
+import io.tokencost.kernels.qgemv.QGemv;
+import io.tokencost.kernels.qgemv.QGemvFamily;
+import io.tokencost.kernels.transformerops.TransformerOpsFamily;
 import io.tokencost.measure.Workload;
 
 import java.util.ArrayList;
@@ -239,7 +244,7 @@ public final class SyntheticModel implements AutoCloseable {
             pos[i] = prompt > 0 ? i : context - 1;
         }
         positions = upload(DataType.U32, pos);
-        long ws = prompt > 0 ? 0 : session.attentionDecode().workspaceElements(attentionShape);
+        long ws = prompt > 0 ? 0 : AttentionDecodeFamily.on(session).workspaceElements(attentionShape);
         workspace = ws > 0 ? alloc(DataType.F32, ws) : null;
         if (prompt > 0) {
             // the GEMMs' fp16 output (a mixture of experts runs only q/k/v and o as GEMMs), and int8 / int4 dequantised
@@ -382,8 +387,8 @@ public final class SyntheticModel implements AutoCloseable {
         if (prompt > 0) {
             throw new IllegalStateException("a prefill model (forPrefill) runs prefill(), not decode steps");
         }
-        var ops = session.transformerOps();
-        var gemv = session.qgemv();
+        var ops = TransformerOpsFamily.on(session);
+        var gemv = QGemvFamily.on(session);
         int hidden = spec.hidden();
         int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         int attnWidth = spec.heads() * spec.headDim();
@@ -394,7 +399,7 @@ public final class SyntheticModel implements AutoCloseable {
             gemv.gemv(format, qkvOut, xn, w[0], w[1], qkvRows, hidden, batch);
             ops.ropeQkv(q, caches[2 * l], caches[2 * l + 1], qkvOut, positions, batch, spec.heads(), spec.kvHeads(), spec.headDim(), context,
                     ROPE_THETA);
-            session.attentionDecode().decode(AttentionDecode.KvFormat.FP16, attn, q, caches[2 * l], caches[2 * l + 1], null, null, null,
+            AttentionDecodeFamily.on(session).decode(AttentionDecode.KvFormat.FP16, attn, q, caches[2 * l], caches[2 * l + 1], null, null, null,
                     workspace, attentionShape);
             ops.toHalf(attn16, attn, (long) batch * attnWidth);
             gemv.gemv(format, proj, attn16, w[2], w[3], hidden, attnWidth, batch);
@@ -414,8 +419,8 @@ public final class SyntheticModel implements AutoCloseable {
 
     /** downOut = the layer's MoE block on the {@code tokens} rows of xn (see the class comment). */
     private void mixtureOfExperts(Buffer[] w, int tokens) {
-        var ops = session.transformerOps();
-        var gemv = session.qgemv();
+        var ops = TransformerOpsFamily.on(session);
+        var gemv = QGemvFamily.on(session);
         int hidden = spec.hidden();
         int experts = spec.experts();
         int topK = spec.expertsPerToken();
@@ -463,7 +468,7 @@ public final class SyntheticModel implements AutoCloseable {
         if (prompt == 0) {
             throw new IllegalStateException("a decode model runs decodeStep(); build a prefill model with forPrefill");
         }
-        var ops = session.transformerOps();
+        var ops = TransformerOpsFamily.on(session);
         int hidden = spec.hidden();
         int qkvRows = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         int attnWidth = spec.heads() * spec.headDim();
@@ -474,7 +479,7 @@ public final class SyntheticModel implements AutoCloseable {
             promptProduct(qkvOut, xn, w[0], w[1], qkvRows, hidden);
             ops.ropeQkv(q, caches[2 * l], caches[2 * l + 1], qkvOut, positions, prompt, prompt, spec.heads(), spec.kvHeads(), spec.headDim(),
                     prompt, ROPE_THETA);
-            session.attentionPrefill().prefill(DataType.F16, attnHeads, q, caches[2 * l], caches[2 * l + 1], prefillShape);
+            AttentionPrefillFamily.on(session).prefill(DataType.F16, attnHeads, q, caches[2 * l], caches[2 * l + 1], prefillShape);
             ops.mergeHeads(attn16, attnHeads, 1, spec.heads(), prompt, spec.headDim());
             promptProduct(proj, attn16, w[2], w[3], hidden, attnWidth);
             ops.addRmsnorm(xn, h, proj, w[9], prompt, hidden, RMS_EPS);
@@ -488,7 +493,7 @@ public final class SyntheticModel implements AutoCloseable {
             pendingAdd = downOut;
         }
         ops.addRmsnorm(xnLast, h, pendingAdd, finalNormBuf, prompt - 1, 1, hidden, RMS_EPS);
-        session.qgemv().gemv(WeightFormat.FP16, logits, xnLast, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, 1);
+        QGemvFamily.on(session).gemv(WeightFormat.FP16, logits, xnLast, lmHeadBufs[0], lmHeadBufs[1], spec.vocab(), hidden, 1);
     }
 
     /**
@@ -497,16 +502,16 @@ public final class SyntheticModel implements AutoCloseable {
      */
     private void promptProduct(Buffer out, Buffer x, Buffer w, Buffer scales, int n, int k) {
         if (QGemv.prefillRunsQgemv(format, prompt)) {
-            session.qgemv().gemv(format, out, x, w, scales, n, k, prompt);
+            QGemvFamily.on(session).gemv(format, out, x, w, scales, n, k, prompt);
             return;
         }
         Buffer w16 = w;
         if (format.quantized()) {
-            session.qgemv().dequantize(format, weights16, w, scales, n, k);
+            QGemvFamily.on(session).dequantize(format, weights16, w, scales, n, k);
             w16 = weights16;
         }
-        session.gemm().gemm(DataType.F16, product16, x, w16, prompt, n, k);
-        session.transformerOps().toFloat(out, product16, (long) prompt * n);
+        GemmFamily.on(session).gemm(DataType.F16, product16, x, w16, prompt, n, k);
+        TransformerOpsFamily.on(session).toFloat(out, product16, (long) prompt * n);
     }
 
     /** The logits of the last step, F32 [batch x vocab] (a prefill: the last token's). */

@@ -1,16 +1,16 @@
 package io.tokencost.report;
 
-import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Hardware;
+import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Estimate;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.Scenario;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
-import io.tokencost.results.RunResults;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunResults;
 import org.jfree.chart.JFreeChart;
 
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.tokencost.suite;
 
+import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
-import io.tokencost.backend.DataType;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.AttentionPrefill;
 import io.tokencost.kernels.FloatTypes;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
 import io.tokencost.measure.Workload;
 import io.tokencost.results.Column;
 

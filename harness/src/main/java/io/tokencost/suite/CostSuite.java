@@ -7,8 +7,8 @@ import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.CostTable;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.Scenario;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;

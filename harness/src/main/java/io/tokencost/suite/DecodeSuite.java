@@ -3,7 +3,7 @@ package io.tokencost.suite;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
 import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 

@@ -5,7 +5,7 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.kernels.Gemm;
+import io.tokencost.kernels.gemm.Gemm;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.tokencost.suite;
 
 import io.tokencost.backend.DeviceProperties;
-import io.tokencost.kernels.MemoryStream;
+import io.tokencost.kernels.memorystream.MemoryStream;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionPrefill;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.model.SyntheticModel;
 import io.tokencost.results.Column;
 

@@ -4,7 +4,7 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;

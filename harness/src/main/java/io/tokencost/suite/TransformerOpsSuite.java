@@ -2,7 +2,7 @@ package io.tokencost.suite;
 
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
-import io.tokencost.kernels.TransformerOps;
+import io.tokencost.kernels.transformerops.TransformerOps;
 import io.tokencost.results.Column;
 
 import java.util.ArrayList;

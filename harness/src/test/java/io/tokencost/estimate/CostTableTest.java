@@ -4,7 +4,7 @@ import io.tokencost.cost.Hardware;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.PriceCatalog;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.results.ResultRow;
 import org.junit.jupiter.api.Test;
 

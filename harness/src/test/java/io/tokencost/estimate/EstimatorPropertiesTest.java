@@ -4,7 +4,7 @@ import io.tokencost.cost.ModelPresets;
 import io.tokencost.cost.ModelSpec;
 import io.tokencost.cost.Price;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.RunResults;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.tokencost.estimate;
 
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode.KvFormat;
+import io.tokencost.kernels.attentiondecode.AttentionDecode.KvFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import org.junit.jupiter.api.Test;

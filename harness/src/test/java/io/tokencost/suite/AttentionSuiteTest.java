@@ -2,7 +2,7 @@ package io.tokencost.suite;
 
 import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelPresets;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
 import io.tokencost.results.Column;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.tokencost.suite;
 
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -8,7 +8,7 @@ import io.tokencost.estimate.CostTable;
 import io.tokencost.estimate.Estimator;
 import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.kernels.CheckResult;
-import io.tokencost.kernels.QGemv;
+import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunIdentity;

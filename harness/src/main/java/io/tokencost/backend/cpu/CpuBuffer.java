@@ -6,10 +6,10 @@ import io.tokencost.backend.DataType;
 import java.util.Arrays;
 
 /** A CPU buffer is a Java array of its type; the CPU kernels work on it in place. */
-final class CpuBuffer implements Buffer {
+public final class CpuBuffer implements Buffer {
 
     /** Largest Java array the JVM allocates. */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private final DataType type;
     private final Object array;
@@ -34,24 +34,24 @@ final class CpuBuffer implements Buffer {
         return cpu;
     }
 
-    static float[] floats(Buffer b) {
+    public static float[] floats(Buffer b) {
         return (float[]) of(b, DataType.F32).array;
     }
 
-    static short[] halves(Buffer b) {
+    public static short[] halves(Buffer b) {
         return (short[]) of(b, DataType.F16).array;
     }
 
     /** The host array of a buffer of {@code type}: float[], short[] (F16, BF16), byte[] or int[]. */
-    static Object array(Buffer b, DataType type) {
+    public static Object array(Buffer b, DataType type) {
         return of(b, type).array;
     }
 
-    static byte[] bytes(Buffer b) {
+    public static byte[] bytes(Buffer b) {
         return (byte[]) of(b, DataType.I8).array;
     }
 
-    static int[] ints(Buffer b) {
+    public static int[] ints(Buffer b) {
         return (int[]) of(b, DataType.U32).array;
     }
 

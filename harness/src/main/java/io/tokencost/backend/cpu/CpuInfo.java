@@ -174,7 +174,7 @@ public final class CpuInfo {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return "unavailable (start java with --add-modules jdk.incubator.vector)";
         }
-        return Integer.toString(VectorSum.SPECIES.vectorBitSize());
+        return Integer.toString(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
     }
 
     private static String mib(long bytes) {

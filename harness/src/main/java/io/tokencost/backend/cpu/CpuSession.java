@@ -3,21 +3,22 @@ package io.tokencost.backend.cpu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.FamilyLaunchers;
 import io.tokencost.backend.HostSession;
-import io.tokencost.backend.Kernels;
+import io.tokencost.backend.KernelFamily;
+
+import java.util.Optional;
 
 /** CPU kernels run synchronously on a pool of one thread per core. */
 final class CpuSession extends HostSession {
 
     private final DeviceProperties device;
     private final CpuParallel parallel;
-    private final Kernels kernels;
+    private final FamilyLaunchers families = new FamilyLaunchers(this);
 
     CpuSession(DeviceProperties device) {
         this.device = device;
         this.parallel = new CpuParallel(device.computeUnits());
-        this.kernels = new Kernels(new CpuMemoryStream(parallel), new CpuQGemv(parallel), new CpuGemm(parallel),
-                new CpuAttentionDecode(parallel), new CpuAttentionPrefill(parallel), new CpuTransformerOps(parallel));
     }
 
     @Override
@@ -26,8 +27,13 @@ final class CpuSession extends HostSession {
     }
 
     @Override
-    public Kernels kernels() {
-        return kernels;
+    public <T> T family(KernelFamily<T> family) {
+        return families.get(family);
+    }
+
+    @Override
+    public Optional<CpuParallel> cpuThreads() {
+        return Optional.of(parallel);
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.tokencost.backend.cuda;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.FamilyLaunchers;
+import io.tokencost.backend.KernelFamily;
 import io.tokencost.backend.KernelTimer;
-import io.tokencost.backend.Kernels;
 import io.tokencost.backend.Session;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -64,7 +65,8 @@ final class CudaSession implements Session {
     /** Captured steps ({@link #capture}), destroyed with the session. */
     private final List<CUgraphExec> graphs = new ArrayList<>();
     private final CudaLauncher launcher = new CudaLauncher(this);
-    private final Kernels kernels;
+    private final FamilyLaunchers families = new FamilyLaunchers(this);
+    private final int threadsPerMultiprocessor;
     private CUdeviceptr flushBuffer;
     private long flushBytes;
     private CUdeviceptr clockOut;
@@ -88,9 +90,7 @@ final class CudaSession implements Session {
             String loads = clock.image().loads();
             String sass = loads.startsWith(KernelImageChoice.SASS) ? loads.substring(KernelImageChoice.SASS.length()) : "";
             this.properties = CudaDriver.properties(deviceIndex, manifest.nvccVersion(), loads, clock.refused(), sass.isEmpty() ? List.of() : manifest.spills(sass));
-            int sms = properties.computeUnits();
-            int threadsPerSm = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
-            this.kernels = CudaKernels.on(launcher, sms, threadsPerSm);
+            this.threadsPerMultiprocessor = CudaDriver.attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 2048);
         } catch (RuntimeException | Error e) {
             // the context and the module loaded so far go back before the failure is reported
             try {
@@ -154,8 +154,8 @@ final class CudaSession implements Session {
     }
 
     @Override
-    public Kernels kernels() {
-        return kernels;
+    public <T> T family(KernelFamily<T> family) {
+        return families.get(family);
     }
 
     @Override
@@ -167,8 +167,8 @@ final class CudaSession implements Session {
     }
 
     @Override
-    public java.util.Optional<KernelLauncher> kernelLauncher() {
-        return java.util.Optional.of(launcher);
+    public java.util.Optional<LaunchTarget> launchTarget() {
+        return java.util.Optional.of(new LaunchTarget(launcher, properties.computeUnits(), threadsPerMultiprocessor));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.tokencost.backend.cuda;
 
+
 /**
  * Launches one {@code extern "C"} kernel of a kernels/*.cu file. The seam between the host code
- * that sizes launches and marshals arguments ({@link CudaMemoryStream}) and whatever runs the
+ * that sizes launches and marshals arguments (each kernel family's {@code Cuda…} class) and whatever runs the
  * kernel: the CUDA driver ({@link CudaLauncher}) or, later, a host emulation of the same source.
  *
  * <p>Arguments, in the kernel's parameter order: a {@link io.tokencost.backend.Buffer} of the

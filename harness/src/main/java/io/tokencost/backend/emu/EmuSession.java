@@ -3,10 +3,10 @@ package io.tokencost.backend.emu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.DeviceProperties;
+import io.tokencost.backend.FamilyLaunchers;
 import io.tokencost.backend.HostSession;
-import io.tokencost.backend.Kernels;
-import io.tokencost.backend.cuda.CudaKernels;
-import io.tokencost.backend.cuda.KernelLauncher;
+import io.tokencost.backend.KernelFamily;
+import io.tokencost.backend.cuda.LaunchTarget;
 
 import java.util.List;
 
@@ -19,18 +19,17 @@ final class EmuSession extends HostSession {
     private final EmuLibrary lib;
     private final DeviceProperties device;
     private final EmuLauncher launcher;
-    private final Kernels kernels;
+    private final FamilyLaunchers families = new FamilyLaunchers(this);
 
     EmuSession(EmuLibrary lib, DeviceProperties device) {
         this.lib = lib;
         this.device = device;
         this.launcher = new EmuLauncher(lib);
-        this.kernels = CudaKernels.on(launcher, device.computeUnits(), THREADS_PER_SM);
     }
 
     @Override
-    public java.util.Optional<KernelLauncher> kernelLauncher() {
-        return java.util.Optional.of(launcher);
+    public java.util.Optional<LaunchTarget> launchTarget() {
+        return java.util.Optional.of(new LaunchTarget(launcher, device.computeUnits(), THREADS_PER_SM));
     }
 
     /** The step's launches recorded (not run), replayed in order: a CUDA graph's semantics, with nothing to save. */
@@ -52,8 +51,8 @@ final class EmuSession extends HostSession {
     }
 
     @Override
-    public Kernels kernels() {
-        return kernels;
+    public <T> T family(KernelFamily<T> family) {
+        return families.get(family);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tokencost.backend.Availability;
 import io.tokencost.backend.BackendUnavailableException;
 import io.tokencost.backend.Backends;
 import io.tokencost.backend.Buffer;
+import io.tokencost.kernels.memorystream.CudaMemoryStream;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Session;
+import io.tokencost.families.KernelFamilies;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.kernels.KernelCheck;
-import io.tokencost.kernels.KernelChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -39,7 +39,7 @@ class CudaKernelChecksGpuTest {
     @TestFactory
     List<DynamicTest> everyFamilyPassesOnTheGpu() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (KernelCheck check : KernelChecks.all()) {
+        for (KernelCheck check : KernelFamilies.checks()) {
             tests.add(DynamicTest.dynamicTest(check.family(), () -> {
                 for (CheckResult r : check.check(session, new SplittableRandom())) {
                     assertTrue(r.passed(), r.key() + ": max rel error " + r.maxRelError() + " (bound " + r.bound() + ") " + r.failure());

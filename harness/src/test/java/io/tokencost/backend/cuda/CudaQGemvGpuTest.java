@@ -4,8 +4,9 @@ import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
 import io.tokencost.backend.Session;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.Tolerance;
+import io.tokencost.kernels.qgemv.QGemv;
+import io.tokencost.kernels.qgemv.QGemvFamily;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CudaQGemvGpuTest {
                             s.upload(m.scales());
                         }
                         y.poison();
-                        session.qgemv().gemv(f, y, xb, w, m.scales() == null ? null : s, n, k, batch);
+                        QGemvFamily.on(session).gemv(f, y, xb, w, m.scales() == null ? null : s, n, k, batch);
                         float[] out = new float[batch * n];
                         y.download(out);
                         double err = Tolerance.relativeError(out, ref);

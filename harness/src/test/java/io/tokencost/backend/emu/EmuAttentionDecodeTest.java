@@ -2,11 +2,11 @@ package io.tokencost.backend.emu;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cuda.CudaAttentionDecode;
 import io.tokencost.backend.cuda.LaunchConfig;
-import io.tokencost.kernels.AttentionDecode;
-import io.tokencost.kernels.AttentionDecodeCheck;
 import io.tokencost.kernels.Tolerance;
+import io.tokencost.kernels.attentiondecode.AttentionDecode;
+import io.tokencost.kernels.attentiondecode.AttentionDecodeCheck;
+import io.tokencost.kernels.attentiondecode.CudaAttentionDecode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;

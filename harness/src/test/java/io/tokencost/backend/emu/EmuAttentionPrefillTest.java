@@ -2,10 +2,10 @@ package io.tokencost.backend.emu;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cuda.CudaAttentionPrefill;
 import io.tokencost.backend.cuda.LaunchConfig;
-import io.tokencost.kernels.AttentionPrefill;
-import io.tokencost.kernels.AttentionPrefillCheck;
+import io.tokencost.kernels.attentionprefill.AttentionPrefill;
+import io.tokencost.kernels.attentionprefill.AttentionPrefillCheck;
+import io.tokencost.kernels.attentionprefill.CudaAttentionPrefill;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.tokencost.backend.emu;
 
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cuda.CudaGemm;
 import io.tokencost.backend.cuda.LaunchConfig;
 import io.tokencost.kernels.FloatTypes;
-import io.tokencost.kernels.Gemm;
-import io.tokencost.kernels.GemmProducts;
+import io.tokencost.kernels.gemm.CudaGemm;
+import io.tokencost.kernels.gemm.Gemm;
+import io.tokencost.kernels.gemm.GemmProducts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;

@@ -2,7 +2,7 @@ package io.tokencost.backend.emu;
 
 import io.tokencost.backend.cpu.CpuBackend;
 import io.tokencost.kernels.CheckResult;
-import io.tokencost.kernels.MmaProbeCheck;
+import io.tokencost.kernels.mmaprobe.MmaProbeCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -38,12 +38,12 @@ class EmuMmaTest {
      */
     @Test
     void theLdmatrixLayoutsFollowThePtxIsa() {
-        short[] named = new short[io.tokencost.kernels.MmaProbe.LDMATRIX_ELEMENTS];
+        short[] named = new short[io.tokencost.kernels.mmaprobe.MmaProbe.LDMATRIX_ELEMENTS];
         for (int i = 0; i < named.length; i++) {
             named[i] = (short) ((i / 64) << 8 | (i % 64 / 8) << 4 | i % 8);
         }
-        int[] x4 = io.tokencost.kernels.MmaProbe.ldmatrixReference(named, false);
-        int[] trans = io.tokencost.kernels.MmaProbe.ldmatrixReference(named, true);
+        int[] x4 = io.tokencost.kernels.mmaprobe.MmaProbe.ldmatrixReference(named, false);
+        int[] trans = io.tokencost.kernels.mmaprobe.MmaProbe.ldmatrixReference(named, true);
         for (int i = 0; i < 4; i++) {
             assertEquals((i << 8 | 0x13) << 16 | (i << 8 | 0x12), x4[4 * 5 + i], "x4 matrix " + i);
             assertEquals((i << 8 | 0x31) << 16 | (i << 8 | 0x21), trans[4 * 5 + i], "trans matrix " + i);

@@ -2,11 +2,12 @@ package io.tokencost.backend.emu;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
-import io.tokencost.backend.cuda.CudaQGemv;
 import io.tokencost.backend.cuda.LaunchConfig;
 import io.tokencost.cost.WeightFormat;
-import io.tokencost.kernels.QGemv;
 import io.tokencost.kernels.Tolerance;
+import io.tokencost.kernels.qgemv.CudaQGemv;
+import io.tokencost.kernels.qgemv.QGemv;
+import io.tokencost.kernels.qgemv.QGemvFamily;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class EmuQGemvTest {
                 s.upload(m.scales());
             }
             y.poison();
-            session.qgemv().gemv(m.format(), y, xb, w, s, n, k, batch);
+            QGemvFamily.on(session).gemv(m.format(), y, xb, w, s, n, k, batch);
             float[] out = new float[batch * n];
             y.download(out);
             double err = Tolerance.relativeError(out, ref);
@@ -178,7 +179,7 @@ class EmuQGemvTest {
              Buffer w4 = session.allocate(DataType.U32, (long) n * k / 8); Buffer s = session.allocate(DataType.F16, n);
              Buffer s4 = session.allocate(DataType.F16, n * (k / 128)); Buffer sFloat = session.allocate(DataType.F32, n);
              Buffer sShort = session.allocate(DataType.F16, n - 1)) {
-            var g = session.qgemv();
+            var g = QGemvFamily.on(session);
             assertMessage("y needs at least 8", () -> g.gemv(WeightFormat.FP16, yShort, x, w16, null, n, k, 1));
             assertMessage("x must be a F16", () -> g.gemv(WeightFormat.FP16, y, xFloat, w16, null, n, k, 1));
             assertMessage("weights must be a I8", () -> g.gemv(WeightFormat.INT8, y, x, w16, s, n, k, 1));

@@ -3,9 +3,9 @@ package io.tokencost.backend.emu;
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.Session;
 import io.tokencost.backend.cuda.LaunchConfig;
+import io.tokencost.families.KernelFamilies;
 import io.tokencost.kernels.CheckResult;
 import io.tokencost.kernels.KernelCheck;
-import io.tokencost.kernels.KernelChecks;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class EmuRacecheckTest {
         try (Session session = new EmuBackend(true).open(0)) {
             List<String> failed = new ArrayList<>();
             int checked = 0;
-            for (KernelCheck k : KernelChecks.all()) {
+            for (KernelCheck k : KernelFamilies.checks()) {
                 for (CheckResult r : k.check(session, new SplittableRandom(seed))) {
                     checked++;
                     if (!r.passed()) {
