@@ -53,18 +53,6 @@ class BenchClassesTest {
         }
     }
 
-    /** The launcher starts its JVM with exactly the timing flags the forks get (JvmFlags is where they are defined). */
-    @Test
-    void theLauncherStartsWithTheForksTimingFlags() throws Exception {
-        java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("user.dir")).getParent().resolve("tokencost");
-        String line = java.nio.file.Files.readAllLines(launcher).stream().filter(l -> l.startsWith("flags=(")).findFirst().orElseThrow();
-        java.util.List<String> flags = java.util.List.of(line.substring("flags=(".length(), line.indexOf(')')).trim().split("\\s+"));
-        java.util.List<String> timing = new java.util.ArrayList<>(io.tokencost.measure.JvmFlags.forTiming());
-        timing.removeAll(io.tokencost.measure.JvmFlags.hugePages());   // the launcher adds that on Linux only, as forTiming does
-        assertEquals(timing, flags, "the launcher's flags line against JvmFlags.forTiming()");
-        assertTrue(java.nio.file.Files.readString(launcher).contains("flags+=(" + io.tokencost.measure.JvmFlags.HUGE_PAGES + ")"));
-    }
-
     /** An iteration of short launches starts with an untimed one (the CPU pool awake, as inside a step); of long ones, not. */
     @Test
     void shortLaunchesAreReWarmedBeforeEachIterationLongOnesAreNot() {

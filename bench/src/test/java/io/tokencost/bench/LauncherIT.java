@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The {@code tokencost} launcher as a user runs it, on the packaged jar (failsafe, after package):
  * alone it prints where to start; the commands that run no vector kernel start without the JVM's
- * incubator-module warning; those that do still load the Vector API.
+ * incubator-module warning; those that do still load the Vector API; its JVM gets the timing
+ * flags the JMH forks get, from the file the build wrote with {@code JvmFlags}.
  */
 class LauncherIT {
 
@@ -28,6 +30,10 @@ class LauncherIT {
     }
 
     private static Result launch(String... args) throws IOException, InterruptedException {
+        return launch(Map.of(), args);
+    }
+
+    private static Result launch(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("tokencost").toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("launcher", ".out");
@@ -37,6 +43,7 @@ class LauncherIT {
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             // the jar this build just packaged, as it is: no rebuild from inside the build
             pb.environment().put("TOKENCOST_NO_BUILD", "1");
+            pb.environment().putAll(environment);
             Process p = pb.start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "tokencost " + String.join(" ", args) + " did not finish");
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -78,5 +85,18 @@ class LauncherIT {
         assertEquals(0, r.exit(), r.err());
         assertFalse(r.out().contains("the Vector API is not loaded"), r.out());
         assertTrue(r.err().contains(WARNING), "the JVM announces the module it loads: " + r.err());
+    }
+
+    /** The JVM's own account of its flags (PrintCommandLineFlags, through the java launcher's JDK_JAVA_OPTIONS). */
+    @Test
+    void itsJvmStartsWithTheForksTimingFlags() throws Exception {
+        List<String> timing = io.tokencost.measure.JvmFlags.forTiming();
+        assertEquals(String.join(" ", timing), Files.readString(ROOT.resolve("bench/target/jvm.flags")).trim());
+        Result r = launch(Map.of("JDK_JAVA_OPTIONS", "-XX:+PrintCommandLineFlags"), "estimate", "--help");
+        assertEquals(0, r.exit(), r.err());
+        String jvmFlags = r.out().lines().findFirst().orElseThrow();
+        for (String flag : timing) {
+            assertTrue(jvmFlags.contains(flag), flag + " missing from " + jvmFlags);
+        }
     }
 }

@@ -3,7 +3,10 @@ package io.tokencost.measure;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Flags of the JVMs that time kernels: the launcher's (the {@code tokencost} script) and the JMH forks {@code run} starts. */
+/**
+ * Flags of the JVMs that time kernels: the launcher's (the {@code tokencost} script reads them from
+ * {@code bench/target/jvm.flags}, which the build writes with {@link #main}) and the JMH forks {@code run} starts.
+ */
 public final class JvmFlags {
 
     /**
@@ -45,6 +48,11 @@ public final class JvmFlags {
 
     static List<String> hugePages(String osName) {
         return osName.startsWith("Linux") ? List.of(HUGE_PAGES) : List.of();
+    }
+
+    /** Prints {@link #forTiming()} on one line: the build writes it to the file the launcher reads. */
+    public static void main(String[] args) {
+        System.out.println(String.join(" ", forTiming()));
     }
 
     private JvmFlags() {
