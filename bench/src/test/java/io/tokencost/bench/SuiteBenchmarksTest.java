@@ -11,7 +11,6 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ class SuiteBenchmarksTest {
     @Test
     void everyCaseNamesACompiledBenchmarkAndItsDeclaredParameters() {
         Map<String, BenchmarkListEntry> compiled = new HashMap<>();
-        for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())) {
+        for (BenchmarkListEntry e : compiled()) {
             compiled.put(e.getUsername(), e);
         }
         int cases = 0;
@@ -60,12 +59,16 @@ class SuiteBenchmarksTest {
         assertFalse(compiled.isEmpty());
     }
 
-    /** The check that the runner adds its own parameters to: backend and device are declared by every benchmark. */
+    /** The runner adds backend and device to every case's parameters: every benchmark declares both. */
     @Test
     void everyBenchmarkDeclaresTheParametersTheRunnerAdds() {
-        for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())) {
+        for (BenchmarkListEntry e : compiled()) {
             Map<String, String[]> declared = e.getParams().orElse(Map.of());
-            assertTrue(declared.containsKey("backend") && declared.containsKey("device"), e.getUsername() + ": " + Arrays.toString(declared.keySet().toArray()));
+            assertTrue(declared.containsKey("backend") && declared.containsKey("device"), e.getUsername() + ": " + declared.keySet());
         }
+    }
+
+    private static List<BenchmarkListEntry> compiled() {
+        return List.copyOf(BenchmarkList.defaultList().getAll(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of()));
     }
 }
