@@ -41,6 +41,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_UNAVAILABLE = 3;
+    /** {@code run} stopped by SIGTERM or SIGINT: its folder holds every finished case, marked incomplete; {@code --resume} completes it. */
+    public static final int EXIT_STOPPED = 4;
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -18,11 +18,13 @@ import io.tokencost.kernels.qgemv.QGemv;
 import io.tokencost.measure.KernelSamples;
 import io.tokencost.measure.energy.EnergyMeters;
 import io.tokencost.measure.energy.EnergyPerToken;
+import io.tokencost.results.CaseKey;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 import io.tokencost.results.Rows;
 import io.tokencost.results.RunIdentity;
 import io.tokencost.results.RunOutput;
+import io.tokencost.results.StoredRun;
 import io.tokencost.results.TablePrinter;
 import io.tokencost.suite.BenchCase;
 import io.tokencost.suite.CostSuite;
@@ -30,6 +32,7 @@ import io.tokencost.suite.JmhCaseRunner;
 import io.tokencost.suite.Profile;
 import io.tokencost.suite.RunExecutor;
 import io.tokencost.suite.RunPlan;
+import io.tokencost.suite.RunStop;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
 import picocli.CommandLine.ArgGroup;
@@ -43,11 +46,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -116,6 +121,11 @@ final class RunCommand implements Callable<Integer> {
             + "forks, sets up and warms up again; rows are written in the last pass, from every pass (default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Completes the run in DIR that stopped before its last case (a signal, "
+            + "a crash, failed cases): measures only the cases it lacks, into DIR, on the same device and build. Give the options DIR was run "
+            + "with (a different one is refused, named).")
+    Path resume;
+
     @Override
     public Integer call() throws Exception {
         // validate every input before anything is measured
@@ -168,28 +178,77 @@ final class RunCommand implements Callable<Integer> {
         plan.notes().forEach(stdout::println);
         List<BenchCase> cases = plan.cases();
 
-        RunIdentity identity = RunIdentity.create(device);
-        Path dir = out != null ? out : Path.of("results", "runs", identity.directoryName());
-        int failures;
-        try (RunOutput output = new RunOutput(dir, identity)) {
-            JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
-            stdout.println("measuring " + plan.cases().size() + " cases (" + plan.timing().name().toLowerCase(Locale.ROOT)
-                    + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
-            RunExecutor.Result result = RunExecutor.execute(plan, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
-                    nominalClock, output::append, new Printer(stdout, table, passes));
-            failures = result.failures();
-            if (plan.costsTheModel()) {
-                costTable(modelSpec, result.rows(), output, table, device);
-            } else {
-                costSummary(identity, modelSpec, result.rows(), output, table, device);
+        Map<String, String> options = options(profile, backend.id());
+        StoredRun earlier = resume == null ? null : StoredRun.read(resume);
+        if (earlier != null && out != null) {
+            throw new IllegalArgumentException("--resume writes into the run's own folder: leave out --out");
+        }
+        RunIdentity identity = earlier == null ? RunIdentity.create(device) : RunIdentity.continuing(earlier.identity(), device);
+        if (earlier != null) {
+            Optional<String> refusal = earlier.whyNotResumable(identity, options, plan.labels());
+            if (refusal.isPresent()) {
+                throw new IllegalArgumentException("cannot resume: " + refusal.get());
             }
-            modelSummary(modelSpec, result.rows(), result.passRows(), result.raws(), output, table, backend.id(), device);
+        }
+        Path dir = earlier != null ? resume : out != null ? out : Path.of("results", "runs", identity.directoryName());
+        RunPlan measured = earlier == null ? plan : plan.only(earlier.missingCases());
+        int failures;
+        try (RunOutput output = earlier == null ? new RunOutput(dir, identity) : RunOutput.resume(earlier);
+             RunStop stop = RunStop.onSignals(Main.EXIT_STOPPED)) {
+            output.planned(plan.labels(), options);
+            JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            stdout.println((earlier == null ? "measuring " + plan.cases().size() + " cases ("
+                    : "resuming " + dir + ": measuring the " + measured.cases().size() + " of " + plan.cases().size() + " cases it lacks (")
+                    + plan.timing().name().toLowerCase(Locale.ROOT)
+                    + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
+            RunExecutor.Result result = RunExecutor.execute(measured, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
+                    nominalClock, output.earlierRows(), output::append, new Printer(stdout, table, passes), stop);
+            failures = result.failures();
+            List<ResultRow> rows = new ArrayList<>(output.earlierRows());
+            rows.addAll(result.rows());
+            if (result.stoppedBy() != null) {
+                return stopped(result.stoppedBy(), plan, rows, output, stdout);
+            }
+            if (plan.costsTheModel()) {
+                costTable(modelSpec, rows, output, table, device);
+            } else {
+                costSummary(identity, modelSpec, rows, output, table, device);
+            }
+            modelSummary(modelSpec, rows, result.passRows(), result.raws(), output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
         stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
         stdout.flush();
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The options that choose the cases and how they are timed: recorded with the run, and what a resumed part must repeat. */
+    private Map<String, String> options(Profile profile, String backendId) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("backend", backendId);
+        options.put("device", Integer.toString(backendOptions.device));
+        options.put("suite", suites);
+        options.put(profile == Profile.FULL ? "full" : "quick", "");
+        options.put("model", model);
+        options.put("working-set", workingSet == null ? "" : workingSet);
+        options.put("without-kernel-rows", withoutKernelRows ? "yes" : "");
+        options.put("forks", Integer.toString(forks));
+        options.put("passes", Integer.toString(passes));
+        return options;
+    }
+
+    /** A stopped sweep: the finished rows written, the run marked incomplete with the cases it lacks, and how to finish it. */
+    private static int stopped(String signal, RunPlan plan, List<ResultRow> rows, RunOutput output, PrintWriter stdout) {
+        Set<String> measured = rows.stream().map(r -> CaseKey.of(r).label()).collect(Collectors.toSet());
+        List<String> missing = plan.labels().stream().filter(l -> !measured.contains(l)).toList();
+        String reason = "stopped by " + signal + " after " + (plan.cases().size() - missing.size()) + " of " + plan.cases().size() + " cases";
+        output.finishIncomplete(reason, missing);
+        stdout.println();
+        stdout.println(reason + ": " + output.dir() + " holds the finished ones (" + RunOutput.CSV + ", " + RunOutput.JSON + ", marked incomplete)");
+        stdout.println("to measure the other " + missing.size() + ": tokencost run --resume " + output.dir() + " with the same options");
+        stdout.flush();
+        return Main.EXIT_STOPPED;
     }
 
     /** Prints the run's progress: rows as they finish (in the last pass), a pass's samples before it, failures. */

@@ -24,6 +24,24 @@ public record CaseKey(List<String> cells) {
         return cells.get(0) + "/" + cells.get(1) + (cells.get(3).isEmpty() ? "" : " " + cells.get(3));
     }
 
+    /**
+     * The case as a run's log and plan name it, e.g. {@code qgemv/qgemv fp16 int4_g128 n=4096 k=14336 batch=1}:
+     * suite/kernel, dtype, weight format (unless the dtype), shape.
+     */
+    public String label() {
+        StringBuilder sb = new StringBuilder(cells.get(0)).append('/').append(cells.get(1));
+        String dtype = cells.get(2);
+        String weightFormat = cells.get(3);
+        if (!dtype.isEmpty()) {
+            sb.append(' ').append(dtype);
+        }
+        if (!weightFormat.isEmpty() && !weightFormat.equals(dtype)) {
+            sb.append(' ').append(weightFormat);
+        }
+        String shape = shape();
+        return shape.isEmpty() ? sb.toString() : sb.append(' ').append(shape).toString();
+    }
+
     /** The shape cells that are set, e.g. {@code n=4096 k=14336 batch=1}. */
     public String shape() {
         StringBuilder sb = new StringBuilder();

@@ -21,12 +21,21 @@ public final class CsvResultWriter implements AutoCloseable {
 
     private final CSVPrinter printer;
 
+    /** A new file, its header written. */
     public CsvResultWriter(Path file) {
+        this(file, false);
+    }
+
+    /** With {@code append}, the rows go after those {@code file} has (its header kept); else a new file. */
+    public CsvResultWriter(Path file, boolean append) {
         try {
-            Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            boolean header = !append || !Files.isRegularFile(file) || Files.size(file) == 0;
+            Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
             this.printer = new CSVPrinter(out, FORMAT);
-            printer.printRecord((Object[]) Column.headers());
+            if (header) {
+                printer.printRecord((Object[]) Column.headers());
+            }
             printer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

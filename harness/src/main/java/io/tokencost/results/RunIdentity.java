@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,15 @@ public record RunIdentity(String runId, Instant timestamp, String harnessVersion
         String runId = STAMP.format(now) + "-" + host + "-" + device.backend() + device.index();
         String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         return new RunIdentity(runId, now, currentHarnessVersion(), currentGitSha(), host, device, jvm);
+    }
+
+    /**
+     * The identity of a run taken up again ({@code run --resume}): its id and start time, with this
+     * process's build and the device it measures on (which must be the run's own).
+     */
+    public static RunIdentity continuing(Map<String, String> stored, DeviceProperties device) {
+        RunIdentity now = create(device);
+        return new RunIdentity(stored.get("run_id"), Instant.parse(stored.get("timestamp_utc")), now.harnessVersion, now.gitSha, now.host, device, now.jvm);
     }
 
     /** The folder name of a run: {@code <stamp>-<host>-<device>}, filesystem-safe. */

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.Map;
 /**
  * The files of one run in its folder. While the sweep runs, rows go to {@code results.csv.partial}
  * (appended and flushed per case) and {@code samples.json.partial} (rewritten per case); a crash
- * leaves them with every finished case. {@link #finish} renames both to their final names.
+ * leaves them with every finished case. {@link #finish} writes both under their final names; a run
+ * that stopped early is finished too, marked incomplete ({@link #finishIncomplete}), and a later
+ * run can take it up again ({@link #resume}) and complete it in the same folder.
  */
 public final class RunOutput implements AutoCloseable {
 
@@ -25,19 +29,66 @@ public final class RunOutput implements AutoCloseable {
     private static final String PARTIAL = ".partial";
     /** The rows of a run that did not finish (stopped, or crashed): every case measured before it. */
     public static final String CSV_INCOMPLETE = "results.csv" + PARTIAL;
+    public static final String JSON_INCOMPLETE = "samples.json" + PARTIAL;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
     private final CsvResultWriter csv;
-    private final Map<String, Object> json = new LinkedHashMap<>();
-    private final List<Map<String, Object>> cases = new ArrayList<>();
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Map<String, Object> json;
+    private final List<Map<String, Object>> cases;
+    private final List<Map<String, Object>> parts;
+    private final List<ResultRow> earlier;
 
     /**
      * Creates the folder (and parents). A folder that cannot be created or written is the user's
      * {@code --out}: an IllegalArgumentException (bad input) with a one-line message.
      */
     public RunOutput(Path dir, RunIdentity identity) {
+        this(writableFolder(dir), fresh(identity), List.of(), false);
+    }
+
+    /** @param append whether results.csv.partial holds the earlier rows already (a resumed run's), to be kept */
+    private RunOutput(Path dir, Map<String, Object> json, List<ResultRow> earlier, boolean append) {
         this.dir = dir;
+        this.json = json;
+        this.earlier = List.copyOf(earlier);
+        this.cases = listOf(json, "cases");
+        this.parts = listOf(json, "parts");
+        Map<String, Object> part = new LinkedHashMap<>();
+        part.put("started_utc", now());
+        part.put("resumed", !parts.isEmpty());
+        parts.add(part);
+        this.csv = new CsvResultWriter(dir.resolve(CSV_INCOMPLETE), append);
+        writeJson();
+    }
+
+    /**
+     * Takes up an earlier run of {@code dir} (stopped, or crashed with its .partial files) to add the
+     * cases it lacks: its rows and samples stay, the files become partial again until {@link #finish}.
+     */
+    public static RunOutput resume(StoredRun run) {
+        Path dir = writableFolder(run.dir());
+        try {
+            // rows are never rewritten: a finished file becomes the partial one again, and new rows follow its last
+            if (Files.isRegularFile(dir.resolve(CSV))) {
+                Files.move(dir.resolve(CSV), dir.resolve(CSV_INCOMPLETE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> json = new LinkedHashMap<>(run.json());
+        json.remove("incomplete");
+        RunOutput output = new RunOutput(dir, json, run.rows(), true);
+        try {
+            Files.deleteIfExists(dir.resolve(JSON));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume " + dir + ": " + e.getMessage(), e);
+        }
+        return output;
+    }
+
+    private static Path writableFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -46,18 +97,51 @@ public final class RunOutput implements AutoCloseable {
         if (!Files.isWritable(dir)) {
             throw new IllegalArgumentException("output folder " + dir + " is not writable");
         }
-        this.csv = new CsvResultWriter(dir.resolve(CSV + PARTIAL));
+        return dir;
+    }
+
+    private static Map<String, Object> fresh(RunIdentity identity) {
+        Map<String, Object> json = new LinkedHashMap<>();
         json.put("schema_version", Column.SCHEMA_VERSION_CURRENT);
         Map<String, String> id = new LinkedHashMap<>();
         identity.cells().cells().forEach((c, v) -> id.put(c.header(), v));
         json.put("identity", id);
         json.put("device_details", identity.device().details());
-        json.put("cases", cases);
-        writeJson();
+        json.put("parts", new ArrayList<>());
+        json.put("cases", new ArrayList<>());
+        return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> listOf(Map<String, Object> json, String key) {
+        List<Map<String, Object>> list = new ArrayList<>((List<Map<String, Object>>) json.getOrDefault(key, List.of()));
+        json.put(key, list);
+        return list;
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     public Path dir() {
         return dir;
+    }
+
+    /** The rows the run had before this part ({@link #resume}); none for a new run. */
+    public List<ResultRow> earlierRows() {
+        return earlier;
+    }
+
+    /**
+     * What the run set out to measure: every planned case by its label, and the options that chose
+     * them (what a resumed part must be run with too).
+     */
+    public void planned(List<String> caseLabels, Map<String, String> options) {
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("cases", caseLabels);
+        plan.put("options", options);
+        json.put("plan", plan);
+        writeJson();
     }
 
     /** Appends a finished case: its row, and its raw samples in the JSON. */
@@ -81,10 +165,10 @@ public final class RunOutput implements AutoCloseable {
     }
 
     private void writeJson() {
-        Path partial = dir.resolve(JSON + PARTIAL);
+        Path partial = dir.resolve(JSON_INCOMPLETE);
         Path tmp = dir.resolve(JSON + ".tmp");
         try {
-            mapper.writeValue(tmp.toFile(), json);
+            MAPPER.writeValue(tmp.toFile(), json);
             Files.move(tmp, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
@@ -93,13 +177,27 @@ public final class RunOutput implements AutoCloseable {
 
     /** Closes the CSV and moves both files to their final names, atomically. */
     public void finish() {
+        parts.get(parts.size() - 1).put("ended_utc", now());
+        writeJson();
         csv.close();
         try {
-            Files.move(dir.resolve(CSV + PARTIAL), dir.resolve(CSV), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(dir.resolve(JSON + PARTIAL), dir.resolve(JSON), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dir.resolve(CSV_INCOMPLETE), dir.resolve(CSV), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dir.resolve(JSON_INCOMPLETE), dir.resolve(JSON), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot finish the run files in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Finishes a run that stopped before its last case: the files under their final names, marked
+     * incomplete with the reason and the planned cases it lacks, which {@link #resume} measures.
+     */
+    public void finishIncomplete(String reason, List<String> missingCases) {
+        Map<String, Object> incomplete = new LinkedHashMap<>();
+        incomplete.put("reason", reason);
+        incomplete.put("missing", missingCases);
+        json.put("incomplete", incomplete);
+        finish();
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Measures a {@link RunPlan}'s cases: the verified ones, pass after pass over the whole list, each
  * case's samples of every pass pooled into one row, written the moment its last pass ends. A case
- * that fails is reported and left out of the passes after; the others go on.
+ * that fails is reported and left out of the passes after; the others go on. A stop request ends
+ * the sweep: no case starts after it, and the one it interrupted is neither a row nor a failure.
  */
 public final class RunExecutor {
 
@@ -50,15 +51,19 @@ public final class RunExecutor {
      * @param raws     each row's pooled samples
      * @param passRows with several passes, each pass's rows alone (the same cases), for the prediction's error pass by pass
      * @param failures cases that did not pass verification or failed to measure
+     * @param stoppedBy what stopped the sweep before its end ({@link RunStop#reason}), or null
+     * @param unmeasured with a stop, the verified cases it left without a row
      */
-    public record Result(List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, List<List<ResultRow>> passRows, int failures) {
+    public record Result(List<ResultRow> rows, Map<ResultRow, KernelSamples.Raw> raws, List<List<ResultRow>> passRows, int failures,
+                         String stoppedBy, List<BenchCase> unmeasured) {
     }
 
     private RunExecutor() {
     }
 
+    /** @param earlier rows this run already has (a resumed run's): the memory ceiling the new rows are judged against */
     public static Result execute(RunPlan plan, Map<String, CheckResult> checks, int passes, CaseRunner runner, RunIdentity identity,
-                                 double nominalClockMhz, RowSink sink, Progress progress) {
+                                 double nominalClockMhz, List<ResultRow> earlier, RowSink sink, Progress progress, RunStop stop) {
         int failures = 0;
         List<BenchCase> measurable = new ArrayList<>();
         for (BenchCase c : plan.cases()) {
@@ -75,10 +80,14 @@ public final class RunExecutor {
         List<BenchCase> rowCases = new ArrayList<>();
         List<ResultRow> rows = new ArrayList<>();
         Map<ResultRow, KernelSamples.Raw> raws = new IdentityHashMap<>();
+        sweep:
         for (int pass = 1; pass <= passes; pass++) {
             boolean last = pass == passes;
             progress.passStarted(pass, passes);
             for (BenchCase c : List.copyOf(measurable)) {
+                if (stop.requested()) {
+                    break sweep;
+                }
                 try {
                     KernelSamples.Raw raw = runner.run(c, plan.minIterations(c));
                     passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
@@ -89,7 +98,7 @@ public final class RunExecutor {
                     List<KernelSamples.Raw> trials = passSamples.get(c);
                     KernelSamples.Raw pooled = KernelSamples.Raw.concat(trials);
                     // memory rows are the ceiling; every other row is judged against the best cold read so far
-                    double ceiling = c.suite().equals("memory") ? Double.NaN : Rows.coldReadBytesPerS(rows);
+                    double ceiling = c.suite().equals("memory") ? Double.NaN : Rows.coldReadBytesPerS(concat(earlier, rows));
                     ResultRow row = CaseRows.of(identity, c, pooled, checks.get(c.check()), nominalClockMhz, ceiling);
                     Map<String, Object> json = new LinkedHashMap<>(pooled.asJson());
                     json.put("samples_per_pass", trials.stream().map(t -> t.kernelSeconds().size()).toList());
@@ -99,6 +108,10 @@ public final class RunExecutor {
                     raws.put(row, pooled);
                     progress.measured(row);
                 } catch (Exception e) {
+                    if (stop.requested()) {
+                        // the stop ended this case's fork: unmeasured, not failed
+                        break sweep;
+                    }
                     // one failed case must not lose the others: no row (a row pools every pass), out of the passes after
                     progress.failed(c, pass, e);
                     measurable.remove(c);
@@ -114,6 +127,18 @@ public final class RunExecutor {
             }
             passRows.add(alone);
         }
-        return new Result(rows, raws, passRows, failures);
+        List<BenchCase> unmeasured = new ArrayList<>();
+        if (stop.requested()) {
+            Map<BenchCase, Boolean> measured = new IdentityHashMap<>();
+            rowCases.forEach(c -> measured.put(c, true));
+            measurable.stream().filter(c -> !measured.containsKey(c)).forEach(unmeasured::add);
+        }
+        return new Result(rows, raws, passRows, failures, stop.reason(), unmeasured);
+    }
+
+    private static List<ResultRow> concat(List<ResultRow> a, List<ResultRow> b) {
+        List<ResultRow> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

@@ -4,9 +4,12 @@ import io.tokencost.backend.DeviceProperties;
 import io.tokencost.cost.ModelSpec;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a run measures, decided before anything is: the suites (those asked, and the kernel suites a
@@ -92,6 +95,17 @@ public record RunPlan(List<Suite> asked, List<Suite> suites, Profile timing, Lis
         }
         Profile timing = profile == Profile.QUICK && suites.stream().allMatch(s -> s instanceof CostSuite) ? Profile.BRIEF : profile;
         return new RunPlan(asked, suites, timing, cases, minIterations, notes);
+    }
+
+    /** Every case's label, in plan order: what a run records as planned and a resumed run matches rows by. */
+    public List<String> labels() {
+        return cases.stream().map(BenchCase::label).toList();
+    }
+
+    /** The same plan measuring only the cases labelled {@code labels} (what a resumed run lacks). */
+    public RunPlan only(Collection<String> labels) {
+        Set<String> keep = new HashSet<>(labels);
+        return new RunPlan(asked, suites, timing, cases.stream().filter(c -> keep.contains(c.label())).toList(), minIterations, notes);
     }
 
     /** The fewest measurement iterations of a case: its suite's, else 0 (the profile's). */

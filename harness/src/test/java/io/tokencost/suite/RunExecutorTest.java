@@ -82,10 +82,10 @@ class RunExecutorTest {
         };
         List<ResultRow> written = new ArrayList<>();
         Events events = new Events();
-        RunExecutor.Result r = RunExecutor.execute(plan, checks, 2, runner, RunIdentity.create(HOST), 0, (row, json) -> {
+        RunExecutor.Result r = RunExecutor.execute(plan, checks, 2, runner, RunIdentity.create(HOST), 0, List.of(), (row, json) -> {
             assertEquals(List.of(2, 3), json.get("samples_per_pass"));
             written.add(row);
-        }, events);
+        }, events, RunStop.manual());
 
         assertEquals(List.of("not verified write", "pass 1/2", "copy 2 in pass 1", "read 2 in pass 1", "failed triad in pass 1: the fork died",
                 "pass 2/2", "row copy 5", "row read 5"), events.lines);
@@ -98,5 +98,56 @@ class RunExecutorTest {
         assertEquals(2.0, r.passRows().get(0).get(0).number(Column.SAMPLES));
         assertEquals(3.0, r.passRows().get(1).get(0).number(Column.SAMPLES));
         assertTrue(r.rows().get(0).number(Column.TIME_MEDIAN_S) == 0.012);
+        assertEquals(null, r.stoppedBy());
+        assertEquals(List.of(), r.unmeasured());
+    }
+
+    /**
+     * A stop while the second case is measured (its fork killed, so it throws): the first case's row
+     * stays, the second is neither a row nor a failure, no case starts after it, and the result says
+     * which cases have no row.
+     */
+    @Test
+    void aStopEndsTheSweepAndLeavesTheRestUnmeasured() {
+        List<BenchCase> cases = new MemorySuite().cases(Profile.QUICK, HOST, 0);
+        RunPlan plan = new RunPlan(List.of(), List.of(), Profile.QUICK, cases, Map.of(), List.of());
+        Map<String, CheckResult> checks = new HashMap<>();
+        cases.forEach(c -> checks.put(c.check(), new CheckResult("memory_stream", c.kernel(), "fp32", 1, 0, 1e-5, null)));
+        RunStop stop = RunStop.manual();
+        List<String> ran = new ArrayList<>();
+        RunExecutor.CaseRunner runner = (c, min) -> {
+            ran.add(c.kernel());
+            if (ran.size() == 2) {
+                stop.request("SIGTERM");
+                throw new IllegalStateException("Forked VM failed with exit code 143");
+            }
+            return samples(0.010, 0.011);
+        };
+        Events events = new Events();
+        RunExecutor.Result r = RunExecutor.execute(plan, checks, 1, runner, RunIdentity.create(HOST), 0, List.of(), (row, json) -> { }, events, stop);
+        assertEquals(List.of(cases.get(0).kernel(), cases.get(1).kernel()), ran, "no case starts after the stop");
+        assertEquals(1, r.rows().size());
+        assertEquals(0, r.failures(), "the stopped case is not a failure");
+        assertEquals("SIGTERM", r.stoppedBy());
+        assertEquals(cases.subList(1, cases.size()), r.unmeasured());
+        assertTrue(events.lines.stream().noneMatch(l -> l.startsWith("failed")), events.lines.toString());
+    }
+
+    /** A resumed run's earlier rows: the new rows are judged against their memory ceiling. */
+    @Test
+    void newRowsAreJudgedAgainstTheEarlierRowsCeiling() {
+        List<BenchCase> memory = new MemorySuite().cases(Profile.QUICK, HOST, 0);
+        List<BenchCase> qgemv = new QGemvSuite().cases(Profile.QUICK, HOST, 0).subList(0, 1);
+        Map<String, CheckResult> checks = new HashMap<>();
+        for (BenchCase c : memory) {
+            checks.put(c.check(), new CheckResult("memory_stream", c.kernel(), "fp32", 1, 0, 1e-5, null));
+        }
+        qgemv.forEach(c -> checks.put(c.check(), new CheckResult("qgemv", c.kernel(), "fp16", 1, 0, 1e-2, null)));
+        RunIdentity id = RunIdentity.create(HOST);
+        List<ResultRow> earlier = RunExecutor.execute(new RunPlan(List.of(), List.of(), Profile.QUICK, memory, Map.of(), List.of()), checks, 1,
+                (c, min) -> samples(0.010, 0.011), id, 0, List.of(), (row, json) -> { }, new Events(), RunStop.manual()).rows();
+        RunExecutor.Result resumed = RunExecutor.execute(new RunPlan(List.of(), List.of(), Profile.QUICK, qgemv, Map.of(), List.of()), checks, 1,
+                (c, min) -> samples(0.010, 0.011), id, 0, earlier, (row, json) -> { }, new Events(), RunStop.manual());
+        assertTrue(resumed.rows().get(0).has(Column.PCT_OF_MEASURED_BW), "judged against the earlier cold read");
     }
 }
