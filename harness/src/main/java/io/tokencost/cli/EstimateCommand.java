@@ -162,8 +162,8 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** Where the figures come from: the measured rows and the price, one line each. */
     private static List<String> sources(RunResults runs, Estimator estimator, Optional<Price> devicePrice, Hardware hardware) {
-        String files = runs.files().size() == 1 ? runs.files().get(0).toString()
-                : runs.files().get(runs.files().size() - 1) + " and " + (runs.files().size() - 1) + " earlier run(s)";
+        String files = runs.files().size() == 1 ? RunResults.describe(runs.files().get(0))
+                : RunResults.describe(runs.files().get(runs.files().size() - 1)) + " and " + (runs.files().size() - 1) + " earlier run(s)";
         return List.of(String.format(Locale.ROOT, "measured on %s (%s), %.1f GB, read ceiling %.1f GB/s: %s", runs.identity(Column.DEVICE_NAME),
                         runs.identity(Column.BACKEND), estimator.memoryBytes() / 1e9, estimator.rates().readBytesPerS() / 1e9, files),
                 devicePrice.map(p -> "price " + p.perHour() + " per device (" + p.source() + ")").orElse(PriceOption.missing(hardware)));

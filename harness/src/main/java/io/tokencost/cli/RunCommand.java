@@ -243,7 +243,7 @@ final class RunCommand implements Callable<Integer> {
         Set<String> measured = rows.stream().map(r -> CaseKey.of(r).label()).collect(Collectors.toSet());
         List<String> missing = plan.labels().stream().filter(l -> !measured.contains(l)).toList();
         String reason = "stopped by " + signal + " after " + (plan.cases().size() - missing.size()) + " of " + plan.cases().size() + " cases";
-        output.finishIncomplete(reason, missing);
+        output.finishIncomplete(signal, reason, missing);
         stdout.println();
         stdout.println(reason + ": " + output.dir() + " holds the finished ones (" + RunOutput.CSV + ", " + RunOutput.JSON + ", marked incomplete)");
         stdout.println("to measure the other " + missing.size() + ": tokencost run --resume " + output.dir() + " with the same options");

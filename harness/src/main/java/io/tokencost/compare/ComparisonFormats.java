@@ -148,7 +148,7 @@ public final class ComparisonFormats {
             Comparison.Run r = c.runs().get(i);
             out.println(bullet + (i == 0 ? "base" : "run " + i) + ": " + r.file() + " — " + r.device()
                     + (r.kernelImage().isEmpty() ? "" : ", kernels: " + r.kernelImage())
-                    + (RunResults.incomplete(r.file()) ? " (incomplete: the run stopped before its last case)" : ""));
+                    + RunResults.completeness(r.file()).map(s -> " (" + s + ")").orElse(""));
         }
         if (c.acrossKernelImages()) {
             out.println(bullet + "the kernels were loaded from different images: code the driver JIT-compiled from PTX is not the SASS nvcc built,"

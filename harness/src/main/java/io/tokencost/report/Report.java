@@ -58,7 +58,7 @@ public final class Report {
                 unique = name + " #" + i;
             }
             devices.add(new ReportCharts.Series(unique, device.rows()));
-            sources.add(String.join(", ", device.files().stream().map(Path::toString).toList()));
+            sources.add(String.join(", ", device.files().stream().map(RunResults::describe).toList()));
         }
         Files.createDirectories(dir);
         Map<String, String> captions = new LinkedHashMap<>();

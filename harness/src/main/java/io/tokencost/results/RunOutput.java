@@ -190,10 +190,12 @@ public final class RunOutput implements AutoCloseable {
 
     /**
      * Finishes a run that stopped before its last case: the files under their final names, marked
-     * incomplete with the reason and the planned cases it lacks, which {@link #resume} measures.
+     * incomplete with what stopped it ({@code SIGTERM}), the reason in words and the planned cases it
+     * lacks, which {@link #resume} measures.
      */
-    public void finishIncomplete(String reason, List<String> missingCases) {
+    public void finishIncomplete(String stoppedBy, String reason, List<String> missingCases) {
         Map<String, Object> incomplete = new LinkedHashMap<>();
+        incomplete.put("stopped_by", stoppedBy);
         incomplete.put("reason", reason);
         incomplete.put("missing", missingCases);
         json.put("incomplete", incomplete);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -116,6 +117,21 @@ public final class RunResults {
     /** Whether a results file is an unfinished run's (its rows stop where the run stopped). */
     public static boolean incomplete(Path file) {
         return file.getFileName().toString().equals(RunOutput.CSV_INCOMPLETE);
+    }
+
+    /**
+     * How much of its plan the run of a results file measured, when not all of it: {@code incomplete:
+     * 3 of 7 cases (stopped by SIGTERM)} from its samples.json, or for a partial file without one,
+     * that it did not finish.
+     */
+    public static Optional<String> completeness(Path file) {
+        Optional<String> recorded = StoredRun.besides(file).flatMap(StoredRun::completeness);
+        return recorded.isPresent() || !incomplete(file) ? recorded : Optional.of("incomplete: the run did not finish");
+    }
+
+    /** The file's path, and its run's {@link #completeness} in brackets where it lacks cases. */
+    public static String describe(Path file) {
+        return file + completeness(file).map(c -> " (" + c + ")").orElse("");
     }
 
     private static List<Path> runFiles(Path runsDir) {

@@ -84,11 +84,9 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
         return plannedCases().stream().filter(c -> !measured.contains(c)).toList();
     }
 
-    /** Why the run stopped before its last case, as it recorded; a crashed run's files say nothing. */
-    @SuppressWarnings("unchecked")
-    public Optional<String> stopReason() {
-        Object incomplete = json.get("incomplete");
-        return incomplete instanceof Map<?, ?> m ? Optional.ofNullable((String) ((Map<String, Object>) m).get("reason")) : Optional.empty();
+    /** What stopped the run before its last case (e.g. {@code SIGTERM}), as it recorded; a crashed run's files say nothing. */
+    public Optional<String> stoppedBy() {
+        return json.get("incomplete") instanceof Map<?, ?> m && m.get("stopped_by") instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
     /**
@@ -145,12 +143,12 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
     }
 
     public boolean complete() {
-        return finished && stopReason().isEmpty() && missingCases().isEmpty();
+        return finished && stoppedBy().isEmpty() && missingCases().isEmpty();
     }
 
     /**
-     * {@code incomplete: 3 of 7 cases (stopped by SIGTERM)} for a run that lacks cases, or stopped, or
-     * did not finish writing; empty for a complete one.
+     * {@code incomplete: 3 of 7 cases (stopped by SIGTERM)} for a run that lacks cases (stopped, or
+     * cases that failed), or did not finish writing its files (crashed); empty for a complete one.
      */
     public Optional<String> completeness() {
         if (complete()) {
@@ -158,7 +156,7 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
         }
         List<String> planned = plannedCases();
         String counted = planned.isEmpty() ? "" : " " + (planned.size() - missingCases().size()) + " of " + planned.size() + " cases";
-        String why = stopReason().orElse(finished ? "" : "the run did not finish");
+        String why = stoppedBy().map(s -> "stopped by " + s).orElse(finished ? "" : "the run did not finish");
         return Optional.of("incomplete:" + counted + (why.isEmpty() ? "" : counted.isEmpty() ? " " + why : " (" + why + ")"));
     }
 }

@@ -123,7 +123,7 @@ class CompareTest {
         for (Path given : List.of(stopped, dir.resolve("runs"))) {
             Outcome o = run("compare", base.toString(), given.toString());
             assertEquals(0, o.code, o.err);
-            assertTrue(o.out.contains("results.csv.partial") && o.out.contains("(incomplete: the run stopped before its last case)"), o.out);
+            assertTrue(o.out.contains("results.csv.partial") && o.out.contains("(incomplete: the run did not finish)"), o.out);
         }
     }
 

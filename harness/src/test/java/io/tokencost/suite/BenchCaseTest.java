@@ -29,4 +29,27 @@ class BenchCaseTest {
         assertEquals("memory/copy fp32 n=1024", new BenchCase("memory", "memory_stream/copy", "copy", "fp32", "", Map.of(io.tokencost.results.Column.N, 1024L),
                 int4.workload(), 0, "warm", "b", Map.of()).label());
     }
+
+    /**
+     * A run records its plan by case label and a resumed run finds what is missing by the rows' labels:
+     * the row of every case of every suite (a host's and an H100's, the model suites' with their model) has its case's label.
+     */
+    @Test
+    void everyCasesRowHasItsLabel() {
+        io.tokencost.backend.DeviceProperties gpu = new io.tokencost.backend.DeviceProperties("cuda", 0, "NVIDIA H100 80GB HBM3", "", "", "9.0", 132,
+                80L << 30, 3_350_000_000_000L, 50L << 20, Map.of());
+        io.tokencost.cost.ModelSpec model = io.tokencost.cost.ModelPresets.resolve("Llama-3.1-8B");
+        int cases = 0;
+        for (io.tokencost.backend.DeviceProperties device : List.of(HOST, gpu)) {
+            io.tokencost.results.RunIdentity id = io.tokencost.results.RunIdentity.create(device);
+            RunPlan plan = RunPlan.of(Suites.all(), true, Profile.QUICK, device, model, "Llama-3.1-8B", 0);
+            for (BenchCase c : plan.cases()) {
+                io.tokencost.results.ResultRow row = CaseRows.of(id, c, new io.tokencost.measure.KernelSamples.Raw(List.of(0.001), List.of(), List.of(),
+                        List.of(), ""), new io.tokencost.kernels.CheckResult("f", c.kernel(), "", 1, 0, 1, null), 0, Double.NaN);
+                assertEquals(c.label(), io.tokencost.results.CaseKey.of(row).label());
+                cases++;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(cases > 100, cases + " cases");
+    }
 }
