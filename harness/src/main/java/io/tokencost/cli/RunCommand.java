@@ -35,6 +35,7 @@ import io.tokencost.suite.RunPlan;
 import io.tokencost.suite.RunStop;
 import io.tokencost.suite.Suite;
 import io.tokencost.suite.Suites;
+import io.tokencost.suite.SweepClock;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -201,8 +202,10 @@ final class RunCommand implements Callable<Integer> {
                     : "resuming " + dir + ": measuring the " + measured.cases().size() + " of " + plan.cases().size() + " cases it lacks (")
                     + plan.timing().name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
+            Printer printer = new Printer(stdout, spec.commandLine().getErr(), table, passes, System.console() != null);
             RunExecutor.Result result = RunExecutor.execute(measured, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
-                    nominalClock, output.earlierRows(), output::append, new Printer(stdout, table, passes), stop);
+                    nominalClock, output.earlierRows(), output::append, printer, stop);
+            printer.done();
             failures = result.failures();
             List<ResultRow> rows = new ArrayList<>(output.earlierRows());
             rows.addAll(result.rows());
@@ -251,16 +254,71 @@ final class RunCommand implements Callable<Integer> {
         return Main.EXIT_STOPPED;
     }
 
-    /** Prints the run's progress: rows as they finish (in the last pass), a pass's samples before it, failures. */
-    private record Printer(PrintWriter out, TablePrinter table, int passes) implements RunExecutor.Progress {
+    /**
+     * Prints the run's progress: rows as they finish (in the last pass), a pass's samples before it,
+     * failures on stdout; before each case, on stderr, which case of how many, the time elapsed and
+     * the time left: one line that updates itself on a terminal, a line per case elsewhere (CI,
+     * Slurm logs), so that stdout stays the table.
+     */
+    private static final class Printer implements RunExecutor.Progress {
+
+        /** Erases the terminal's current line (ANSI: carriage return, erase to the end of the line). */
+        private static final String ERASE = "\r\033[K";
+        /** The updating line stays within a narrow terminal's width, so that it never wraps. */
+        private static final int TERMINAL_WIDTH = 79;
+
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final TablePrinter table;
+        private final int passes;
+        private final boolean terminal;
+        private boolean lineShown;
+
+        Printer(PrintWriter out, PrintWriter err, TablePrinter table, int passes, boolean terminal) {
+            this.out = out;
+            this.err = err;
+            this.table = table;
+            this.passes = passes;
+            this.terminal = terminal;
+        }
+
+        /** {@code [3/52] qgemv/qgemv fp16 n=4096 k=4096 batch=1 · 1m 20s elapsed · about 3m 10s left}. */
+        static String progressLine(BenchCase c, int pass, int passes, int step, SweepClock clock) {
+            return "[" + step + "/" + clock.steps() + "] " + c.label() + (passes > 1 ? " (pass " + pass + ")" : "") + " · "
+                    + SweepClock.duration(clock.elapsedSeconds()) + " elapsed"
+                    + (clock.remainingSeconds().isPresent() ? " · about " + SweepClock.duration(clock.remainingSeconds().getAsDouble()) + " left" : "");
+        }
+
+        @Override
+        public void starting(BenchCase c, int pass, int step, SweepClock clock) {
+            String line = progressLine(c, pass, passes, step, clock);
+            if (terminal) {
+                err.print(ERASE + (line.length() > TERMINAL_WIDTH ? line.substring(0, TERMINAL_WIDTH - 1) + "…" : line));
+                lineShown = true;
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        /** The progress line goes before anything else is printed on the terminal. */
+        private void erase() {
+            if (lineShown) {
+                err.print(ERASE);
+                err.flush();
+                lineShown = false;
+            }
+        }
 
         @Override
         public void notVerified(BenchCase c) {
+            erase();
             out.println(c.label() + ": not measured, the kernel did not pass verification");
         }
 
         @Override
         public void passStarted(int pass, int of) {
+            erase();
             if (of > 1) {
                 out.println("pass " + pass + " of " + of);
             }
@@ -271,19 +329,28 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void sampled(BenchCase c, int samples, int pass) {
+            erase();
             out.println(c.label() + ": " + samples + " samples in pass " + pass);
             out.flush();
         }
 
         @Override
         public void measured(ResultRow row) {
+            erase();
             table.measured(row);
             out.flush();
         }
 
         @Override
         public void failed(BenchCase c, int pass, Exception e) {
+            erase();
             out.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
+            out.flush();
+        }
+
+        /** The sweep has ended: no progress line left behind. */
+        void done() {
+            erase();
         }
     }
 

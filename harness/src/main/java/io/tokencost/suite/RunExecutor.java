@@ -36,6 +36,10 @@ public final class RunExecutor {
     public interface Progress {
         void notVerified(BenchCase c);
 
+        /** A case is about to be measured: the {@code step}-th (from 1) of the sweep's {@code clock.steps()}. */
+        default void starting(BenchCase c, int pass, int step, SweepClock clock) {
+        }
+
         void passStarted(int pass, int passes);
 
         /** A case's samples in a pass before the last (its row comes with the last). */
@@ -75,6 +79,12 @@ public final class RunExecutor {
                 measurable.add(c);
             }
         }
+        List<Double> planned = new ArrayList<>();
+        for (int pass = 1; pass <= passes; pass++) {
+            measurable.forEach(c -> planned.add(plan.plannedSeconds(c, passes)));
+        }
+        SweepClock clock = new SweepClock(planned, System::nanoTime);
+        int step = 0;
         // each case's samples, pass by pass (by identity: two equal cases would be two rows)
         Map<BenchCase, List<KernelSamples.Raw>> passSamples = new IdentityHashMap<>();
         List<BenchCase> rowCases = new ArrayList<>();
@@ -88,8 +98,10 @@ public final class RunExecutor {
                 if (stop.requested()) {
                     break sweep;
                 }
+                progress.starting(c, pass, ++step, clock);
                 try {
                     KernelSamples.Raw raw = runner.run(c, plan.minIterations(c));
+                    clock.stepDone();
                     passSamples.computeIfAbsent(c, k -> new ArrayList<>()).add(raw);
                     if (!last) {
                         progress.sampled(c, raw.kernelSeconds().size(), pass);
@@ -112,6 +124,8 @@ public final class RunExecutor {
                         // the stop ended this case's fork: unmeasured, not failed
                         break sweep;
                     }
+                    clock.stepDone();
+                    clock.dropLater(plan.plannedSeconds(c, passes), passes - pass);
                     // one failed case must not lose the others: no row (a row pools every pass), out of the passes after
                     progress.failed(c, pass, e);
                     measurable.remove(c);

@@ -113,6 +113,15 @@ public record RunPlan(List<Suite> asked, List<Suite> suites, Profile timing, Lis
         return minIterations.getOrDefault(c, 0);
     }
 
+    /** What a fork costs before its first iteration (JVM start, the benchmark's setup), in the sweep's planned time. */
+    static final double FORK_SECONDS = 3;
+
+    /** A case's planned seconds in each of {@code passes} passes: its fork, warm-up and measurement iterations. */
+    public double plannedSeconds(BenchCase c, int passes) {
+        long[] measurement = JmhCaseRunner.measurement(timing, minIterations(c), passes);
+        return FORK_SECONDS + timing.warmupIterations * timing.warmupMillis / 1000.0 + measurement[0] * measurement[1] / 1000.0;
+    }
+
     /** The suites measured for the model's prediction, not asked for. */
     public List<Suite> added() {
         return suites.stream().filter(s -> !asked.contains(s)).toList();

@@ -31,6 +31,11 @@ class RunExecutorTest {
         }
 
         @Override
+        public void starting(BenchCase c, int pass, int step, SweepClock clock) {
+            lines.add("step " + step + "/" + clock.steps());
+        }
+
+        @Override
         public void passStarted(int pass, int passes) {
             lines.add("pass " + pass + "/" + passes);
         }
@@ -87,8 +92,9 @@ class RunExecutorTest {
             written.add(row);
         }, events, RunStop.manual());
 
-        assertEquals(List.of("not verified write", "pass 1/2", "copy 2 in pass 1", "read 2 in pass 1", "failed triad in pass 1: the fork died",
-                "pass 2/2", "row copy 5", "row read 5"), events.lines);
+        assertEquals(List.of("not verified write", "pass 1/2", "step 1/6", "copy 2 in pass 1", "step 2/6", "read 2 in pass 1", "step 3/6",
+                "failed triad in pass 1: the fork died", "pass 2/2", "step 4/5", "row copy 5", "step 5/5", "row read 5"), events.lines,
+                "the failed case leaves the steps of the pass after");
         assertEquals(Map.of("copy", 2, "read", 2, "triad", 1), runs, "a failed case is not run again");
         assertEquals(written, r.rows());
         assertEquals(2, r.failures());
