@@ -122,6 +122,11 @@ final class RunCommand implements Callable<Integer> {
             + "forks, sets up and warms up again; rows are written in the last pass, from every pass (default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--case-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "The watchdog: a case's fork that ends no "
+            + "iteration for this long (or 20 times its slowest iteration, if longer) is killed, the case recorded as timed out, and the run goes on "
+            + "with the next (default: ${DEFAULT-VALUE}).")
+    double caseTimeout;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Completes the run in DIR that stopped before its last case (a signal, "
             + "a crash, failed cases): measures only the cases it lacks, into DIR, on the same device and build. Give the options DIR was run "
             + "with (a different one is refused, named).")
@@ -143,6 +148,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (passes < 1 || passes > 10) {
             throw new IllegalArgumentException("--passes must be 1..10, got " + passes);
+        }
+        if (!(caseTimeout >= 1 && caseTimeout <= 86_400)) {
+            throw new IllegalArgumentException("--case-timeout takes seconds in 1..86400, got " + caseTimeout);
         }
         long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
         Backend backend = backendOptions.resolve();
@@ -197,14 +205,14 @@ final class RunCommand implements Callable<Integer> {
         try (RunOutput output = earlier == null ? new RunOutput(dir, identity) : RunOutput.resume(earlier);
              RunStop stop = RunStop.onSignals(Main.EXIT_STOPPED)) {
             output.planned(plan.labels(), options);
-            JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory());
+            JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory(), caseTimeout);
             stdout.println((earlier == null ? "measuring " + plan.cases().size() + " cases ("
                     : "resuming " + dir + ": measuring the " + measured.cases().size() + " of " + plan.cases().size() + " cases it lacks (")
                     + plan.timing().name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
             Printer printer = new Printer(stdout, spec.commandLine().getErr(), table, passes, System.console() != null);
             RunExecutor.Result result = RunExecutor.execute(measured, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
-                    nominalClock, output.earlierRows(), output::append, printer, stop);
+                    nominalClock, output.earlierRows(), sink(output), printer, stop);
             printer.done();
             failures = result.failures();
             List<ResultRow> rows = new ArrayList<>(output.earlierRows());
@@ -224,6 +232,21 @@ final class RunCommand implements Callable<Integer> {
         stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
         stdout.flush();
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The run's files as the sweep's sink: rows with their samples, and each case without a row with why. */
+    private static RunExecutor.RowSink sink(RunOutput output) {
+        return new RunExecutor.RowSink() {
+            @Override
+            public void append(ResultRow row, Map<String, Object> rawSamples) {
+                output.append(row, rawSamples);
+            }
+
+            @Override
+            public void failed(String caseLabel, String reason) {
+                output.failed(caseLabel, reason);
+            }
+        };
     }
 
     /** The options that choose the cases and how they are timed: recorded with the run, and what a resumed part must repeat. */
@@ -342,9 +365,9 @@ final class RunCommand implements Callable<Integer> {
         }
 
         @Override
-        public void failed(BenchCase c, int pass, Exception e) {
+        public void failed(BenchCase c, int pass, String reason) {
             erase();
-            out.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + Main.oneLine(e));
+            out.println(c.label() + ": FAILED" + (passes > 1 ? " in pass " + pass : "") + ": " + reason);
             out.flush();
         }
 

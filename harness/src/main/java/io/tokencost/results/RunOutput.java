@@ -158,6 +158,16 @@ public final class RunOutput implements AutoCloseable {
         writeJson();
     }
 
+    /** A planned case that has no row, and why (in one line): samples.json's {@code failures}, with the part of the run it failed in. */
+    public void failed(String caseLabel, String reason) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("case", caseLabel);
+        failure.put("reason", reason);
+        failure.put("part", parts.size());
+        listOf(json, "failures").add(failure);
+        writeJson();
+    }
+
     /** Extra top-level JSON content (e.g. the cost summary). */
     public void put(String key, Object value) {
         json.put(key, value);

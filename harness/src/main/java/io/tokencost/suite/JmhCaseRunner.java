@@ -39,8 +39,14 @@ public final class JmhCaseRunner {
     private final int passes;
     private final Path jmhLog;
     private final long physicalMemory;
+    private final double caseTimeoutSeconds;
 
     public JmhCaseRunner(Profile profile, int forks, int passes, Path jmhLog, long physicalMemory) {
+        this(profile, forks, passes, jmhLog, physicalMemory, DEFAULT_CASE_TIMEOUT_SECONDS);
+    }
+
+    /** @param caseTimeoutSeconds the watchdog's floor ({@link CaseWatchdog}): a fork silent for longer is killed */
+    public JmhCaseRunner(Profile profile, int forks, int passes, Path jmhLog, long physicalMemory, double caseTimeoutSeconds) {
         if (passes < 1) {
             throw new IllegalArgumentException("passes must be >= 1, got " + passes);
         }
@@ -49,7 +55,11 @@ public final class JmhCaseRunner {
         this.passes = passes;
         this.jmhLog = jmhLog;
         this.physicalMemory = physicalMemory;
+        this.caseTimeoutSeconds = caseTimeoutSeconds;
     }
+
+    /** Ten minutes without an iteration ending: no kernel here runs that long, and a fork's setup takes seconds. */
+    public static final double DEFAULT_CASE_TIMEOUT_SECONDS = 600;
 
     public KernelSamples.Raw run(BenchCase c, String backend, int deviceIndex) throws RunnerException, IOException {
         return run(c, backend, deviceIndex, 0);
@@ -89,9 +99,22 @@ public final class JmhCaseRunner {
                 System.setProperty(KernelSamples.DIR_PROPERTY, samplesDir.toString());
             }
             Collection<RunResult> results;
-            try (PrintStream log = new PrintStream(new FileOutputStream(jmhLog.toFile(), true), true, StandardCharsets.UTF_8)) {
+            // in this JVM (no fork) nothing could be killed: the watchdog only watches forks
+            try (PrintStream log = new PrintStream(new FileOutputStream(jmhLog.toFile(), true), true, StandardCharsets.UTF_8);
+                 CaseWatchdog watchdog = new CaseWatchdog(OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL), caseTimeoutSeconds,
+                         System::nanoTime, JmhCaseRunner::killForks, forks > 0)) {
                 log.println("### " + c.label() + " on " + backend + ":" + deviceIndex);
-                results = new Runner(opts.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL)).run();
+                try {
+                    results = new Runner(opts.build(), watchdog).run();
+                } catch (RunnerException e) {
+                    if (watchdog.fired()) {
+                        throw new CaseFailedException(watchdog.reason(), e);
+                    }
+                    throw e;
+                }
+                if (watchdog.fired()) {
+                    throw new CaseFailedException(watchdog.reason(), null);
+                }
             } finally {
                 if (forks == 0) {
                     System.clearProperty(KernelSamples.DIR_PROPERTY);
@@ -117,6 +140,11 @@ public final class JmhCaseRunner {
             }
             Files.deleteIfExists(samplesDir);
         }
+    }
+
+    /** This JVM's child processes: the JMH fork of the case being measured. */
+    static void killForks() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
     /**

@@ -26,10 +26,14 @@ public final class RunExecutor {
         KernelSamples.Raw run(BenchCase c, int minIterations) throws Exception;
     }
 
-    /** Where a finished row goes, with its raw samples (the run's output files). */
+    /** Where a finished row goes, with its raw samples, and why a case has none (the run's output files). */
     @FunctionalInterface
     public interface RowSink {
         void append(ResultRow row, Map<String, Object> rawSamples);
+
+        /** A case without a row: its label, and what happened in one line ({@link FailureReason}). */
+        default void failed(String caseLabel, String reason) {
+        }
     }
 
     /** What a run reports as it goes (the command prints it). */
@@ -47,7 +51,8 @@ public final class RunExecutor {
 
         void measured(ResultRow row);
 
-        void failed(BenchCase c, int pass, Exception e);
+        /** @param reason what happened, in one line ({@link FailureReason}) */
+        void failed(BenchCase c, int pass, String reason);
     }
 
     /**
@@ -74,6 +79,8 @@ public final class RunExecutor {
             CheckResult check = checks.get(c.check());
             if (check == null || !check.passed()) {
                 progress.notVerified(c);
+                sink.failed(c.label(), "did not pass verification" + (check == null ? "" : check.failure() != null ? ": " + check.failure()
+                        : String.format(java.util.Locale.ROOT, ": max rel error %.3g over the bound %.0e", check.maxRelError(), check.bound())));
                 failures++;
             } else {
                 measurable.add(c);
@@ -127,7 +134,9 @@ public final class RunExecutor {
                     clock.stepDone();
                     clock.dropLater(plan.plannedSeconds(c, passes), passes - pass);
                     // one failed case must not lose the others: no row (a row pools every pass), out of the passes after
-                    progress.failed(c, pass, e);
+                    String reason = FailureReason.of(e);
+                    progress.failed(c, pass, reason);
+                    sink.failed(c.label(), reason);
                     measurable.remove(c);
                     failures++;
                 }
