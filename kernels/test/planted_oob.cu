@@ -38,3 +38,13 @@ block_reverse(float* __restrict__ out, const float* __restrict__ in)
     __syncthreads();
     out[base + t] = tile[blockDim.x - 1 - t];
 }
+
+// Never returns unless out[0] is 12345: a hung kernel, for the run's watchdog (the read is volatile,
+// so the loop is not assumed to end).
+extern "C" __global__ void TC_LAUNCH_BOUNDS(256)
+spin_forever(float* __restrict__ out)
+{
+    volatile float* flag = out;
+    while (flag[0] != 12345.0f) {
+    }
+}
