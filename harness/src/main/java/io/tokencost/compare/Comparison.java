@@ -39,6 +39,11 @@ public final class Comparison {
             return rows.get(0) == null || rows.get(i) == null ? null : Verdict.of(rows.get(0), rows.get(i));
         }
 
+        /** Whether run i or the baseline flagged its row noisy: the verdict is within a wide noise, and says so. */
+        public boolean noisy(int i) {
+            return rows.get(0) != null && rows.get(i) != null && ("yes".equals(rows.get(0).get(Column.NOISY)) || "yes".equals(rows.get(i).get(Column.NOISY)));
+        }
+
         public double difference(int i) {
             return rows.get(0) == null || rows.get(i) == null ? Double.NaN : Verdict.difference(rows.get(0), rows.get(i));
         }

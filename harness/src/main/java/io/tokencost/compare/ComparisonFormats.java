@@ -48,7 +48,8 @@ public final class ComparisonFormats {
             }
             List<String> line = new ArrayList<>(List.of(k.key().name(), k.key().shape(), time(k.rows().get(0))));
             for (int i = 1; i < c.runs().size(); i++) {
-                line.addAll(List.of(time(k.rows().get(i)), String.format(Locale.ROOT, "%.3f", 1 + k.difference(i)), k.verdict(i).name()));
+                line.addAll(List.of(time(k.rows().get(i)), String.format(Locale.ROOT, "%.3f", 1 + k.difference(i)),
+                        k.verdict(i).name() + (k.noisy(i) ? " (noisy)" : "")));
             }
             if (hardware) {
                 for (ResultRow r : k.rows()) {
@@ -166,6 +167,11 @@ public final class ComparisonFormats {
             partial.forEach(p -> out.println(bullet.isEmpty() ? "  " + p : bullet + p));
         }
         out.println("ratio = run time / base time (per byte where the sizes differ: bandwidth); SAME: the difference is within both runs' noise (nvbench's rule)");
+        boolean noisy = c.cases().stream().anyMatch(k -> k.inAll() && java.util.stream.IntStream.range(1, c.runs().size()).anyMatch(k::noisy));
+        if (noisy) {
+            out.println(String.format(Locale.ROOT, "(noisy): a run's samples of the case spread more than %.0f %% of their mean: its verdict is only as "
+                    + "good as that noise, which SAME already allows", 100 * io.tokencost.measure.SampleStats.NOISY_ABOVE));
+        }
     }
 
     private static String time(ResultRow r) {

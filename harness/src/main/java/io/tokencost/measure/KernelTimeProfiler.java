@@ -42,7 +42,7 @@ public final class KernelTimeProfiler implements InternalProfiler {
         List<Double> batch = recorder.iterationBatchSeconds();
         List<Double> samples = recorder.endIteration();
         double[] values = samples.stream().mapToDouble(Double::doubleValue).toArray();
-        SampleStats s = values.length > 0 ? SampleStats.of(values) : new SampleStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        SampleStats s = values.length > 0 ? SampleStats.of(values) : new SampleStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         List<Result> out = new ArrayList<>();
         // microseconds: JMH prints seconds-scale kernel times as "≈ 10⁻⁴"
         out.add(new ScalarResult("kernel_time_median", s.median() * 1e6, "us", AggregationPolicy.AVG));

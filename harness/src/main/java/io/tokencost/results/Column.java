@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Results schema v4, column by column, in file order. Units are SI and named in the
+ * Results schema v5, column by column, in file order. Units are SI and named in the
  * column. {@link Kind#TEXT} cells are neutralised against spreadsheet formulas on writing;
  * {@link Kind#NUMBER} cells must parse as numbers (or be empty) on reading. v2 added the energy
- * columns, v3 {@link #KERNEL_IMAGE}, v4 {@link #CPU_THREADS} ({@link #since}): an older file, which
- * lacks them, still reads, those cells empty.
+ * columns, v3 {@link #KERNEL_IMAGE}, v4 {@link #CPU_THREADS}, v5 {@link #MEDIAN_CI_REL} and
+ * {@link #NOISY} ({@link #since}): an older file, which lacks them, still reads, those cells empty.
  */
 public enum Column {
     // identity
@@ -26,7 +26,10 @@ public enum Column {
     HEADS(Kind.NUMBER), KV_HEADS(Kind.NUMBER), HEAD_DIM(Kind.NUMBER),
     // measurement
     SAMPLES(Kind.NUMBER), TIME_MEDIAN_S(Kind.NUMBER), TIME_MIN_S(Kind.NUMBER), TIME_MEAN_S(Kind.NUMBER),
-    NOISE_REL(Kind.NUMBER), BATCH_TIME_S(Kind.NUMBER), L2(Kind.TEXT), CLOCK_MHZ_MIN(Kind.NUMBER),
+    NOISE_REL(Kind.NUMBER),
+    // v5: the median's own uncertainty, and whether the samples spread past SampleStats.NOISY_ABOVE
+    MEDIAN_CI_REL(Kind.NUMBER, 5), NOISY(Kind.TEXT, 5),
+    BATCH_TIME_S(Kind.NUMBER), L2(Kind.TEXT), CLOCK_MHZ_MIN(Kind.NUMBER),
     CLOCK_MHZ_MAX(Kind.NUMBER), THROTTLED(Kind.TEXT), VERIFIED(Kind.TEXT), MAX_REL_ERROR(Kind.NUMBER),
     // derived
     BYTES_MOVED(Kind.NUMBER), FLOPS(Kind.NUMBER), BYTES_PER_S(Kind.NUMBER), FLOPS_PER_S(Kind.NUMBER),
@@ -37,9 +40,9 @@ public enum Column {
     TOKENS_PER_S(Kind.NUMBER), J_PER_TOKEN(Kind.NUMBER, 2), USD_PER_HOUR(Kind.NUMBER), USD_PER_1M_TOKENS(Kind.NUMBER), PRICE_SOURCE(Kind.TEXT);
 
     /** The schema version this code writes. */
-    public static final String SCHEMA_VERSION_CURRENT = "4";
-    /** The versions it reads: 1 (no energy columns), 2 (no kernel_image), 3 (no cpu_threads) and 4. */
-    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2", "3", "4");
+    public static final String SCHEMA_VERSION_CURRENT = "5";
+    /** The versions it reads: 1 (no energy columns), 2 (no kernel_image), 3 (no cpu_threads), 4 (no median_ci_rel, noisy) and 5. */
+    public static final List<String> SCHEMA_VERSIONS_READ = List.of("1", "2", "3", "4", "5");
 
     public enum Kind { TEXT, NUMBER }
 

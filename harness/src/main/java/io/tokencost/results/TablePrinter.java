@@ -20,11 +20,19 @@ public final class TablePrinter {
 
     public void measured(ResultRow r) {
         CaseKey key = CaseKey.of(r);
-        out.printf(Locale.ROOT, "%-24s %-26s %11s %10.2f %10.2f %6.2f%% %7s %8s %8s%n",
+        out.printf(Locale.ROOT, "%-24s %-26s %11s %10.2f %10.2f %6.2f%% %7s %8s %8s%s%n",
                 key.name(), key.shape(), seconds(r.number(Column.TIME_MEDIAN_S)),
                 r.number(Column.BYTES_PER_S) / 1e9, r.number(Column.FLOPS_PER_S) / 1e9, 100 * r.number(Column.NOISE_REL),
                 r.has(Column.PCT_OF_PEAK_BW) ? String.format(Locale.ROOT, "%.1f", r.number(Column.PCT_OF_PEAK_BW)) : "-",
-                r.get(Column.SAMPLES), r.get(Column.VERIFIED));
+                r.get(Column.SAMPLES), r.get(Column.VERIFIED), noisy(r));
+    }
+
+    /** A noisy row's mark: the median's own 95 % interval, which is what its figure can be trusted to. */
+    static String noisy(ResultRow r) {
+        if (!"yes".equals(r.get(Column.NOISY))) {
+            return "";
+        }
+        return r.has(Column.MEDIAN_CI_REL) ? String.format(Locale.ROOT, "  NOISY (median ±%.1f%%)", 100 * r.number(Column.MEDIAN_CI_REL)) : "  NOISY";
     }
 
     public void note(String line) {

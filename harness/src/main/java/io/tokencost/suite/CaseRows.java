@@ -39,6 +39,8 @@ public final class CaseRows {
                 .set(Column.TIME_MIN_S, s.min())
                 .set(Column.TIME_MEAN_S, s.mean())
                 .set(Column.NOISE_REL, s.noiseRel())
+                .set(Column.MEDIAN_CI_REL, s.medianCiRel())
+                .set(Column.NOISY, s.noisy() ? "yes" : "no")
                 .set(Column.L2, c.l2())
                 .set(Column.VERIFIED, Boolean.toString(check.passed()))
                 .set(Column.MAX_REL_ERROR, check.maxRelError());

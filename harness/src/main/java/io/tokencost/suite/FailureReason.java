@@ -38,6 +38,9 @@ public final class FailureReason {
             if (t instanceof OutOfMemoryError || name.endsWith("OutOfMemoryError") || message.startsWith("java.lang.OutOfMemoryError")) {
                 return "the fork ran out of Java heap (" + message.replace("java.lang.OutOfMemoryError: ", "") + "): a smaller --working-set, or more memory";
             }
+            if (message.contains("CUDA_ERROR_OUT_OF_MEMORY")) {
+                return message;
+            }
             Matcher cuda = CUDA_ERROR.matcher(message);
             if (cuda.find()) {
                 return "CUDA error " + cuda.group() + ": " + message + " (a sticky error ends the fork's context: the next case gets a new fork)";

@@ -127,6 +127,19 @@ class CompareTest {
         }
     }
 
+    /** A row flagged noisy (its samples spread past 10 % of their mean) marks its verdict, and the footer says what that means. */
+    @Test
+    void aNoisyRowsVerdictSaysSo() throws Exception {
+        Path base = file("quiet", row("A", "qgemv", 4096, 1.0, 0.01).set(Column.NOISY, "no"), row("A", "qgemv", 8192, 2.0, 0.01).set(Column.NOISY, "no"));
+        Path noisy = file("noisy", row("A", "qgemv", 4096, 1.0, 0.6).set(Column.NOISY, "yes"), row("A", "qgemv", 8192, 2.0, 0.01).set(Column.NOISY, "no"));
+        Outcome o = run("compare", base.toString(), noisy.toString());
+        assertEquals(0, o.code, o.err);
+        List<String> lines = o.out.lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("n=4096") && l.endsWith("SAME (noisy)")), o.out);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("n=8192") && l.endsWith("SAME")), o.out);
+        assertTrue(o.out.contains("(noisy): a run's samples of the case spread more than 10 % of their mean"), o.out);
+    }
+
     @Test
     void badInputsNameTheFileAndExitWith2() throws Exception {
         Path a = file("a", row("A", "qgemv", 4096, 1.0, 0.01));
@@ -135,13 +148,13 @@ class CompareTest {
         Path text = Files.writeString(dir.resolve("text.csv"), Files.readString(a).replace(",4096,", ",wide,"));
         Path empty = Files.writeString(dir.resolve("empty.csv"), "");
         Path noColumn = Files.writeString(dir.resolve("nocolumn.csv"), whole.replace(",noise_rel,", ",").replace(",0.01,", ","));
-        Path version5 = Files.writeString(dir.resolve("v5.csv"), whole.replace("\n4,", "\n5,"));
+        Path version6 = Files.writeString(dir.resolve("v6.csv"), whole.replace("\n5,", "\n6,"));
         for (String[] c : new String[][] {
                 {a.toString(), broken.toString(), "broken.csv:2: "},
                 {a.toString(), text.toString(), "text.csv:2: column 'n': 'wide' is not a number"},
                 {a.toString(), empty.toString(), "empty.csv: empty file"},
                 {a.toString(), noColumn.toString(), "nocolumn.csv:1: missing column 'noise_rel'"},
-                {a.toString(), version5.toString(), "v5.csv:2: schema version '5' is not supported"},
+                {a.toString(), version6.toString(), "v6.csv:2: schema version '6' is not supported"},
                 {a.toString(), dir.resolve("none.csv").toString(), "none.csv: no such results file or folder"},
                 {a.toString(), "--fail-on-regression", "-3", "--fail-on-regression takes a percentage"},
         }) {

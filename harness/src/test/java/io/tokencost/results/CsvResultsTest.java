@@ -79,9 +79,9 @@ class CsvResultsTest {
 
     @Test
     void readerRejectsAnUnknownSchemaVersion() throws Exception {
-        Path file = write("v5.csv", csvWith(Column.SCHEMA_VERSION, "5"));
+        Path file = write("v6.csv", csvWith(Column.SCHEMA_VERSION, "6"));
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> CsvResultReader.read(file));
-        assertTrue(e.getMessage().contains("v5.csv:2") && e.getMessage().contains("schema version '5'"), e.getMessage());
+        assertTrue(e.getMessage().contains("v6.csv:2") && e.getMessage().contains("schema version '6'"), e.getMessage());
     }
 
     /** v1 files (before the energy columns) still read, energy empty; a v2 file must have them. */
@@ -103,7 +103,7 @@ class CsvResultsTest {
 
     /** A file of the version before a column read with it empty; a file of the version that added it must have it. */
     @ParameterizedTest(name = "{0} since v{1}")
-    @CsvSource({"kernel_image,3", "cpu_threads,4"})
+    @CsvSource({"kernel_image,3", "cpu_threads,4", "median_ci_rel,5", "noisy,5"})
     void readerReadsTheVersionBeforeAColumnWithoutItAndItsVersionOnlyWithIt(String column, int since) throws Exception {
         Column added = Column.valueOf(column.toUpperCase(Locale.ROOT));
         List<String> headers = new ArrayList<>(List.of(Column.headers()));

@@ -27,6 +27,8 @@ class FailureReasonTest {
                 FailureReason.of(jmh(new OutOfMemoryError("Java heap space"))));
         assertEquals("CUDA error CUDA_ERROR_ILLEGAL_ADDRESS: cuCtxSynchronize: CUDA_ERROR_ILLEGAL_ADDRESS (a sticky error ends the fork's context: "
                 + "the next case gets a new fork)", FailureReason.of(jmh(new IllegalStateException("cuCtxSynchronize: CUDA_ERROR_ILLEGAL_ADDRESS"))));
+        String deviceMemory = "the device ran out of memory: a buffer of 90000 MiB asked for, 79000 MiB free of 81559 MiB (CUDA_ERROR_OUT_OF_MEMORY)";
+        assertEquals(deviceMemory, FailureReason.of(jmh(new IllegalStateException(deviceMemory))), "not sticky: said as it is");
         assertEquals("the emulated kernel faulted: oob_write: global store out of bounds",
                 FailureReason.of(jmh(new io.tokencost.backend.emu.EmuKernelException("oob_write: global store out of bounds"))));
     }

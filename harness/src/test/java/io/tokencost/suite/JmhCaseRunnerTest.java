@@ -27,4 +27,15 @@ class JmhCaseRunnerTest {
         assertArrayEquals(new long[] {1, 400}, JmhCaseRunner.measurement(Profile.QUICK, 0, 8));
         assertThrows(IllegalArgumentException.class, () -> new JmhCaseRunner(Profile.QUICK, 1, 0, Path.of("jmh.log"), 0));
     }
+
+    /** A case larger than the machine can hold is not started (no fork, no out-of-memory): it fails with the numbers. */
+    @Test
+    void aCaseLargerThanTheMachineFailsWithTheNumbersBeforeAnyFork() {
+        BenchCase huge = new BenchCase("memory", "memory_stream/read", "read", "fp32", "", java.util.Map.of(io.tokencost.results.Column.N, 1L << 30),
+                new io.tokencost.measure.Workload(4L << 30, 0, 0), 4L << 30, "cold", "io.tokencost.bench.MemoryBench.measure", java.util.Map.of());
+        JmhCaseRunner runner = new JmhCaseRunner(Profile.QUICK, 1, 1, Path.of("jmh.log"), 8L << 30);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runner.run(huge, "cpu", 0));
+        org.junit.jupiter.api.Assertions.assertEquals("memory/read fp32 n=1073741824 needs 9216 MiB of heap, more than 80 % of this machine's 8192 MiB: "
+                + "use a smaller --working-set", FailureReason.of(e));
+    }
 }

@@ -2,6 +2,7 @@ package io.tokencost.backend.cuda;
 
 import io.tokencost.backend.Buffer;
 import io.tokencost.backend.DataType;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
@@ -23,8 +24,22 @@ final class CudaBuffer implements Buffer {
         this.elements = elements;
         this.pointer = new CUdeviceptr();
         if (elements > 0) {
-            JCudaDriver.cuMemAlloc(pointer, bytes());
+            try {
+                JCudaDriver.cuMemAlloc(pointer, bytes());
+            } catch (CudaException e) {
+                throw String.valueOf(e.getMessage()).contains("CUDA_ERROR_OUT_OF_MEMORY") ? outOfMemory(bytes(), e) : e;
+            }
         }
+    }
+
+    /** How much was asked for and how much there was, in the words a failed case's line gives. */
+    private static IllegalStateException outOfMemory(long asked, CudaException e) {
+        long[] free = {0};
+        long[] total = {0};
+        JCudaDriver.cuMemGetInfo(free, total);
+        return new IllegalStateException(String.format(java.util.Locale.ROOT,
+                "the device ran out of memory: a buffer of %d MiB asked for, %d MiB free of %d MiB (CUDA_ERROR_OUT_OF_MEMORY)",
+                asked >> 20, free[0] >> 20, total[0] >> 20), e);
     }
 
     static CudaBuffer of(Buffer b) {
