@@ -113,21 +113,32 @@ class RunStopIT {
         assertEquals(Optional.of("SIGINT"), StoredRun.read(dir).stoppedBy());
     }
 
-    /** Two signals at once: the run ends without finishing its files, and its .partial files hold every finished row. */
+    /**
+     * A second signal while the first stop waits for its case (in this JVM, with --forks 0, a case
+     * cannot be cut short): the run ends at once, without finishing its files, and their partial
+     * versions hold every finished row.
+     */
     @Test
     void aSecondSignalStopsAtOnceLosingNoRow() throws Exception {
         Path dir = tmp.resolve("twice");
         Path log = tmp.resolve("twice.log");
         List<String> args = new ArrayList<>(RUN);
-        args.addAll(List.of("--out", dir.toString()));
+        args.addAll(List.of("--forks", "0", "--out", dir.toString()));
         Process p = start(args, log);
         awaitRows(dir, 1, p, log);
         List<ResultRow> before = io.tokencost.results.CsvResultReader.read(dir.resolve(RunOutput.CSV_INCOMPLETE));
         signal(p, "TERM");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains("stopping after the finished cases")) {
+            assertTrue(System.nanoTime() < deadline && p.isAlive(), Files.readString(log));
+            Thread.sleep(20);
+        }
         signal(p, "TERM");
         assertEquals(4, exit(p, log), Files.readString(log, StandardCharsets.UTF_8));
-        List<ResultRow> after = io.tokencost.results.CsvResultReader.read(RunResults.runCsv(dir));
-        assertTrue(after.size() >= before.size(), before.size() + " rows before the signals, " + after.size() + " after");
+        assertTrue(Files.readString(log).contains("SIGTERM again: stopping now"), Files.readString(log));
+        assertTrue(!Files.exists(dir.resolve(RunOutput.CSV)), "halted: the files are not finished");
+        List<ResultRow> after = io.tokencost.results.CsvResultReader.read(dir.resolve(RunOutput.CSV_INCOMPLETE));
+        assertTrue(after.size() >= before.size() && !after.isEmpty(), before.size() + " rows before the signals, " + after.size() + " after");
     }
 
     /** On a terminal (a pseudo-terminal from util-linux's script): one progress line that rewrites itself, erased before each row. */

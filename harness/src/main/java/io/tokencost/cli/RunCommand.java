@@ -188,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
         List<BenchCase> cases = plan.cases();
 
         Map<String, String> options = options(profile, backend.id());
-        StoredRun earlier = resume == null ? null : StoredRun.read(resume);
+        StoredRun earlier = resume == null ? null : StoredRun.readToResume(resume);
         if (earlier != null && out != null) {
             throw new IllegalArgumentException("--resume writes into the run's own folder: leave out --out");
         }
@@ -210,7 +210,7 @@ final class RunCommand implements Callable<Integer> {
                     : "resuming " + dir + ": measuring the " + measured.cases().size() + " of " + plan.cases().size() + " cases it lacks (")
                     + plan.timing().name().toLowerCase(Locale.ROOT)
                     + (passes > 1 ? ", in " + passes + " passes; rows print in the last" : "") + "), JMH log: " + dir.resolve("jmh.log"));
-            Printer printer = new Printer(stdout, spec.commandLine().getErr(), table, passes, System.console() != null);
+            Printer printer = new Printer(stdout, spec.commandLine().getErr(), table, passes, Printer.stderrIsATerminal());
             RunExecutor.Result result = RunExecutor.execute(measured, checks, passes, (c, min) -> jmh.run(c, backend.id(), device.index(), min), identity,
                     nominalClock, output.earlierRows(), sink(output), printer, stop);
             printer.done();
@@ -225,7 +225,8 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 costSummary(identity, modelSpec, rows, output, table, device);
             }
-            modelSummary(modelSpec, rows, result.passRows(), result.raws(), output, table, backend.id(), device);
+            // each pass alone only for a run measured in one part: a resumed part's passes lack the earlier part's rows
+            modelSummary(modelSpec, rows, earlier == null ? result.passRows() : List.of(), result.raws(), output, table, backend.id(), device);
             output.finish();
         }
         stdout.println();
@@ -255,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
         options.put("backend", backendId);
         options.put("device", Integer.toString(backendOptions.device));
         options.put("suite", suites);
-        options.put(profile == Profile.FULL ? "full" : "quick", "");
+        options.put("profile", profile == Profile.FULL ? "full" : "quick");
         options.put("model", model);
         options.put("working-set", workingSet == null ? "" : workingSet);
         options.put("without-kernel-rows", withoutKernelRows ? "yes" : "");
@@ -303,6 +304,12 @@ final class RunCommand implements Callable<Integer> {
             this.table = table;
             this.passes = passes;
             this.terminal = terminal;
+        }
+
+        /** As the launcher found stderr ({@code [ -t 2 ]}); the bare jar: whether this JVM has a console (stdin and stdout are terminals). */
+        static boolean stderrIsATerminal() {
+            String launcher = System.getenv("TOKENCOST_STDERR_TERMINAL");
+            return launcher != null ? launcher.equals("1") : System.console() != null;
         }
 
         /** {@code [3/52] qgemv/qgemv fp16 n=4096 k=4096 batch=1 · 1m 20s elapsed · about 3m 10s left}. */

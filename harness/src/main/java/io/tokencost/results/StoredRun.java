@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,28 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
             throw new IllegalArgumentException(dir + " holds no run (no " + RunOutput.JSON + " and " + RunOutput.CSV + ", finished or partial)");
         }
         return new StoredRun(dir, readJson(json), CsvResultReader.read(csv), json == done && csv.equals(dir.resolve(RunOutput.CSV)));
+    }
+
+    /**
+     * Reads {@code dir} to take it up again: a crash may have cut the partial CSV's last row short,
+     * and that row (never finished, so never a case's result) is cut off first.
+     */
+    public static StoredRun readToResume(Path dir) {
+        Path partial = dir.resolve(RunOutput.CSV_INCOMPLETE);
+        if (Files.isRegularFile(partial)) {
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                byte[] all = Files.readAllBytes(partial);
+                int end = all.length;
+                while (end > 0 && all[end - 1] != '\n') {
+                    end--;
+                }
+                f.truncate(end);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + partial + ": " + e.getMessage());
+            }
+        }
+        return read(dir);
     }
 
     /** The run's samples.json beside a results file, when there is one to read. */
@@ -114,10 +137,13 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
         if (!now.harnessVersion().equals(id.get("harness_version")) || shaDiffers) {
             return Optional.of(dir + " was measured with " + thenBuild + ", this is " + hereBuild);
         }
-        for (Map.Entry<String, String> o : options().entrySet()) {
-            String mine = options.getOrDefault(o.getKey(), "");
-            if (!mine.equals(o.getValue())) {
-                return Optional.of(dir + " was run with " + option(o.getKey(), o.getValue()) + ", this run has " + option(o.getKey(), mine));
+        Set<String> names = new LinkedHashSet<>(options().keySet());
+        names.addAll(options.keySet());
+        for (String name : names) {
+            String recorded = options().getOrDefault(name, "");
+            String mine = options.getOrDefault(name, "");
+            if (!mine.equals(recorded)) {
+                return Optional.of(dir + " was run with " + option(name, recorded) + ", this run has " + option(name, mine));
             }
         }
         if (!plan.equals(plannedCases())) {
@@ -134,7 +160,11 @@ public record StoredRun(Path dir, Map<String, Object> json, List<ResultRow> rows
         return "tokencost " + version + (isEmpty(sha) ? "" : " (git " + sha + ")");
     }
 
+    /** {@code --suite memory}; the profile as its flag ({@code --full}); an option not given: {@code no --working-set}. */
     private static String option(String name, String value) {
+        if (name.equals("profile")) {
+            return "--" + value;
+        }
         return value.isEmpty() ? "no --" + name : "--" + name + " " + value;
     }
 

@@ -19,6 +19,10 @@ public final class FailureReason {
 
     private static final Pattern EXIT_CODE = Pattern.compile("Forked VM failed with exit code (\\d+)");
     private static final Pattern CUDA_ERROR = Pattern.compile("CUDA_ERROR_[A-Z_]+");
+    /** A message that starts with the exception's class name, as {@code new X(cause)} writes one: {@code java.lang.IllegalStateException: }. */
+    private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+    /** JMH's own words for "a benchmark failed", which say nothing about how. */
+    private static final List<String> JMH_WRAPPERS = List.of("Benchmark caught the exception", "Benchmark error");
     private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 4, "SIGILL", 6, "SIGABRT", 7, "SIGBUS", 8, "SIGFPE",
             9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM");
 
@@ -34,7 +38,7 @@ public final class FailureReason {
         }
         for (Throwable t : chain) {
             String name = t.getClass().getName();
-            String message = String.valueOf(t.getMessage());
+            String message = plain(String.valueOf(t.getMessage()));
             if (t instanceof OutOfMemoryError || name.endsWith("OutOfMemoryError") || message.startsWith("java.lang.OutOfMemoryError")) {
                 return "the fork ran out of Java heap (" + message.replace("java.lang.OutOfMemoryError: ", "") + "): a smaller --working-set, or more memory";
             }
@@ -59,12 +63,21 @@ public final class FailureReason {
         }
         // the deepest cause that says something: the fork's own exception, not JMH's wrapper
         for (int i = chain.size() - 1; i >= 0; i--) {
-            Throwable t = chain.get(i);
-            if (t.getMessage() != null && !t.getMessage().isBlank() && !t.getMessage().startsWith("Benchmark caught the exception")) {
-                return t.getMessage().lines().findFirst().orElse("").trim();
+            String message = chain.get(i).getMessage();
+            if (message != null && !message.isBlank() && JMH_WRAPPERS.stream().noneMatch(message::startsWith)) {
+                return plain(message.lines().findFirst().orElse("").trim());
             }
         }
-        return failure.getClass().getSimpleName();
+        return "the fork failed without a message (its log: jmh.log in the run folder)";
+    }
+
+    /** The message without the class names that wrapping exceptions put in front of it. */
+    private static String plain(String message) {
+        String m = message;
+        for (Matcher prefix = CLASS_PREFIX.matcher(m); prefix.find(); prefix = CLASS_PREFIX.matcher(m)) {
+            m = m.substring(prefix.end());
+        }
+        return m;
     }
 
     /** The failure, its causes and their suppressed exceptions, outermost first. */

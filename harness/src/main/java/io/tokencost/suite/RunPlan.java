@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,7 +95,23 @@ public record RunPlan(List<Suite> asked, List<Suite> suites, Profile timing, Lis
             }
         }
         Profile timing = profile == Profile.QUICK && suites.stream().allMatch(s -> s instanceof CostSuite) ? Profile.BRIEF : profile;
-        return new RunPlan(asked, suites, timing, cases, minIterations, notes);
+        return new RunPlan(asked, suites, timing, onePerLabel(cases, minIterations), minIterations, notes);
+    }
+
+    /**
+     * Each case once: two suites may plan the same case (a model's prediction rows and a kernel suite
+     * asked beside it), and a run records and resumes its cases by label. The first keeps its place
+     * and takes the larger of the two minimum iteration counts.
+     */
+    private static List<BenchCase> onePerLabel(List<BenchCase> cases, Map<BenchCase, Integer> minIterations) {
+        Map<String, BenchCase> byLabel = new LinkedHashMap<>();
+        for (BenchCase c : cases) {
+            BenchCase first = byLabel.putIfAbsent(c.label(), c);
+            if (first != null && minIterations.getOrDefault(c, 0) > minIterations.getOrDefault(first, 0)) {
+                minIterations.put(first, minIterations.get(c));
+            }
+        }
+        return List.copyOf(byLabel.values());
     }
 
     /** Every case's label, in plan order: what a run records as planned and a resumed run matches rows by. */

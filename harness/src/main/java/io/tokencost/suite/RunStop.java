@@ -5,20 +5,25 @@ import sun.misc.SignalHandler;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A run's stop request. While installed, SIGTERM (a scheduler's time limit or preemption, an
  * eviction) and SIGINT (Ctrl-C) no longer end the JVM: the first asks the sweep to stop, ending the
- * case being measured (its fork is killed) so that the run writes its finished rows and exits; the
- * second ends the JVM at once, the finished rows already on disk.
+ * case being measured (its fork is killed, and so is a fork that starts while the case winds down)
+ * so that the run writes its finished rows and exits; the second kills the fork and ends the JVM at
+ * once, the finished rows already on disk.
  */
 public final class RunStop implements AutoCloseable {
 
     private static final String[] SIGNALS = {"TERM", "INT"};
+    /** A fork asked to end (SIGTERM) that still runs after this is killed (SIGKILL). */
+    private static final long GRACE_NANOS = 5_000_000_000L;
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private final int immediateExitCode;
-    private volatile String signal;
+    private final AtomicReference<String> signal = new AtomicReference<>();
+    private volatile boolean closed;
 
     private RunStop(int immediateExitCode) {
         this.immediateExitCode = immediateExitCode;
@@ -40,33 +45,64 @@ public final class RunStop implements AutoCloseable {
     }
 
     private void received(Signal s) {
-        if (signal != null) {
+        // each signal's handler runs on a thread of its own: the first to set the reason stops the sweep, any later one halts
+        if (!signal.compareAndSet(null, "SIG" + s.getName())) {
             System.err.println("tokencost: SIG" + s.getName() + " again: stopping now; the finished cases are in the run folder's .partial files");
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             Runtime.getRuntime().halt(immediateExitCode);
         }
         System.err.println("tokencost: SIG" + s.getName() + ": stopping after the finished cases (send it again to stop at once)");
-        request("SIG" + s.getName());
+        endForks();
     }
 
     /** Asks the sweep to stop: no case starts after this, and the one running ends with its fork. */
     public void request(String why) {
-        signal = why;
-        // the JMH fork of the case being measured: it would otherwise run its iterations to the end
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        if (signal.compareAndSet(null, why)) {
+            endForks();
+        }
+    }
+
+    /**
+     * Ends the case's fork, and any fork its JMH run starts before it notices the stop (the signal may
+     * come between a case's start and its fork's): SIGTERM, then SIGKILL past a grace period.
+     */
+    private void endForks() {
+        Thread reaper = new Thread(() -> {
+            Map<Long, Long> asked = new LinkedHashMap<>();
+            while (!closed) {
+                long now = System.nanoTime();
+                ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(p -> {
+                    Long since = asked.putIfAbsent(p.pid(), now);
+                    if (since == null) {
+                        p.destroy();
+                    } else if (now - since > GRACE_NANOS) {
+                        p.destroyForcibly();
+                    }
+                });
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "tokencost-stop");
+        reaper.setDaemon(true);
+        reaper.start();
     }
 
     public boolean requested() {
-        return signal != null;
+        return signal.get() != null;
     }
 
     /** What stopped the run (e.g. {@code SIGTERM}), or null. */
     public String reason() {
-        return signal;
+        return signal.get();
     }
 
-    /** Gives the signals back to the JVM's own handling. */
+    /** Gives the signals back to the JVM's own handling, and stops ending forks. */
     @Override
     public void close() {
+        closed = true;
         previous.forEach(Signal::handle);
         previous.clear();
     }

@@ -29,7 +29,7 @@ class StoredRunTest {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("backend", "cpu");
         o.put("suite", suite);
-        o.put("quick", "");
+        o.put("profile", "quick");
         return o;
     }
 
@@ -92,7 +92,7 @@ class StoredRunTest {
 
     /** A crash leaves the .partial files: read as a run that did not finish, and resumed from them without rewriting a row. */
     @Test
-    void aCrashedRunsPartialFilesAreReadAndResumed() {
+    void aCrashedRunsPartialFilesAreReadAndResumed() throws Exception {
         RunIdentity id = RunIdentity.create(HOST);
         Path run = dir.resolve("crashed");
         try (RunOutput out = new RunOutput(run, id)) {
@@ -101,6 +101,10 @@ class StoredRunTest {
         }
         StoredRun stored = StoredRun.read(run);
         assertEquals(Optional.of("incomplete: 1 of 3 cases (the run did not finish)"), stored.completeness());
+        // the crash cut its last row short: that row is no result, and resuming cuts it off
+        Files.writeString(run.resolve(RunOutput.CSV_INCOMPLETE), "5,20261207T", java.nio.file.StandardOpenOption.APPEND);
+        stored = StoredRun.readToResume(run);
+        assertEquals(1, stored.rows().size());
         try (RunOutput out = RunOutput.resume(stored)) {
             out.append(row(id, "read"), Map.of());
             out.append(row(id, "triad"), Map.of());
@@ -122,6 +126,14 @@ class StoredRunTest {
         assertTrue(build.contains("was measured with tokencost " + id.harnessVersion()) && build.contains("this is tokencost 9.9.9"), build);
         String option = stored.whyNotResumable(id, options("cost"), PLAN).orElseThrow();
         assertTrue(option.endsWith("was run with --suite memory, this run has --suite cost"), option);
+        Map<String, String> full = options("memory");
+        full.put("profile", "full");
+        String profile = stored.whyNotResumable(id, full, PLAN).orElseThrow();
+        assertTrue(profile.endsWith("was run with --quick, this run has --full"), profile);
+        Map<String, String> more = options("memory");
+        more.put("working-set", "64KiB");
+        String added = stored.whyNotResumable(id, more, PLAN).orElseThrow();
+        assertTrue(added.endsWith("was run with no --working-set, this run has --working-set 64KiB"), added);
         String plan = stored.whyNotResumable(id, options("memory"), PLAN.subList(0, 2)).orElseThrow();
         assertTrue(plan.contains("planned 3 cases"), plan);
     }

@@ -37,5 +37,9 @@ class FailureReasonTest {
     void aTimeoutIsTheWatchdogsOwnWordsAndAnythingElseTheForksMessage() {
         assertEquals("timed out: …", FailureReason.of(new CaseFailedException("timed out: …", jmh(new RuntimeException("Forked VM failed with exit code 137")))));
         assertEquals("qgemv: no such kernel", FailureReason.of(jmh(new IllegalArgumentException("qgemv: no such kernel\n\tat somewhere"))));
+        assertEquals("qgemv: no such kernel", FailureReason.of(jmh(new RuntimeException(new IllegalArgumentException("qgemv: no such kernel")))),
+                "no class names that a wrapper put in front");
+        assertEquals("the fork failed without a message (its log: jmh.log in the run folder)",
+                FailureReason.of(new RunnerException("Benchmark error", new RuntimeException("Benchmark caught the exception"))));
     }
 }

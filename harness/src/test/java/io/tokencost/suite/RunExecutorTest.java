@@ -119,7 +119,12 @@ class RunExecutorTest {
         RunPlan plan = new RunPlan(List.of(), List.of(), Profile.QUICK, cases, Map.of(), List.of());
         Map<String, CheckResult> checks = new HashMap<>();
         cases.forEach(c -> checks.put(c.check(), new CheckResult("memory_stream", c.kernel(), "fp32", 1, 0, 1e-5, null)));
-        RunStop stop = RunStop.manual();
+        try (RunStop stop = RunStop.manual()) {
+            stoppedSweep(cases, plan, checks, stop);
+        }
+    }
+
+    private static void stoppedSweep(List<BenchCase> cases, RunPlan plan, Map<String, CheckResult> checks, RunStop stop) {
         List<String> ran = new ArrayList<>();
         RunExecutor.CaseRunner runner = (c, min) -> {
             ran.add(c.kernel());

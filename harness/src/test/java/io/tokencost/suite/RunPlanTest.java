@@ -78,4 +78,18 @@ class RunPlanTest {
         assertEquals(List.of("decode: no cases: " + new DecodeSuite().whyNoCases(ModelPresets.byName("Llama-3.1-70B"))), p.notes());
         assertEquals(1, p.cases().size(), "the read ceiling alone");
     }
+
+    /**
+     * A run records and resumes its cases by label: a plan holds each once, even where two suites plan
+     * the same case (a decode step's prediction rows and the qgemv suite asked beside it).
+     */
+    @Test
+    void everyPlannedCaseHasALabelOfItsOwn() {
+        for (DeviceProperties device : List.of(HOST, H200)) {
+            for (String suites : List.of("decode,qgemv", "prefill,gemm,attention", "cost,memory,qgemv,gemm,attention,decode,prefill,ops")) {
+                RunPlan p = plan(suites, true, Profile.QUICK, device);
+                assertEquals(p.labels().size(), new java.util.HashSet<>(p.labels()).size(), suites + " on " + device.name() + ": " + p.labels());
+            }
+        }
+    }
 }
