@@ -9,7 +9,7 @@
 set -u
 pack=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-$pack/out}; mkdir -p "$out"
-tc=("$pack/jre/bin/java" --add-modules jdk.incubator.vector -jar "$pack/tokencost.jar")
+tc=("$pack/bin/tokencost")
 backend=${BACKEND:-cuda}
 log=$out/log.txt; : > "$log"
 step() { local name=$1 limit=$2; shift 2; echo "=== $name (limit ${limit}s)" | tee -a "$log"
