@@ -37,9 +37,9 @@ public record RunIdentity(String runId, Instant timestamp, String harnessVersion
         return new RunIdentity(stored.get("run_id"), Instant.parse(stored.get("timestamp_utc")), now.harnessVersion, now.gitSha, now.host, device, now.jvm);
     }
 
-    /** The folder name of a run: {@code <stamp>-<host>-<device>}, filesystem-safe. */
+    /** The folder name of a run: {@code <stamp>-<host>-<device>-<backend><index>}, filesystem-safe: two devices of one host started together differ. */
     public String directoryName() {
-        return safe(STAMP.format(timestamp) + "-" + host + "-" + device.name());
+        return safe(STAMP.format(timestamp) + "-" + host + "-" + device.name() + "-" + device.backend() + device.index());
     }
 
     public ResultRow cells() {

@@ -45,7 +45,15 @@ public final class RunOutput implements AutoCloseable {
      * {@code --out}: an IllegalArgumentException (bad input) with a one-line message.
      */
     public RunOutput(Path dir, RunIdentity identity) {
-        this(writableFolder(dir), fresh(identity), List.of(), false);
+        this(emptyOfRuns(writableFolder(dir)), fresh(identity), List.of(), false);
+    }
+
+    /** A new run never writes over another's rows (two tasks given one folder, a rerun into an old one). */
+    private static Path emptyOfRuns(Path dir) {
+        if (Files.exists(dir.resolve(CSV)) || Files.exists(dir.resolve(CSV_INCOMPLETE))) {
+            throw new IllegalArgumentException(dir + " already holds a run: --resume " + dir + " completes it; a new run needs another --out");
+        }
+        return dir;
     }
 
     /** @param append whether results.csv.partial holds the earlier rows already (a resumed run's), to be kept */
@@ -107,6 +115,10 @@ public final class RunOutput implements AutoCloseable {
         identity.cells().cells().forEach((c, v) -> id.put(c.header(), v));
         json.put("identity", id);
         json.put("device_details", identity.device().details());
+        Map<String, String> scheduler = SchedulerIdentity.current();
+        if (!scheduler.isEmpty()) {
+            json.put("scheduler", scheduler);
+        }
         json.put("parts", new ArrayList<>());
         json.put("cases", new ArrayList<>());
         return json;

@@ -138,6 +138,15 @@ class StoredRunTest {
         assertTrue(plan.contains("planned 3 cases"), plan);
     }
 
+    /** Two tasks given one folder, or a rerun into an old one: the second is refused before it writes a row. */
+    @Test
+    void aNewRunNeverWritesOverAnother() {
+        Path run = stoppedAfterTwo(RunIdentity.create(HOST));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunOutput(run, RunIdentity.create(HOST)));
+        assertEquals(run + " already holds a run: --resume " + run + " completes it; a new run needs another --out", e.getMessage());
+        assertEquals(2, StoredRun.read(run).rows().size());
+    }
+
     @Test
     void aFolderWithoutARunIsSaidInPlainWords() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StoredRun.read(dir));

@@ -235,6 +235,7 @@ final class CudaDriver {
         details.put("l2_bytes", String.valueOf(l2));
         details.put("ecc_enabled", String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_ECC_ENABLED, 0) != 0));
         details.put("pci_bus_id", pciBusId(device));
+        details.put("gpu_uuid", uuid(device));
         details.put("max_threads_per_sm", String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 0)));
         details.put("shared_memory_per_block_optin_bytes",
                 String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0)));
@@ -250,6 +251,26 @@ final class CudaDriver {
 
         return new DeviceProperties("cuda", index, name, driver.toString(), kernelsCudaVersion, cc, sms, memory[0],
                 peakBandwidth(memClockKHz, busWidth), l2, details);
+    }
+
+    /** The GPU's UUID as nvidia-smi and the NVIDIA container toolkit name it ({@code GPU-8-4-4-4-12} hex); empty where the driver does not say. */
+    private static String uuid(CUdevice device) {
+        try {
+            jcuda.driver.CUuuid id = new jcuda.driver.CUuuid();
+            JCudaDriver.cuDeviceGetUuid(id, device);
+            return formatUuid(id.bytes);
+        } catch (CudaException | UnsatisfiedLinkError e) {
+            return "";
+        }
+    }
+
+    static String formatUuid(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (byte b : bytes) {
+            hex.append(String.format(Locale.ROOT, "%02x", b & 0xff));
+        }
+        String h = hex.toString();
+        return h.length() != 32 ? "" : "GPU-" + h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-" + h.substring(20);
     }
 
     private static String pciBusId(CUdevice device) {

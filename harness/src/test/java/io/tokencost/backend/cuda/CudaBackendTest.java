@@ -139,4 +139,15 @@ class CudaBackendTest {
         public void close() {
         }
     }
+
+    /** The GPU's UUID as nvidia-smi prints it, from the 16 bytes the driver gives. */
+    @Test
+    void aGpusUuidReadsAsNvidiaSmiPrintsIt() {
+        byte[] bytes = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            bytes[i] = (byte) (0x10 * (i % 16) + i);
+        }
+        assertEquals("GPU-00112233-4455-6677-8899-aabbccddeeff", CudaDriver.formatUuid(bytes));
+        assertEquals("", CudaDriver.formatUuid(new byte[3]));
+    }
 }
