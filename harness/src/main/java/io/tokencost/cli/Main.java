@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tokencost", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Measures what an LLM token costs on this machine.",
-        subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, ModelCommand.class, BreakdownCommand.class, EstimateCommand.class, ExportCommand.class, CompareCommand.class, ReportCommand.class, JmhCommand.class,
+        subcommands = {DevicesCommand.class, RunCommand.class, VerifyCommand.class, ModelCommand.class, BreakdownCommand.class, EstimateCommand.class, ExportCommand.class, CompareCommand.class, ReportCommand.class, FleetCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
