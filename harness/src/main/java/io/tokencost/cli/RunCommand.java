@@ -140,18 +140,7 @@ final class RunCommand implements Callable<Integer> {
         ModelSpec modelSpec = ModelPresets.resolve(model);
         Profile profile = profileChoice != null && profileChoice.full ? Profile.FULL : Profile.QUICK;
         price.check();
-        if (gridIntensity != null && !(gridIntensity >= 0 && gridIntensity < 5000)) {
-            throw new IllegalArgumentException("--grid-intensity takes g CO2e per kWh in 0..5000, got " + gridIntensity);
-        }
-        if (forks < 0 || forks > 10) {
-            throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
-        }
-        if (passes < 1 || passes > 10) {
-            throw new IllegalArgumentException("--passes must be 1..10, got " + passes);
-        }
-        if (!(caseTimeout >= 1 && caseTimeout <= 86_400)) {
-            throw new IllegalArgumentException("--case-timeout takes seconds in 1..86400, got " + caseTimeout);
-        }
+        checkRanges();
         long override = workingSet == null ? 0 : ByteSize.parse("--working-set", workingSet);
         Backend backend = backendOptions.resolve();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -185,20 +174,10 @@ final class RunCommand implements Callable<Integer> {
         }
         RunPlan plan = RunPlan.of(asked, !withoutKernelRows, profile, device, modelSpec, model, override);
         plan.notes().forEach(stdout::println);
-        List<BenchCase> cases = plan.cases();
 
         Map<String, String> options = options(profile, backend.id());
-        StoredRun earlier = resume == null ? null : StoredRun.readToResume(resume);
-        if (earlier != null && out != null) {
-            throw new IllegalArgumentException("--resume writes into the run's own folder: leave out --out");
-        }
+        StoredRun earlier = resumable(plan, options, device);
         RunIdentity identity = earlier == null ? RunIdentity.create(device) : RunIdentity.continuing(earlier.identity(), device);
-        if (earlier != null) {
-            Optional<String> refusal = earlier.whyNotResumable(identity, options, plan.labels());
-            if (refusal.isPresent()) {
-                throw new IllegalArgumentException("cannot resume: " + refusal.get());
-            }
-        }
         Path dir = earlier != null ? resume : out != null ? out : Path.of("results", "runs", identity.directoryName());
         RunPlan measured = earlier == null ? plan : plan.only(earlier.missingCases());
         int failures;
@@ -220,19 +199,58 @@ final class RunCommand implements Callable<Integer> {
             if (result.stoppedBy() != null) {
                 return stopped(result.stoppedBy(), plan, rows, output, stdout);
             }
-            if (plan.costsTheModel()) {
-                costTable(modelSpec, rows, output, table, device);
-            } else {
-                costSummary(identity, modelSpec, rows, output, table, device);
-            }
-            // each pass alone only for a run measured in one part: a resumed part's passes lack the earlier part's rows
-            modelSummary(modelSpec, rows, earlier == null ? result.passRows() : List.of(), result.raws(), output, table, backend.id(), device);
+            summarise(plan, modelSpec, rows, result, earlier != null, output, table, identity, backend.id());
             output.finish();
         }
         stdout.println();
         stdout.println("results: " + dir.resolve(RunOutput.CSV) + " and " + dir.resolve(RunOutput.JSON));
         stdout.flush();
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** The numeric options within their ranges, before anything is measured. */
+    private void checkRanges() {
+        if (gridIntensity != null && !(gridIntensity >= 0 && gridIntensity < 5000)) {
+            throw new IllegalArgumentException("--grid-intensity takes g CO2e per kWh in 0..5000, got " + gridIntensity);
+        }
+        if (forks < 0 || forks > 10) {
+            throw new IllegalArgumentException("--forks must be 0..10, got " + forks);
+        }
+        if (passes < 1 || passes > 10) {
+            throw new IllegalArgumentException("--passes must be 1..10, got " + passes);
+        }
+        if (!(caseTimeout >= 1 && caseTimeout <= 86_400)) {
+            throw new IllegalArgumentException("--case-timeout takes seconds in 1..86400, got " + caseTimeout);
+        }
+    }
+
+    /** The run folder {@code --resume} names, when it may be taken up by this run (else a one-line refusal); null without --resume. */
+    private StoredRun resumable(RunPlan plan, Map<String, String> options, DeviceProperties device) {
+        if (resume == null) {
+            return null;
+        }
+        if (out != null) {
+            throw new IllegalArgumentException("--resume writes into the run's own folder: leave out --out");
+        }
+        StoredRun earlier = StoredRun.readToResume(resume);
+        Optional<String> refusal = earlier.whyNotResumable(RunIdentity.continuing(earlier.identity(), device), options, plan.labels());
+        if (refusal.isPresent()) {
+            throw new IllegalArgumentException("cannot resume: " + refusal.get());
+        }
+        return earlier;
+    }
+
+    /** After the sweep: the cost table (or the decode ceiling), and the model steps against their prediction. */
+    private void summarise(RunPlan plan, ModelSpec modelSpec, List<ResultRow> rows, RunExecutor.Result result, boolean resumed, RunOutput output,
+                           TablePrinter table, RunIdentity identity, String backendId) {
+        DeviceProperties device = identity.device();
+        if (plan.costsTheModel()) {
+            costTable(modelSpec, rows, output, table, device);
+        } else {
+            costSummary(identity, modelSpec, rows, output, table, device);
+        }
+        // each pass alone only for a run measured in one part: a resumed part's passes lack the earlier part's rows
+        modelSummary(modelSpec, rows, resumed ? List.of() : result.passRows(), result.raws(), output, table, backendId, device);
     }
 
     /** The run's files as the sweep's sink: rows with their samples, and each case without a row with why. */
