@@ -1,5 +1,7 @@
 package io.tokencost.cli;
 
+import io.tokencost.fleet.FleetCollection;
+import io.tokencost.fleet.FleetFormats;
 import io.tokencost.fleet.KubernetesJob;
 import io.tokencost.fleet.SlurmScript;
 import picocli.CommandLine.Command;
@@ -16,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Slurm.class, FleetCommand.Kubernetes.class},
+@Command(name = "fleet", mixinStandardHelpOptions = true, subcommands = {FleetCommand.Slurm.class, FleetCommand.Kubernetes.class, FleetCommand.Collect.class},
         description = {"The same run on many GPUs through the scheduler that owns them: writes a Slurm job array script or a Kubernetes "
                 + "Indexed Job to submit (tokencost schedules nothing). Each task writes its own run folder under one results root, "
                 + "and gets SIGTERM before its time limit, so its finished cases are kept and --resume can complete it."})
@@ -114,6 +116,44 @@ final class FleetCommand {
         public Integer call() throws IOException {
             String manifest = new KubernetesJob(name, tasks, image, claim, gpuProduct, runArgs).render();
             return emit(spec, manifest, out, "submit it with: kubectl apply -f FILE");
+        }
+    }
+
+    @Command(name = "collect", mixinStandardHelpOptions = true,
+            description = "The fleet's runs under ROOT, per GPU model: every node's time per case, the node-to-node spread, and the nodes outside "
+                    + "their peers' spread (with the numbers); tasks that failed or stopped, and why.")
+    static final class Collect implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ROOT", description = "The results root the tasks wrote their run folders into.")
+        Path root;
+
+        @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
+                description = "The least deviation from the peers' median that makes an outlier, in % (default: ${DEFAULT-VALUE}).")
+        double thresholdPercent;
+
+        @Option(names = "--markdown", paramLabel = "FILE")
+        Path markdown;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "A line per case and node, with its deviation from the median.")
+        Path csv;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!(thresholdPercent > 0 && thresholdPercent < 100)) {
+                throw new IllegalArgumentException("--threshold takes a percentage in (0, 100), got " + thresholdPercent);
+            }
+            FleetCollection fleet = FleetCollection.of(root, thresholdPercent / 100);
+            FleetFormats.print(fleet, spec.commandLine().getOut());
+            if (markdown != null) {
+                FleetFormats.writeMarkdown(fleet, markdown);
+            }
+            if (csv != null) {
+                FleetFormats.writeCsv(fleet, csv);
+            }
+            return 0;
         }
     }
 }
