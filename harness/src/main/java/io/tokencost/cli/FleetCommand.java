@@ -131,7 +131,7 @@ final class FleetCommand {
         Path root;
 
         @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
-                description = "The least deviation from the peers' median that makes an outlier, in % (default: ${DEFAULT-VALUE}).")
+                description = "The least deviation from the peers' median that makes an outlier, in percent (default: ${DEFAULT-VALUE}).")
         double thresholdPercent;
 
         @Option(names = "--markdown", paramLabel = "FILE")

@@ -31,6 +31,7 @@ import io.tokencost.suite.CostSuite;
 import io.tokencost.suite.JmhCaseRunner;
 import io.tokencost.suite.Profile;
 import io.tokencost.suite.RunExecutor;
+import io.tokencost.suite.RunLock;
 import io.tokencost.suite.RunPlan;
 import io.tokencost.suite.RunStop;
 import io.tokencost.suite.Suite;
@@ -181,7 +182,8 @@ final class RunCommand implements Callable<Integer> {
         Path dir = earlier != null ? resume : out != null ? out : Path.of("results", "runs", identity.directoryName());
         RunPlan measured = earlier == null ? plan : plan.only(earlier.missingCases());
         int failures;
-        try (RunOutput output = earlier == null ? new RunOutput(dir, identity) : RunOutput.resume(earlier);
+        try (RunLock lock = RunLock.acquire(device, Path.of(System.getProperty("java.io.tmpdir")), stdout);
+             RunOutput output = earlier == null ? new RunOutput(dir, identity) : RunOutput.resume(earlier);
              RunStop stop = RunStop.onSignals(Main.EXIT_STOPPED)) {
             output.planned(plan.labels(), options);
             JmhCaseRunner jmh = new JmhCaseRunner(plan.timing(), forks, passes, dir.resolve("jmh.log"), CpuInfo.physicalMemory(), caseTimeout);
