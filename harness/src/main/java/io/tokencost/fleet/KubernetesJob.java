@@ -56,7 +56,7 @@ public record KubernetesJob(String name, int tasks, String image, String claim, 
                 "env", List.of(
                         map("name", "TOKENCOST_NODE_NAME", "valueFrom", map("fieldRef", map("fieldPath", "spec.nodeName"))),
                         map("name", "NVIDIA_DRIVER_CAPABILITIES", "value", "compute,utility")),
-                "resources", map("limits", map("nvidia.com/gpu", 1)),
+                "resources", map("limits", map("nvidia.com/gpu", "1")),
                 "volumeMounts", List.of(map("name", "results", "mountPath", RESULTS)));
         Map<String, Object> pod = map(
                 "restartPolicy", "Never",
@@ -79,7 +79,8 @@ public record KubernetesJob(String name, int tasks, String image, String claim, 
                         "template", map("metadata", map("labels", map("app.kubernetes.io/name", "tokencost")), "spec", pod)));
         try {
             return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).writeValueAsString(job);
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build())
+                    .writeValueAsString(job);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the manifest: " + e.getOriginalMessage(), e);
         }

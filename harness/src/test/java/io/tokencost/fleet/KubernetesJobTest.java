@@ -44,6 +44,30 @@ class KubernetesJobTest {
         assertTrue(new KubernetesJob("tokencost", 1, "img", "pvc", "", List.of()).render().lines().noneMatch(l -> l.contains("nodeSelector")));
     }
 
+    /** Read into the Kubernetes API's own model (fabric8's), failing on any key the API does not know: the fields as the server sees them. */
+    @Test
+    void theKubernetesModelReadsTheManifest() throws Exception {
+        String yaml = new KubernetesJob("h100-sweep", 6, "ghcr.io/me/tokencost:0.1.0", "results-rwx", "NVIDIA-H100-80GB-HBM3",
+                List.of("--backend", "cuda")).render();
+        io.fabric8.kubernetes.api.model.batch.v1.Job job = new ObjectMapper(new YAMLFactory())
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(yaml, io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+        assertEquals("Indexed", job.getSpec().getCompletionMode());
+        assertEquals(6, job.getSpec().getCompletions());
+        assertEquals(6, job.getSpec().getParallelism());
+        assertEquals(0, job.getSpec().getBackoffLimit());
+        io.fabric8.kubernetes.api.model.PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertEquals("Never", pod.getRestartPolicy());
+        assertEquals(120L, pod.getTerminationGracePeriodSeconds());
+        assertEquals("NVIDIA-H100-80GB-HBM3", pod.getNodeSelector().get("nvidia.com/gpu.product"));
+        assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
+        io.fabric8.kubernetes.api.model.Container c = pod.getContainers().get(0);
+        assertEquals("1", c.getResources().getLimits().get("nvidia.com/gpu").toString());
+        assertEquals("spec.nodeName", c.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath());
+        assertEquals("results-rwx", pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+        assertEquals("/results", c.getVolumeMounts().get(0).getMountPath());
+    }
+
     @Test
     void badInputIsSaidInOneLine() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new KubernetesJob("Sweep_1", 1, "img", "pvc", "", List.of()))
