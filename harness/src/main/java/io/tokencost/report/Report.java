@@ -51,8 +51,13 @@ public final class Report {
         List<ReportCharts.Series> devices = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        for (RunResults device : RunResults.byDevice(runs)) {
-            String name = device.identity(Column.DEVICE_NAME) + " (" + device.identity(Column.BACKEND) + ")";
+        List<RunResults> groups = RunResults.byDevice(runs);
+        // a fleet's nodes (one GPU model, many hosts): a series per node, named by its host
+        Map<String, Long> gpuModels = new LinkedHashMap<>();
+        groups.forEach(g -> gpuModels.merge(g.identity(Column.DEVICE_NAME) + " (" + g.identity(Column.BACKEND) + ")", 1L, Long::sum));
+        for (RunResults device : groups) {
+            String gpuModel = device.identity(Column.DEVICE_NAME) + " (" + device.identity(Column.BACKEND) + ")";
+            String name = gpuModels.get(gpuModel) > 1 ? gpuModel + " on " + device.identity(Column.HOST) : gpuModel;
             String unique = name;
             for (int i = 2; !names.add(unique); i++) {
                 unique = name + " #" + i;

@@ -63,6 +63,24 @@ class ReportTest {
         assertTrue(!html.contains("<script") && !html.contains("http"), "self-contained: no scripts, nothing fetched");
     }
 
+    /** A fleet's root (one GPU model on two nodes): a series per node, named by its host. */
+    @Test
+    void aFleetsNodesAreSeriesOfTheirOwn() throws Exception {
+        Path root = dir.resolve("fleet");
+        for (String node : List.of("node-a", "node-b")) {
+            Path run = java.nio.file.Files.createDirectories(root.resolve("tokencost-1_" + node));
+            try (io.tokencost.results.CsvResultWriter w = new io.tokencost.results.CsvResultWriter(run.resolve("results.csv"))) {
+                for (io.tokencost.results.ResultRow r : io.tokencost.results.CsvResultReader.read(REFERENCE.resolve("h200/qgemv-quick/results.csv"))) {
+                    w.append(r.set(io.tokencost.results.Column.HOST, node));
+                }
+            }
+        }
+        Path page = Report.write(List.of(root.resolve("tokencost-1_node-a"), root.resolve("tokencost-1_node-b")), dir.resolve("fleet-report"), ModelPresets.byName("Llama-3.1-8B"), WeightFormat.INT4_G128,
+                device -> Optional.of(new Price(4.59, "test")));
+        String html = Files.readString(page);
+        assertTrue(html.contains("NVIDIA H200 (cuda) on node-a") && html.contains("NVIDIA H200 (cuda) on node-b"), html);
+    }
+
     /**
      * The page as a browser shows it: headless Chromium's screenshot is not blank. Needs Debian's
      * chromium package, which CI installs (.ci/run): there it must run; elsewhere it is skipped without.
