@@ -234,8 +234,10 @@ final class CudaDriver {
         details.put("memory_bus_width_bits", String.valueOf(busWidth));
         details.put("l2_bytes", String.valueOf(l2));
         details.put("ecc_enabled", String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_ECC_ENABLED, 0) != 0));
-        details.put("pci_bus_id", pciBusId(device));
+        String pciBusId = pciBusId(device);
+        details.put("pci_bus_id", pciBusId);
         details.put("gpu_uuid", uuid(device));
+        details.put("gpu_serial", NvmlSerial.of(pciBusId));
         details.put("max_threads_per_sm", String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, 0)));
         details.put("shared_memory_per_block_optin_bytes",
                 String.valueOf(attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 0)));

@@ -149,5 +149,7 @@ class CudaBackendTest {
         }
         assertEquals("GPU-00112233-4455-6677-8899-aabbccddeeff", CudaDriver.formatUuid(bytes));
         assertEquals("", CudaDriver.formatUuid(new byte[3]));
+        // no board at this bus id (nor NVML on a machine without the driver): no serial, no failure
+        assertEquals("", NvmlSerial.of("ffff:ff:1f.7"));
     }
 }
