@@ -58,18 +58,18 @@ public final class LlmAnalysisExport {
         double best = gemm.get(gemm.size() - 1);
         double median = gemm.get(gemm.size() / 2);
         double read = rates.readBytesPerS();
-        Optional<Interconnect> link = Interconnect.lookup(device);
+        Interconnect link = Interconnect.lookupOrDefault(device);
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", ("tokencost-" + device).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+$", ""));
         config.put("mem_per_GPU_in_GB", round(first.number(Column.MEMORY_BYTES) / (1L << 30)));
         config.put("hbm_bandwidth_in_GB_per_sec", round(read / 1e9));
-        config.put("intra_node_bandwidth_in_GB_per_sec", link.map(l -> round(l.bytesPerSPerDirection() / 1e9)).orElse(0.0));
-        config.put("intra_node_min_message_latency", link.map(Interconnect::latencyS).orElse(0.0));
+        config.put("intra_node_bandwidth_in_GB_per_sec", round(link.bytesPerSPerDirection() / 1e9));
+        config.put("intra_node_min_message_latency", link.latencyS());
         config.put("peak_fp16_TFLOPS", round(best / 1e12));
         config.put("peak_i8_TFLOPS", round(best / 1e12));
         config.put("peak_i4_TFLOPS", round(best / 1e12));
-        config.put("inter_node_bandwidth_in_GB_per_sec", 0.0);
+        config.put("inter_node_bandwidth_in_GB_per_sec", round(link.interNodeBytesPerSPerDirection() / 1e9));
 
         ResultRow g = gemv.get();
         List<String> provenance = List.of(
@@ -79,8 +79,9 @@ public final class LlmAnalysisExport {
                 String.format(Locale.ROOT, "hbm_memory_efficiency: qgemv %s batch 1 %sx%s, %.1f GB/s over the read ceiling %.1f GB/s", format,
                         g.get(Column.N), g.get(Column.K), g.number(Column.BYTES_PER_S) / 1e9, read / 1e9),
                 String.format(Locale.ROOT, "flops_efficiency: the median gemm row (%.3g TFLOP/s) over the best", median / 1e12),
-                link.map(l -> "intra_node_*: ASSUMED, " + l.assumption()).orElse("intra_node_*: 0, no link for this device in the catalog (tensor parallel not estimable)"),
-                "inter_node_bandwidth_in_GB_per_sec: 0, not measured");
+                "intra_node_*: ASSUMED (the interconnect catalog, not measured), " + link.assumption(),
+                String.format(Locale.ROOT, "inter_node_bandwidth_in_GB_per_sec: ASSUMED (the interconnect catalog, not measured), %.1f GB/s per direction: %s",
+                        link.interNodeBytesPerSPerDirection() / 1e9, link.source()));
         // a warm or lucky row can pass the cold read ceiling; llm-analysis takes efficiencies up to 1
         return new Export(config, Math.min(1, g.number(Column.BYTES_PER_S) / read), median / best, provenance);
     }

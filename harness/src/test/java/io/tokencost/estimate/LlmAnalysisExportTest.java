@@ -31,6 +31,33 @@ class LlmAnalysisExportTest {
         assertTrue(e.provenance().stream().anyMatch(p -> p.startsWith("intra_node_*: ASSUMED")), e.provenance().toString());
     }
 
+    /**
+     * llm-analysis divides by the bandwidths and peaks (its time_allgather: S·(n−1)/(B·n)): every one
+     * is positive for a catalogued GPU, a host and a GPU the catalog does not name, each said to be
+     * assumed, and the all-gather of 1 GB over 8 devices comes out finite on both links.
+     */
+    @Test
+    void everyFigureLlmAnalysisDividesByIsPositiveAndSaysWhereItCameFrom() {
+        for (String device : List.of("NVIDIA H100 80GB HBM3", "AMD EPYC 9654 96-Core Processor", "NVIDIA RTX PRO 6000 Blackwell")) {
+            LlmAnalysisExport.Export e = LlmAnalysisExport.of(SyntheticRuns.rows(device, 80L << 30), WeightFormat.FP16);
+            Map<String, Object> c = e.gpuConfig();
+            for (String field : List.of("mem_per_GPU_in_GB", "hbm_bandwidth_in_GB_per_sec", "intra_node_bandwidth_in_GB_per_sec", "peak_fp16_TFLOPS",
+                    "peak_i8_TFLOPS", "peak_i4_TFLOPS", "inter_node_bandwidth_in_GB_per_sec")) {
+                assertTrue(((Number) c.get(field)).doubleValue() > 0, device + ": " + field + " = " + c.get(field));
+            }
+            for (String link : List.of("intra_node_bandwidth_in_GB_per_sec", "inter_node_bandwidth_in_GB_per_sec")) {
+                double bandwidth = ((Number) c.get(link)).doubleValue() * 1e9;
+                double allGather = 1e9 * (8 - 1) / (bandwidth * 8);
+                assertTrue(Double.isFinite(allGather) && allGather > 0, device + ": time_allgather over " + link + " = " + allGather);
+            }
+            assertTrue(e.provenance().stream().anyMatch(p -> p.startsWith("intra_node_*: ASSUMED"))
+                    && e.provenance().stream().anyMatch(p -> p.startsWith("inter_node_bandwidth_in_GB_per_sec: ASSUMED")), e.provenance().toString());
+        }
+        assertEquals(32.0, LlmAnalysisExport.of(SyntheticRuns.rows("AMD EPYC 9654 96-Core Processor", 80L << 30), WeightFormat.FP16).gpuConfig()
+                .get("intra_node_bandwidth_in_GB_per_sec"), "a host: one socket link, assumed");
+        assertTrue(Interconnect.lookup("AMD EPYC 9654 96-Core Processor").isEmpty(), "the estimator's tensor parallel takes no default");
+    }
+
     @Test
     void missingRowsAreNamed() {
         var rows = SyntheticRuns.rows("x", 1L << 30);
