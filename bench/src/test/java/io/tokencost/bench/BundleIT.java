@@ -25,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BundleIT {
 
-    private static final Path TARGET = Path.of(System.getProperty("user.dir")).resolve("target");
-
     @TempDir
     Path tmp;
 
@@ -49,17 +47,9 @@ class BundleIT {
 
     @Test
     void unpackedAnywhereItRunsOnItsOwnRuntimeAndMeasures() throws Exception {
-        Path tarball;
-        try (var files = Files.list(TARGET)) {
-            tarball = files.filter(f -> f.getFileName().toString().matches("tokencost-.*-linux-x86_64\\.tar\\.gz")).findFirst().orElseThrow();
-        }
+        Path tarball = BuiltBundle.tarball();
         assertTrue(Files.size(tarball) < 64L << 20, "the bundle is " + (Files.size(tarball) >> 20) + " MiB");
-        Path unpacked = Files.createDirectories(tmp.resolve("node"));
-        assertEquals(0, new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString()).inheritIO().start().waitFor());
-        Path home;
-        try (var dirs = Files.list(unpacked)) {
-            home = dirs.findFirst().orElseThrow();
-        }
+        Path home = BuiltBundle.unpack(Files.createDirectories(tmp.resolve("node")));
         Path link = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("bin")).resolve("tokencost"), home.resolve("bin/tokencost"));
 
         Result devices = bundled(link, Map.of("JDK_JAVA_OPTIONS", "-XshowSettings:properties"), "devices");

@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SlurmIT {
 
-    private static final Path TARGET = Path.of(System.getProperty("user.dir")).resolve("target");
     private static final List<Process> DAEMONS = new ArrayList<>();
     private static Path cluster;
     private static Map<String, String> env;
@@ -127,16 +126,7 @@ class SlurmIT {
 
     @Test
     void theRenderedArrayRunsEachTaskIntoItsFolderAndTheFleetIsCollected() throws Exception {
-        Path tarball;
-        try (var files = Files.list(TARGET)) {
-            tarball = files.filter(f -> f.getFileName().toString().matches("tokencost-.*-linux-x86_64\\.tar\\.gz")).findFirst().orElseThrow();
-        }
-        Path bundles = Files.createDirectories(cluster.resolve("bundle"));
-        run(cluster, 60, "tar", "-xzf", tarball.toString(), "-C", bundles.toString());
-        Path home;
-        try (var dirs = Files.list(bundles)) {
-            home = dirs.findFirst().orElseThrow();
-        }
+        Path home = BuiltBundle.unpack(Files.createDirectories(cluster.resolve("bundle")));
         Path launcher = home.resolve("bin/tokencost");
         Path results = cluster.resolve("results");
         Path script = cluster.resolve("job.sbatch");

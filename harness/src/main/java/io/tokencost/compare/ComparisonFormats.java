@@ -5,6 +5,7 @@ import io.tokencost.results.ResultRow;
 import io.tokencost.results.RunResults;
 import io.tokencost.results.Column;
 import io.tokencost.results.TablePrinter;
+import io.tokencost.results.TextGrid;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -85,20 +86,7 @@ public final class ComparisonFormats {
         if (grid.size() == 1) {
             out.println("no case was measured in every run");
         }
-        int[] width = new int[grid.get(0).size()];
-        for (List<String> line : grid) {
-            for (int i = 0; i < line.size(); i++) {
-                width[i] = Math.max(width[i], line.get(i).length());
-            }
-        }
-        for (List<String> line : grid) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < line.size(); i++) {
-                String cell = line.get(i);
-                sb.append(i < 2 ? String.format("%-" + width[i] + "s", cell) : String.format("%" + width[i] + "s", cell)).append("  ");
-            }
-            out.println(sb.toString().stripTrailing());
-        }
+        TextGrid.printAligned(grid, out, "");
         footer(c, out, "");
         out.flush();
     }
@@ -107,13 +95,7 @@ public final class ComparisonFormats {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
             runs(c, out, "- ");
             out.println();
-            List<List<String>> grid = grid(c);
-            for (int n = 0; n < grid.size(); n++) {
-                out.println("| " + String.join(" | ", grid.get(n).stream().map(s -> s.replace("|", "\\|")).toList()) + " |");
-                if (n == 0) {
-                    out.println("|" + "---|".repeat(grid.get(0).size()));
-                }
-            }
+            TextGrid.printMarkdown(grid(c), out);
             out.println();
             footer(c, out, "- ");
         }

@@ -1,5 +1,6 @@
 package io.tokencost.fleet;
 
+import io.tokencost.measure.SampleStats;
 import io.tokencost.results.CaseKey;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
@@ -133,11 +134,11 @@ public final class FleetCollection {
         double spread = Double.NaN;
         double median = Double.NaN;
         if (values.length > 0) {
-            median = median(values);
+            median = SampleStats.of(values).median();
             spread = (values[values.length - 1] - values[0]) / median;
             double center = median;
-            double[] deviations = Arrays.stream(values).map(v -> Math.abs(v - center)).sorted().toArray();
-            double robustSigma = 1.4826 * median(deviations) / median;
+            double[] deviations = Arrays.stream(values).map(v -> Math.abs(v - center)).toArray();
+            double robustSigma = 1.4826 * SampleStats.of(deviations).median() / median;
             double bound = Math.max(threshold, 3 * robustSigma);
             for (Map.Entry<String, Double> e : seconds.entrySet()) {
                 ResultRow r = perNode.get(e.getKey());
@@ -156,10 +157,5 @@ public final class FleetCollection {
             }
         }
         return new Case(key, seconds, median, spread, outliers);
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -2,6 +2,7 @@ package io.tokencost.fleet;
 
 import io.tokencost.results.CsvResultWriter;
 import io.tokencost.results.TablePrinter;
+import io.tokencost.results.TextGrid;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -65,20 +66,7 @@ public final class FleetFormats {
     public static void print(FleetCollection f, PrintWriter out) {
         for (FleetCollection.Model m : f.models()) {
             out.println(m.name() + ": " + m.nodes().size() + " node" + (m.nodes().size() == 1 ? "" : "s") + ", median time per case");
-            List<List<String>> grid = grid(m);
-            int[] width = new int[grid.get(0).size()];
-            for (List<String> line : grid) {
-                for (int i = 0; i < line.size(); i++) {
-                    width[i] = Math.max(width[i], line.get(i).length());
-                }
-            }
-            for (List<String> line : grid) {
-                StringBuilder sb = new StringBuilder("  ");
-                for (int i = 0; i < line.size(); i++) {
-                    sb.append(i < 2 ? String.format("%-" + width[i] + "s", line.get(i)) : String.format("%" + width[i] + "s", line.get(i))).append("  ");
-                }
-                out.println(sb.toString().stripTrailing());
-            }
+            TextGrid.printAligned(grid(m), out, "  ");
             List<String> outliers = outliers(m);
             out.println(outliers.isEmpty() ? "  no node outside its peers' spread" : "  outliers (*):");
             outliers.forEach(o -> out.println("    " + o));
@@ -99,13 +87,7 @@ public final class FleetFormats {
             for (FleetCollection.Model m : f.models()) {
                 out.println("## " + m.name());
                 out.println();
-                List<List<String>> grid = grid(m);
-                for (int n = 0; n < grid.size(); n++) {
-                    out.println("| " + String.join(" | ", grid.get(n).stream().map(s -> s.replace("|", "\\|")).toList()) + " |");
-                    if (n == 0) {
-                        out.println("|" + "---|".repeat(grid.get(0).size()));
-                    }
-                }
+                TextGrid.printMarkdown(grid(m), out);
                 out.println();
                 outliers(m).forEach(o -> out.println("- outlier: " + o));
                 out.println();

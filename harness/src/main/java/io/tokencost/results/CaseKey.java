@@ -1,6 +1,7 @@
 package io.tokencost.results;
 
 import java.util.List;
+import java.util.Map;
 
 /** Which case a row measured: suite, kernel, dtype, weight format and shape, as the rows of two runs are joined. */
 public record CaseKey(List<String> cells) {
@@ -10,6 +11,13 @@ public record CaseKey(List<String> cells) {
 
     public static CaseKey of(ResultRow r) {
         return new CaseKey(COLUMNS.stream().map(r::get).toList());
+    }
+
+    /** The key of a case before it is measured: the cells its row will carry. */
+    public static CaseKey of(String suite, String kernel, String dtype, String weightFormat, Map<Column, Long> shape) {
+        ResultRow r = new ResultRow().set(Column.SUITE, suite).set(Column.KERNEL, kernel).set(Column.DTYPE, dtype).set(Column.WEIGHT_FORMAT, weightFormat);
+        shape.forEach(r::set);
+        return of(r);
     }
 
     /** The same case with the n cell replaced (e.g. by a working-set rank). */

@@ -1,6 +1,7 @@
 package io.tokencost.suite;
 
 import io.tokencost.measure.Workload;
+import io.tokencost.results.CaseKey;
 import io.tokencost.results.Column;
 
 import java.util.Map;
@@ -29,19 +30,6 @@ public record BenchCase(String suite, String check, String kernel, String dtype,
      * or {@code qgemv/qgemv fp16 int4_g128 n=4096 k=14336 batch=1}: suite/kernel, dtype, weight format (unless the dtype), shape.
      */
     public String label() {
-        StringBuilder sb = new StringBuilder(suite).append('/').append(kernel);
-        if (!dtype.isEmpty()) {
-            sb.append(' ').append(dtype);
-        }
-        if (!weightFormat.isEmpty() && !weightFormat.equals(dtype)) {
-            sb.append(' ').append(weightFormat);
-        }
-        for (Column c : Column.values()) {
-            Long v = shape.get(c);
-            if (v != null) {
-                sb.append(' ').append(c.header()).append('=').append(v);
-            }
-        }
-        return sb.toString();
+        return CaseKey.of(suite, kernel, dtype, weightFormat, shape).label();
     }
 }

@@ -48,7 +48,7 @@ public final class RunStop implements AutoCloseable {
         // each signal's handler runs on a thread of its own: the first to set the reason stops the sweep, any later one halts
         if (!signal.compareAndSet(null, "SIG" + s.getName())) {
             System.err.println("tokencost: SIG" + s.getName() + " again: stopping now; the finished cases are in the run folder's .partial files");
-            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            JmhCaseRunner.killForks();
             Runtime.getRuntime().halt(immediateExitCode);
         }
         System.err.println("tokencost: SIG" + s.getName() + ": stopping after the finished cases (send it again to stop at once)");
