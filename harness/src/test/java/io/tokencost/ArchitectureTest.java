@@ -135,7 +135,7 @@ class ArchitectureTest {
     void theKernelFamiliesDependOnlyOnTheBackendsAndTheirDeclarations() {
         noClasses().that().resideInAPackage("io.tokencost.kernels..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.tokencost.model..", "io.tokencost.suite..", "io.tokencost.families..", "io.tokencost.estimate..",
-                        "io.tokencost.results..", "io.tokencost.cli..")
+                        "io.tokencost.results..", "io.tokencost.export..", "io.tokencost.cli..")
                 .check(classes);
     }
 
@@ -146,11 +146,11 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /** What reads results (the estimator, compare, report, the cost model) never plans or runs a measurement. */
+    /** What reads results (the estimator, compare, report, the cost model, the exporters) never plans or runs a measurement. */
     @Test
     void readersOfResultsDoNotReachTheRunningSide() {
         noClasses().that().resideInAnyPackage("io.tokencost.estimate..", "io.tokencost.compare..", "io.tokencost.report..", "io.tokencost.cost..",
-                        "io.tokencost.results..")
+                        "io.tokencost.results..", "io.tokencost.export..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tokencost.suite..", "io.tokencost.model..", "io.tokencost.cli..")
                 .check(classes);
     }

@@ -7,6 +7,7 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.kernels.FloatTypes;
 import io.tokencost.kernels.transformerops.TransformerOps;
 import io.tokencost.kernels.transformerops.TransformerOpsFamily;
+import io.tokencost.kernels.transformerops.TransformerOpsKernels;
 import io.tokencost.measure.Workload;
 import io.tokencost.model.SyntheticModel;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -37,6 +38,10 @@ public class TransformerOpsBench extends DeviceBench {
 
     @Param("1")
     public int tokens;
+
+    /** {@code layer}: every op of the layer, as above; or one of them alone over one prompt of {@code tokens} (the ops-grid suite). */
+    @Param("layer")
+    public String op = "layer";
 
     private final List<Buffer> owned = new ArrayList<>();
     private ModelSpec spec;
@@ -109,6 +114,12 @@ public class TransformerOpsBench extends DeviceBench {
             xSorted = alloc(DataType.F16, (long) slots * hidden);
             expertOut = random(DataType.F32, (long) slots * hidden, r);
         }
+        if (!op.equals("layer")) {
+            if (!prefill || moe()) {
+                throw new IllegalArgumentException("a single op runs over a dense model's prompt (step prefill), got step " + step + " on " + model);
+            }
+            return TransformerOps.opWorkload(op, tokens, spec);
+        }
         return TransformerOps.layerWorkload(prefill, tokens, spec);
     }
 
@@ -141,6 +152,17 @@ public class TransformerOpsBench extends DeviceBench {
     protected void launch() {
         var ops = TransformerOpsFamily.on(session);
         int hidden = spec.hidden();
+        switch (op) {
+            case "layer" -> launchLayer(ops, hidden);
+            case "add_rmsnorm" -> ops.addRmsnorm(xn, h, add, norm, tokens, hidden, SyntheticModel.RMS_EPS);
+            case "rope_qkv" -> ops.ropeQkv(q, kCache, vCache, qkv, positions, tokens, tokens, spec.heads(), spec.kvHeads(), spec.headDim(), tokens,
+                    SyntheticModel.ROPE_THETA);
+            case "swiglu" -> ops.swiglu(act, gateUp, tokens, spec.ffn());
+            default -> throw new IllegalStateException("op " + op);
+        }
+    }
+
+    private void launchLayer(TransformerOpsKernels ops, int hidden) {
         int qkvWidth = (spec.heads() + 2 * spec.kvHeads()) * spec.headDim();
         ops.addRmsnorm(xn, h, add, norm, tokens, hidden, SyntheticModel.RMS_EPS);
         if (prefill) {

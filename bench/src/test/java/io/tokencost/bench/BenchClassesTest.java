@@ -1,5 +1,6 @@
 package io.tokencost.bench;
 
+import io.tokencost.kernels.transformerops.TransformerOps;
 import io.tokencost.measure.KernelSamples;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,16 @@ class BenchClassesTest {
             moe.step = "decode";
             moe.tokens = 3;
             assertTrue(drive(moe) >= 3, backend + " moe");
+            // the ops grid's single ops, each alone over one prompt
+            for (String op : TransformerOps.SINGLE_OPS) {
+                TransformerOpsBench single = new TransformerOpsBench();
+                single.backend = backend;
+                single.model = "Mistral-7B-v0.3";
+                single.step = "prefill";
+                single.tokens = 7;
+                single.op = op;
+                assertTrue(drive(single) >= 3, backend + " " + op);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelSpec}: hidden_size,
@@ -38,6 +39,12 @@ public final class ModelConfig {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read it (" + e.getMessage() + ")");
         }
+    }
+
+    /** The config's {@code _name_or_path} as written (a hub name such as {@code meta-llama/Llama-3.1-8B}), if it has one. */
+    static Optional<String> nameOrPath(InputStream in) throws IOException {
+        JsonNode root = JSON.readTree(in);
+        return root != null && root.hasNonNull("_name_or_path") ? Optional.of(root.get("_name_or_path").asText()) : Optional.empty();
     }
 
     /** Parses a config; {@code source} names it in errors, {@code fallbackName} names the model when the config does not. */

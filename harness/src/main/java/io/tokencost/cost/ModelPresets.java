@@ -72,6 +72,21 @@ public final class ModelPresets {
         return byName(nameOrPath);
     }
 
+    /**
+     * The model's name on the Hugging Face hub ({@code meta-llama/Llama-3.1-8B}): its config's
+     * {@code _name_or_path}, else the name {@link #resolve} gives it. What simulators key a model by.
+     */
+    public static String hubName(String nameOrPath) {
+        ModelSpec spec = resolve(nameOrPath);
+        Path path = Path.of(nameOrPath);
+        boolean file = nameOrPath.endsWith(".json") || Files.isRegularFile(path);
+        try (InputStream in = file ? Files.newInputStream(path) : ModelPresets.class.getResourceAsStream("models/" + spec.name() + ".json")) {
+            return in == null ? spec.name() : ModelConfig.nameOrPath(in).orElse(spec.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Case-insensitive lookup; unknown names are an IllegalArgumentException listing the presets. */
     public static ModelSpec byName(String name) {
         ModelSpec spec = PRESETS.get(name.toLowerCase(Locale.ROOT));

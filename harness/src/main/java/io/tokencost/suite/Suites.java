@@ -19,6 +19,7 @@ public final class Suites {
         register(new DecodeSuite());
         register(new PrefillSuite());
         register(new TransformerOpsSuite());
+        register(new OpsGridSuite());
     }
 
     private Suites() {

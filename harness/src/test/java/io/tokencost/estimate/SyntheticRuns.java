@@ -12,7 +12,7 @@ import java.util.List;
  * qgemv row 50 GB/s (batch 1 and 16, fp16 / int8 / int4_g128); gemm 1 TFLOP/s; prefill attention
  * 0.5 TFLOP/s; decode attention 20 GB/s (fp16) and 15 GB/s (int8) at contexts 1k and 8k.
  */
-final class SyntheticRuns {
+public final class SyntheticRuns {
 
     static final double READ = 1e11;
     static final double QGEMV = 5e10;
@@ -27,7 +27,7 @@ final class SyntheticRuns {
     private SyntheticRuns() {
     }
 
-    static List<ResultRow> rows(String device, long memoryBytes) {
+    public static List<ResultRow> rows(String device, long memoryBytes) {
         List<ResultRow> rows = new ArrayList<>();
         rows.add(row(device, memoryBytes, "memory", "read", "fp32", "").set(Column.BYTES_PER_S, READ));
         for (String f : List.of("fp16", "int8", "int4_g128")) {

@@ -10,6 +10,7 @@ import io.tokencost.kernels.attentionprefill.AttentionPrefill;
 import io.tokencost.measure.Workload;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Java twin of kernels/transformer_ops.cu: the per-token operations of a transformer step between
@@ -143,6 +144,29 @@ public final class TransformerOps {
         return d;
     }
 
+    // bytes per token and width unit: add_rmsnorm reads h and the add (fp32) and the weight (fp16), writes h (fp32) and
+    // the normed row (fp16); rope_qkv reads the fp32 qkv row, writes q, k, v in fp16; swiglu reads gate and up (fp32), writes fp16
+    private static final long NORM_READ = 12;
+    private static final long NORM_WRITTEN = 6;
+    private static final long ROPE_READ = 4;
+    private static final long ROPE_WRITTEN = 2;
+    private static final long SWIGLU_READ = 8;
+    private static final long SWIGLU_WRITTEN = 2;
+
+    /** The ops a layer runs that are timed one by one (the ops-grid suite): each over rows of one sequence. */
+    public static final List<String> SINGLE_OPS = List.of("add_rmsnorm", "rope_qkv", "swiglu");
+
+    /** One of {@link #SINGLE_OPS} over {@code tokens} rows of a dense model's widths: bytes as the op touches them, no FLOPs counted. */
+    public static Workload opWorkload(String op, long tokens, ModelSpec m) {
+        long qkvWidth = (long) (m.heads() + 2 * m.kvHeads()) * m.headDim();
+        return switch (op) {
+            case "add_rmsnorm" -> new Workload(tokens * NORM_READ * m.hidden(), tokens * NORM_WRITTEN * m.hidden(), 0);
+            case "rope_qkv" -> new Workload(tokens * ROPE_READ * qkvWidth, tokens * ROPE_WRITTEN * qkvWidth, 0);
+            case "swiglu" -> new Workload(tokens * SWIGLU_READ * m.ffn(), tokens * SWIGLU_WRITTEN * m.ffn(), 0);
+            default -> throw new IllegalArgumentException("no single op '" + op + "' (known: " + String.join(", ", SINGLE_OPS) + ")");
+        };
+    }
+
     /**
      * One layer's ops over {@code tokens} rows as the synthetic model runs them (see
      * {@code TransformerOpsBench}): two add_rmsnorm (h read and written, the add read, fp16 out), rope_qkv
@@ -161,8 +185,8 @@ public final class TransformerOps {
         long slots = moe ? m.expertsPerToken() : 1;
         // the SwiGLU width a token brings: its slots' experts
         long ffn = moe ? slots * m.moeFfn() : m.ffn();
-        long read = 2 * 12L * hidden + 4 * qkvWidth + 8L * ffn;
-        long written = 2 * 6L * hidden + 2 * qkvWidth + 2L * ffn;
+        long read = 2 * NORM_READ * hidden + ROPE_READ * qkvWidth + SWIGLU_READ * ffn;
+        long written = 2 * NORM_WRITTEN * hidden + ROPE_WRITTEN * qkvWidth + SWIGLU_WRITTEN * ffn;
         if (moe) {
             read += 4L * m.experts() + slots * (2 * hidden + 4 * hidden + 8);
             written += 12 * slots + 2 * slots * hidden + 4 * hidden;

@@ -1,9 +1,20 @@
-package io.tokencost.estimate;
+package io.tokencost.export.llmanalysis;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tokencost.cost.WeightFormat;
+import io.tokencost.estimate.Interconnect;
+import io.tokencost.estimate.MeasuredRates;
+import io.tokencost.export.ExportFiles;
+import io.tokencost.export.ExportOptions;
+import io.tokencost.export.SimulatorFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +29,37 @@ import java.util.Optional;
  * {@code peak_fp16_TFLOPS} (and for int8/int4, whose weight-only kernels compute in 16 bits); the
  * flags say how close the model's kernels come to them: {@code hbm_memory_efficiency} = the
  * batch-1 qgemv's bytes/s in the weight format over the read ceiling, {@code flops_efficiency} =
- * the gemm rows' median FLOP/s over the best.
+ * the gemm rows' median FLOP/s over the best. Written for llm-analysis at commit d841e40 (its
+ * {@code GPUConfig} fields there).
  */
-public final class LlmAnalysisExport {
+public final class LlmAnalysisFormatD841e40 implements SimulatorFormat {
 
-    private LlmAnalysisExport() {
+    @Override
+    public String id() {
+        return "llm-analysis";
+    }
+
+    @Override
+    public String target() {
+        return "llm-analysis d841e40";
+    }
+
+    /** {@code <name>.json} and {@code <name>.provenance.txt}: the config and where each figure came from. */
+    @Override
+    public Written write(List<ResultRow> rows, ExportOptions options, Path dir) throws IOException {
+        Export export = of(ExportFiles.measured(rows), options.weights());
+        ExportFiles.folder(dir);
+        Path config = dir.resolve(export.name() + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(config.toFile(), export.gpuConfig());
+        // not .json: llm-analysis reads every .json in its gpu_configs folder as a GPU config
+        Path provenance = dir.resolve(export.name() + ".provenance.txt");
+        List<String> lines = new ArrayList<>(List.of("written for " + target() + " by " + getClass().getSimpleName()));
+        lines.addAll(export.provenance());
+        lines.add("from: " + options.sources());
+        lines.add("flags: " + export.flags());
+        Files.write(provenance, lines);
+        return new Written(List.of(config, provenance), List.of("wrote " + config + " (copy it into llm_analysis/gpu_configs/) and " + provenance,
+                "llm-analysis flags: " + export.flags()));
     }
 
     /** The config and the flags, with what each figure came from. */
@@ -40,9 +77,9 @@ public final class LlmAnalysisExport {
     }
 
     public static Export of(List<ResultRow> rows, WeightFormat weights) {
+        String device = ExportFiles.deviceName(rows);
         MeasuredRates rates = MeasuredRates.of(rows);
         ResultRow first = rows.get(0);
-        String device = first.get(Column.DEVICE_NAME);
         List<Double> gemm = rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.number(Column.FLOPS_PER_S) > 0)
                 .map(r -> r.number(Column.FLOPS_PER_S)).sorted().toList();
         if (gemm.isEmpty()) {
@@ -61,7 +98,7 @@ public final class LlmAnalysisExport {
         Interconnect link = Interconnect.lookupOrDefault(device);
 
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", ("tokencost-" + device).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-+$", ""));
+        config.put("name", ExportFiles.slug("tokencost-" + device, '-'));
         config.put("mem_per_GPU_in_GB", round(first.number(Column.MEMORY_BYTES) / (1L << 30)));
         config.put("hbm_bandwidth_in_GB_per_sec", round(read / 1e9));
         config.put("intra_node_bandwidth_in_GB_per_sec", round(link.bytesPerSPerDirection() / 1e9));
