@@ -1,7 +1,19 @@
 # Written by tokencost for Vidur 0.0.1. Paste each part into the file its comment names;
 # skip the model if vidur/config/model_config.py already has a class whose get_name() returns its name.
 
-# h100 is one of Vidur's devices: nothing to add for it.
+# vidur/types/device_sku_type.py, in class DeviceSKUType (the next free number):
+#     NVIDIA_H100_80GB_HBM3 = <n>
+
+# vidur/config/device_sku_config.py:
+@dataclass
+class TokencostNvidia_h100_80gb_hbm3DeviceSKUConfig(BaseDeviceSKUConfig):
+    fp16_tflops: int = 400  # measured: the best 16-bit gemm row
+    total_memory_gb: int = 80
+
+    @staticmethod
+    def get_type():
+        return DeviceSKUType.NVIDIA_H100_80GB_HBM3
+
 
 # vidur/config/model_config.py (a Llama-style layer: gated SiLU MLP, RMSNorm, rotary):
 @dataclass

@@ -57,6 +57,9 @@ final class ExportCommand implements Callable<Integer> {
         ExportOptions options = new ExportOptions(WeightFormat.parse(weights), system, model, framework, runs.files().toString());
         SimulatorFormat.Written written = target.write(runs.rows(), options, out);
         PrintWriter o = spec.commandLine().getOut();
+        if (model != null && !format.equals("vidur")) {
+            o.println("note: --model is read by --format vidur only");
+        }
         written.messages().forEach(o::println);
         o.flush();
         return 0;

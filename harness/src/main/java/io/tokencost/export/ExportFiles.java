@@ -21,18 +21,60 @@ public final class ExportFiles {
     private ExportFiles() {
     }
 
-    /** Rows a simulator may take: measured (a positive median) by a kernel that passed verification; derived ceiling rows left out. */
+    /**
+     * Rows a simulator may take: measured (a positive median) by a kernel that passed verification, derived
+     * ceiling rows left out; all of one device and one harness version (a table mixes no two builds' kernels).
+     */
     public static List<ResultRow> measured(List<ResultRow> rows) {
-        return rows.stream().filter(r -> "true".equals(r.get(Column.VERIFIED)) && r.number(Column.TIME_MEDIAN_S) > 0
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("the results hold no rows (run tokencost run first)");
+        }
+        List<ResultRow> measured = rows.stream().filter(r -> "true".equals(r.get(Column.VERIFIED)) && r.number(Column.TIME_MEDIAN_S) > 0
                 && !r.get(Column.SUITE).equals("ceiling")).toList();
+        if (measured.isEmpty()) {
+            throw new IllegalArgumentException("none of the " + rows.size() + " rows is a verified measurement with a positive median");
+        }
+        for (Column c : List.of(Column.DEVICE_NAME, Column.HARNESS_VERSION)) {
+            List<String> values = measured.stream().map(r -> r.get(c)).distinct().toList();
+            if (values.size() > 1) {
+                throw new IllegalArgumentException("the rows come from more than one " + c.header() + " (" + String.join(", ", values)
+                        + "): export one's runs (--results)");
+            }
+        }
+        return measured;
     }
 
-    /** The one device the rows were measured on. */
-    public static String deviceName(List<ResultRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("the results hold no measured rows (run tokencost run first)");
+    /** The device the rows of {@link #measured} were measured on. */
+    public static String deviceName(List<ResultRow> measured) {
+        return measured.get(0).get(Column.DEVICE_NAME);
+    }
+
+    /** The runs the rows came from, for a provenance line. */
+    public static String runIds(List<ResultRow> rows) {
+        return String.join(", ", rows.stream().map(r -> r.get(Column.RUN_ID)).distinct().toList());
+    }
+
+    /** The 16-bit GEMM rates measured (fp16 and bf16 gemm rows; fp32 runs on other units, on a host even faster), ascending. */
+    public static List<Double> gemm16BitFlops(List<ResultRow> rows) {
+        return rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.get(Column.KERNEL).equals("gemm")
+                && (r.get(Column.DTYPE).equals("fp16") || r.get(Column.DTYPE).equals("bf16")) && r.number(Column.FLOPS_PER_S) > 0)
+                .map(r -> r.number(Column.FLOPS_PER_S)).sorted().toList();
+    }
+
+    /** The best of {@link #gemm16BitFlops}, 0 without one. */
+    public static double best16BitGemmFlops(List<ResultRow> rows) {
+        List<Double> rates = gemm16BitFlops(rows);
+        return rates.isEmpty() ? 0 : rates.get(rates.size() - 1);
+    }
+
+    /** A shape cell as a whole number; a row without it is not a row an exporter can key. */
+    public static long shape(ResultRow r, Column c) {
+        double v = r.number(c);
+        if (!(v >= 0) || v != Math.rint(v)) {
+            throw new IllegalArgumentException("a row of " + r.get(Column.SUITE) + "/" + r.get(Column.KERNEL) + " has no whole " + c.header()
+                    + " (got '" + r.get(c) + "'): not a results.csv row of this version?");
         }
-        return rows.get(0).get(Column.DEVICE_NAME);
+        return (long) v;
     }
 
     /** A name made of lower-case letters, digits and {@code separator}: {@code NVIDIA H100 80GB HBM3} → {@code nvidia_h100_80gb_hbm3}. */

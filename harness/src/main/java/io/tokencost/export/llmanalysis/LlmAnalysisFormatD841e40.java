@@ -80,10 +80,9 @@ public final class LlmAnalysisFormatD841e40 implements SimulatorFormat {
         String device = ExportFiles.deviceName(rows);
         MeasuredRates rates = MeasuredRates.of(rows);
         ResultRow first = rows.get(0);
-        List<Double> gemm = rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.number(Column.FLOPS_PER_S) > 0)
-                .map(r -> r.number(Column.FLOPS_PER_S)).sorted().toList();
+        List<Double> gemm = ExportFiles.gemm16BitFlops(rows);
         if (gemm.isEmpty()) {
-            throw new IllegalArgumentException("the results hold no gemm rows: llm-analysis needs a FLOP rate (run --suite gemm)");
+            throw new IllegalArgumentException("the results hold no 16-bit gemm rows: llm-analysis needs a FLOP rate (run --suite gemm)");
         }
         String format = weights == WeightFormat.BF16 ? WeightFormat.FP16.id() : weights.id();
         Optional<ResultRow> gemv = rows.stream().filter(r -> r.get(Column.SUITE).equals("qgemv") && r.number(Column.BATCH) == 1
@@ -111,11 +110,11 @@ public final class LlmAnalysisFormatD841e40 implements SimulatorFormat {
         ResultRow g = gemv.get();
         List<String> provenance = List.of(
                 String.format(Locale.ROOT, "hbm_bandwidth_in_GB_per_sec: memory/read measured on %s (%s), cold", device, first.get(Column.RUN_ID)),
-                String.format(Locale.ROOT, "peak_*_TFLOPS: the best of %d gemm rows (%.3g TFLOP/s); int8/int4 weight-only kernels compute in 16 bits",
+                String.format(Locale.ROOT, "peak_*_TFLOPS: the best of %d 16-bit gemm rows (%.3g TFLOP/s); int8/int4 weight-only kernels compute in 16 bits",
                         gemm.size(), best / 1e12),
                 String.format(Locale.ROOT, "hbm_memory_efficiency: qgemv %s batch 1 %sx%s, %.1f GB/s over the read ceiling %.1f GB/s", format,
                         g.get(Column.N), g.get(Column.K), g.number(Column.BYTES_PER_S) / 1e9, read / 1e9),
-                String.format(Locale.ROOT, "flops_efficiency: the median gemm row (%.3g TFLOP/s) over the best", median / 1e12),
+                String.format(Locale.ROOT, "flops_efficiency: the median 16-bit gemm row (%.3g TFLOP/s) over the best", median / 1e12),
                 "intra_node_*: ASSUMED (the interconnect catalog, not measured), " + link.assumption(),
                 String.format(Locale.ROOT, "inter_node_bandwidth_in_GB_per_sec: ASSUMED (the interconnect catalog, not measured), %.1f GB/s per direction: %s",
                         link.interNodeBytesPerSPerDirection() / 1e9, link.source()));

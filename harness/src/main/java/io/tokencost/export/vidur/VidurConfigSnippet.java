@@ -1,6 +1,7 @@
 package io.tokencost.export.vidur;
 
 import io.tokencost.cost.ModelSpec;
+import io.tokencost.export.ExportFiles;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 
@@ -24,9 +25,8 @@ final class VidurConfigSnippet {
         String member = device.toUpperCase(Locale.ROOT);
         String deviceClass = "Tokencost" + pythonName(device) + "DeviceSKUConfig";
         String modelClass = "Tokencost" + pythonName(hubName.replaceFirst(".*/", "")) + "ModelConfig";
-        double fp16 = rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.get(Column.DTYPE).equals("fp16"))
-                .mapToDouble(r -> r.number(Column.FLOPS_PER_S)).max().orElse(0);
-        long memoryGb = Math.round(rows.get(0).number(Column.MEMORY_BYTES) / (1L << 30));
+        double flops = ExportFiles.best16BitGemmFlops(rows);
+        double memory = rows.get(0).number(Column.MEMORY_BYTES);
         StringBuilder p = new StringBuilder();
         p.append("# Written by tokencost for Vidur 0.0.1. Paste each part into the file its comment names;\n");
         p.append("# skip the model if vidur/config/model_config.py already has a class whose get_name() returns its name.\n\n");
@@ -37,9 +37,11 @@ final class VidurConfigSnippet {
             p.append("#     ").append(member).append(" = <n>\n\n");
             p.append("# vidur/config/device_sku_config.py:\n");
             p.append("@dataclass\nclass ").append(deviceClass).append("(BaseDeviceSKUConfig):\n");
-            p.append("    fp16_tflops: int = ").append(Math.max(1, Math.round(fp16 / 1e12)))
-                    .append(fp16 > 0 ? "  # measured: the best fp16 gemm row\n" : "  # not measured: no fp16 gemm row (run --suite gemm)\n");
-            p.append("    total_memory_gb: int = ").append(memoryGb).append("\n\n");
+            long tflops = Math.round(flops / 1e12);
+            p.append("    fp16_tflops: int = ").append(Math.max(1, tflops)).append(flops <= 0 ? "  # not measured: no 16-bit gemm row (run --suite gemm)\n"
+                    : tflops < 1 ? String.format(Locale.ROOT, "  # measured %.2f TFLOP/s (the best 16-bit gemm row), under the field's 1\n", flops / 1e12)
+                    : "  # measured: the best 16-bit gemm row\n");
+            p.append("    total_memory_gb: int = ").append(memory > 0 ? Math.round(memory / (1L << 30)) + "\n\n" : "0  # not known: fill in\n\n");
             p.append("    @staticmethod\n    def get_type():\n        return DeviceSKUType.").append(member).append("\n\n\n");
         }
         p.append("# vidur/config/model_config.py (a Llama-style layer: gated SiLU MLP, RMSNorm, rotary):\n");

@@ -70,6 +70,7 @@ class AiConfiguratorFormat090Test {
         assertEquals(80L << 30, db.system.at("/gpu/mem_capacity").asLong());
         assertEquals(90, db.system.at("/gpu/sm_version").asInt());
         assertTrue(db.system.at("/gpu/fp8_tc_flops").isMissingNode(), "fp8 is not measured");
+        assertEquals(0, db.system.at("/misc/nccl_mem/1").asLong(), "no NCCL buffers at tensor parallel 1");
         String readme = Files.readString(dir.resolve("README.md"));
         assertTrue(readme.contains("--backend sglang --backend-version " + VERSION) && readme.contains("fp16 stands in for bfloat16** in 4 rows"), readme);
     }
@@ -85,7 +86,31 @@ class AiConfiguratorFormat090Test {
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
                 () -> new AiConfiguratorFormat090().write(HandMadeRows.kernelRows(), options("tgi"), dir));
         assertTrue(f.getMessage().startsWith("--framework must be vllm, sglang or trtllm"), f.getMessage());
+        List<ResultRow> noRead = HandMadeRows.kernelRows().stream().filter(r -> !r.get(Column.SUITE).equals("memory")).toList();
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> new AiConfiguratorFormat090().write(noRead, options("vllm"), dir));
+        assertTrue(r.getMessage().startsWith("the results hold no memory/read row"), r.getMessage());
+        List<ResultRow> mixed = new java.util.ArrayList<>(HandMadeRows.kernelRows());
+        mixed.set(1, mixed.get(1).set(Column.HARNESS_VERSION, "0.0.9"));
+        IllegalArgumentException v = assertThrows(IllegalArgumentException.class, () -> new AiConfiguratorFormat090().write(mixed, options("vllm"), dir));
+        assertTrue(v.getMessage().startsWith("the rows come from more than one harness_version (0.1.0, 0.0.9)"), v.getMessage());
+        List<ResultRow> unverified = HandMadeRows.kernelRows().stream().map(x -> x.set(Column.VERIFIED, "false")).toList();
+        IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> new AiConfiguratorFormat090().write(unverified, options("vllm"), dir));
+        assertTrue(u.getMessage().startsWith("none of the 15 rows is a verified measurement"), u.getMessage());
         assertFalse(Files.exists(dir.resolve("systems")), "nothing written on bad input");
+    }
+
+    /** A decode over one token of context: nothing cached before it, step 0; a row without its context is refused, not keyed 0. */
+    @Test
+    void decodeStepIsTheTokensCachedBeforeIt() {
+        ResultRow one = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, java.util.Map.of(Column.BATCH, 1L, Column.CONTEXT, 1L,
+                Column.HEADS, 8L, Column.KV_HEADS, 8L, Column.HEAD_DIM, 64L));
+        List<String> row = AiConfiguratorTables.of(List.of(one), "d", "v").generation().get(0);
+        assertEquals("0", row.get(AiConfiguratorTables.ATTENTION_HEADER.indexOf("step")));
+        assertEquals("1", row.get(AiConfiguratorTables.ATTENTION_HEADER.indexOf("isl")));
+        ResultRow noContext = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, java.util.Map.of(Column.BATCH, 1L, Column.HEADS, 8L,
+                Column.KV_HEADS, 8L, Column.HEAD_DIM, 64L));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AiConfiguratorTables.of(List.of(noContext), "d", "v"));
+        assertTrue(e.getMessage().startsWith("a row of attention/decode has no whole context"), e.getMessage());
     }
 
     /** The CPU reference rows of every kernel suite: a complete database, each latency a row's median. */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * AIConfigurator 0.9.0's loading rules, restated in Java so a test can hold an export to them:
- * the system file's keys (what its PerfDatabase and memory queries read, numbers positive), the
+ * the system file's keys (what its PerfDatabase, memory queries and memory estimate read), the
  * data folder relative to the systems folder, tables found as {@code <data_dir>/<family>/<backend>/<version>/<name>_perf.txt}
  * under a known backend, columns read by name with strict enums, a key's first row kept, and the
  * generation table keyed by {@code isl + step}.
@@ -51,6 +51,10 @@ final class AiConfiguratorLoader {
         }
         if (!system.at("/misc/nccl_version").isTextual() || !system.at("/data_dir").isTextual()) {
             throw new IllegalStateException(yaml + ": data_dir and misc.nccl_version are required strings");
+        }
+        // the memory estimate reads misc.nccl_mem[tp] and misc.other_mem
+        if (!system.at("/misc/nccl_mem/1").isNumber() || !system.at("/misc/other_mem").isNumber()) {
+            throw new IllegalStateException(yaml + ": misc.nccl_mem[1] and misc.other_mem are required numbers");
         }
         if (!BACKENDS.contains(backend)) {
             throw new IllegalStateException("unknown backend " + backend);

@@ -65,7 +65,7 @@ class LlmAnalysisFormatD841e40Test {
         var rows = SyntheticRuns.rows("x", 1L << 30);
         IllegalArgumentException noGemm = assertThrows(IllegalArgumentException.class,
                 () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("gemm")).toList(), WeightFormat.FP16));
-        assertTrue(noGemm.getMessage().contains("no gemm rows"), noGemm.getMessage());
+        assertTrue(noGemm.getMessage().contains("no 16-bit gemm rows"), noGemm.getMessage());
         IllegalArgumentException noGemv = assertThrows(IllegalArgumentException.class,
                 () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("qgemv")).toList(), WeightFormat.INT8));
         assertTrue(noGemv.getMessage().contains("no batch-1 qgemv row for int8"), noGemv.getMessage());

@@ -35,7 +35,7 @@ class VidurFormat001Test {
     void handMadeRowsWriteTheGoldenProfiles() throws Exception {
         new VidurFormat001().write(HandMadeRows.opsGridRows(), options(HandMadeRows.tinyConfig(configs).toString()), dir);
         GoldenFiles.assertMatches("vidur-0.0.1", dir);
-        Path folder = dir.resolve("data/profiling/compute/h100/test-org/tiny");
+        Path folder = dir.resolve("data/profiling/compute/nvidia_h100_80gb_hbm3/test-org/tiny");
         List<String> mlp = new ArrayList<>();
         for (String op : List.of("emb", "input_layernorm", "attn_pre_proj", "attn_rope", "attn_post_proj", "post_attention_layernorm", "mlp_up_proj",
                 "mlp_act", "mlp_down_proj", "add")) {
@@ -60,7 +60,7 @@ class VidurFormat001Test {
     @Test
     void vidursLoaderTrainsOnEveryMeasuredPoint() throws Exception {
         new VidurFormat001().write(HandMadeRows.opsGridRows(), options(HandMadeRows.tinyConfig(configs).toString()), dir);
-        VidurLoader v = new VidurLoader(dir, "h100", "test-org/tiny", 8, 2, 1024, 2048, 4096, 1);
+        VidurLoader v = new VidurLoader(dir, "nvidia_h100_80gb_hbm3", "test-org/tiny", 8, 2, 1024, 2048, 4096, 1);
         assertEquals(List.of(1L, 2L, 64L, 128L), List.copyOf(v.mlp.get("attn_pre_proj").keySet()), "256 lacks the small ops: left out");
         // the hand-made times: 0.01 ms x the product's index, 0.001 ms x the small op's, counted token count by token count
         assertEquals(0.01, v.mlp.get("attn_pre_proj").get(1L), 1e-12);
@@ -73,21 +73,37 @@ class VidurFormat001Test {
         assertEquals(0.01 * 15 / 2, v.mlp.get("attn_pre_proj").get(64L), 1e-12, "at 64 tokens the GEMM (half qgemv's time) is taken");
         assertEquals(0.01 * 23, v.mlp.get("attn_post_proj").get(128L), 1e-12);
         assertEquals(4, v.decode.size());
-        assertEquals(0.001 * 4 * 1024 / 64, v.decode.get(List.of(4L, 1024L)), 1e-12);
+        assertEquals(0.001 * 4 * 1024 / 64, v.decode.get(List.of(4L, 1023L)), 1e-12, "kv_cache_size: the tokens cached before the step");
         assertEquals(0.2, v.prefill.get(List.of(0L, 128L)), "fp16, not the bf16 row");
         assertEquals(0.03, v.prefill.get(List.of(0L, 32L)));
         // another tensor parallel degree or model config finds nothing
-        assertThrows(IllegalStateException.class, () -> new VidurLoader(dir, "h100", "test-org/tiny", 8, 2, 1024, 2048, 4096, 2));
-        assertThrows(IllegalStateException.class, () -> new VidurLoader(dir, "h100", "test-org/tiny", 8, 2, 1024, 2048, 32000, 1));
+        assertThrows(IllegalStateException.class, () -> new VidurLoader(dir, "nvidia_h100_80gb_hbm3", "test-org/tiny", 8, 2, 1024, 2048, 4096, 2));
+        assertThrows(IllegalStateException.class, () -> new VidurLoader(dir, "nvidia_h100_80gb_hbm3", "test-org/tiny", 8, 2, 1024, 2048, 32000, 1));
         String snippet = Files.readString(dir.resolve("vidur_config.py"));
         assertTrue(snippet.contains("return \"test-org/tiny\"") && snippet.contains("vocab_size: int = 4096")
-                && snippet.contains("h100 is one of Vidur's devices: nothing to add"), snippet);
-        // a device Vidur does not know: its enum member and SKU class, from the measured rows
-        Path other = dir.resolve("gh200");
-        new VidurFormat001().write(HandMadeRows.opsGridRows(), new ExportOptions(WeightFormat.FP16, "gh200", HandMadeRows.tinyConfig(configs).toString(), "vllm", "rows"), other);
-        String gh200 = Files.readString(other.resolve("vidur_config.py"));
-        assertTrue(gh200.contains("#     GH200 = <n>") && gh200.contains("fp16_tflops: int = 400  # measured") && gh200.contains("total_memory_gb: int = 80"), gh200);
-        assertTrue(Files.isRegularFile(other.resolve("data/profiling/compute/gh200/test-org/tiny/mlp.csv")));
+                && snippet.contains("#     NVIDIA_H100_80GB_HBM3 = <n>") && snippet.contains("fp16_tflops: int = 400  # measured")
+                && snippet.contains("total_memory_gb: int = 80"), snippet);
+    }
+
+    /** A device is Vidur's own only when the user names it: then nothing to add for it, and the README says the copy merges into its profiles. */
+    @Test
+    void vidursOwnDeviceOnlyByName() throws Exception {
+        new VidurFormat001().write(HandMadeRows.opsGridRows(), new ExportOptions(WeightFormat.FP16, "h100", HandMadeRows.tinyConfig(configs).toString(),
+                "vllm", "rows"), dir);
+        assertTrue(Files.readString(dir.resolve("vidur_config.py")).contains("h100 is one of Vidur's devices: nothing to add"));
+        assertTrue(Files.readString(dir.resolve("README.md")).contains("`h100` is one of Vidur's own devices: the copy merges into its shipped profiles"));
+        assertTrue(Files.isRegularFile(dir.resolve("data/profiling/compute/h100/test-org/tiny/mlp.csv")));
+    }
+
+    /** A local checkpoint's config names the model by its path: the profiles stay under --out, in a folder named by the model. */
+    @Test
+    void aPathAsTheModelsNameNeverLeadsOutOfTheOutputFolder() throws Exception {
+        Path config = Files.writeString(configs.resolve("config.json"), Files.readString(HandMadeRows.tinyConfig(configs))
+                .replace("test-org/tiny", configs.resolve("checkpoints/my-tiny").toAbsolutePath().toString()));
+        new VidurFormat001().write(HandMadeRows.opsGridRows(), options(config.toString()), dir);
+        assertTrue(Files.isRegularFile(dir.resolve("data/profiling/compute/nvidia_h100_80gb_hbm3/my-tiny/mlp.csv")));
+        assertTrue(Files.notExists(configs.resolve("checkpoints")), "nothing written where the config's path points");
+        assertTrue(Files.readString(dir.resolve("vidur_config.py")).contains("return \"my-tiny\""));
     }
 
     @Test
