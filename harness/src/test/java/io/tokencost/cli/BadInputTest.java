@@ -83,6 +83,8 @@ class BadInputTest {
             "export vidur grid  | export --format vidur --model Llama-3.1-8B --results ../results/reference/cpu-dev-vm/all-suites-quick | (run --suite ops-grid --model Llama-3.1-8B)",
             "export vidur moe   | export --format vidur --model Mixtral-8x7B --results ../results/reference/cpu-dev-vm/all-suites-quick | is a mixture of experts",
             "export aic nothing | export --format aiconfigurator --results ../results/reference/cpu-dev-vm/memory-full | (run --suite gemm,qgemv)",
+            "export aic h200    | export --format aiconfigurator --results ../results/reference/h200 | (run --suite gemm,qgemv)",
+            "export vidur h200  | export --format vidur --model Llama-3.1-8B --results ../results/reference/h200 | (run --suite ops-grid --model Llama-3.1-8B)",
             "export aic backend | export --format aiconfigurator --framework tgi --results ../results/reference/cpu-dev-vm/all-suites-quick | --framework must be vllm",
             "breakdown steps    | breakdown --backend cpu --steps 0        | --steps, --batch and --context must be >= 1",
             "breakdown model    | breakdown --backend cpu --model gpt-9    | unknown model 'gpt-9'",
