@@ -23,7 +23,7 @@ public final class ExportFiles {
 
     /**
      * Rows a simulator may take: measured (a positive median) by a kernel that passed verification, derived
-     * ceiling rows left out; all of one device and one harness version (a table mixes no two builds' kernels).
+     * ceiling rows left out; all of one device.
      */
     public static List<ResultRow> measured(List<ResultRow> rows) {
         if (rows.isEmpty()) {
@@ -34,14 +34,22 @@ public final class ExportFiles {
         if (measured.isEmpty()) {
             throw new IllegalArgumentException("none of the " + rows.size() + " rows is a verified measurement with a positive median");
         }
-        for (Column c : List.of(Column.DEVICE_NAME, Column.HARNESS_VERSION)) {
-            List<String> values = measured.stream().map(r -> r.get(c)).distinct().toList();
-            if (values.size() > 1) {
-                throw new IllegalArgumentException("the rows come from more than one " + c.header() + " (" + String.join(", ", values)
-                        + "): export one's runs (--results)");
-            }
-        }
+        one(measured, Column.DEVICE_NAME);
         return measured;
+    }
+
+    /** The one harness version the rows were measured by: a table of kernel timings mixes no two builds' kernels. */
+    public static String harnessVersion(List<ResultRow> measured) {
+        return one(measured, Column.HARNESS_VERSION);
+    }
+
+    private static String one(List<ResultRow> rows, Column c) {
+        List<String> values = rows.stream().map(r -> r.get(c)).distinct().toList();
+        if (values.size() > 1) {
+            throw new IllegalArgumentException("the rows come from more than one " + c.header() + " (" + String.join(", ", values)
+                    + "): export one's runs (--results)");
+        }
+        return values.get(0);
     }
 
     /** The device the rows of {@link #measured} were measured on. */

@@ -3,6 +3,7 @@ package io.tokencost.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,7 +23,7 @@ public final class GoldenFiles {
         if (Boolean.getBoolean("golden.update")) {
             if (Files.exists(golden)) {
                 try (Stream<Path> old = Files.walk(golden)) {
-                    old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             for (Path f : files(written)) {

@@ -4,7 +4,6 @@ import io.tokencost.estimate.MeasuredRates;
 import io.tokencost.export.ExportFiles;
 import io.tokencost.export.ExportOptions;
 import io.tokencost.export.SimulatorFormat;
-import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ public final class AiConfiguratorFormat090 implements SimulatorFormat {
         if (!system.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("--system must be letters, digits, '_', '.' or '-' (it names a file), got '" + system + "'");
         }
-        String version = "tokencost-" + rows.get(0).get(Column.HARNESS_VERSION);
+        String version = "tokencost-" + ExportFiles.harnessVersion(rows);
         AiConfiguratorTables t = AiConfiguratorTables.of(rows, device, version);
         if (t.gemm().isEmpty()) {
             throw new IllegalArgumentException("the results hold no bf16/fp16 gemm or qgemv rows for AIConfigurator's GEMM table (run --suite gemm,qgemv)");

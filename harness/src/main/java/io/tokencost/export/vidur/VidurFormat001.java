@@ -47,6 +47,7 @@ public final class VidurFormat001 implements SimulatorFormat {
         String hubName = hubName(options.model(), model);
         List<ResultRow> rows = ExportFiles.measured(all);
         String deviceName = ExportFiles.deviceName(rows);
+        String version = ExportFiles.harnessVersion(rows);
         String device = options.system() != null ? options.system() : ExportFiles.slug(deviceName, '_');
         if (!device.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("--system must be lower-case letters, digits and '_' (Vidur's device names), got '" + device + "'");
@@ -67,7 +68,7 @@ public final class VidurFormat001 implements SimulatorFormat {
         files.add(ExportFiles.writeCsv(folder.resolve("mlp.csv"), VidurTables.mlpHeader(), mlp.rows()));
         files.add(ExportFiles.writeCsv(folder.resolve("attention.csv"), VidurTables.attentionHeader(), attention.rows()));
         files.add(Files.writeString(dir.resolve("vidur_config.py"), VidurConfigSnippet.text(model, hubName, device, rows)));
-        files.add(Files.writeString(dir.resolve("README.md"), readme(hubName, device, deviceName, options, mlp, attention)));
+        files.add(Files.writeString(dir.resolve("README.md"), readme(hubName, device, deviceName, version, options, mlp, attention)));
         return new Written(files, List.of(String.format(Locale.ROOT, "wrote Vidur profiles of %s on %s to %s: %d token counts (%d to %d), %d decode and %d "
                         + "prefill attention rows (%s)", hubName, device, folder, mlp.rows().size(), mlp.tokens().get(0), mlp.tokens().get(mlp.tokens().size() - 1),
                 attention.decodes(), attention.prefills(), target()), "how to use it: " + dir.resolve("README.md")));
@@ -82,11 +83,12 @@ public final class VidurFormat001 implements SimulatorFormat {
         return hub.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?") && !hub.contains("..") ? hub : ExportFiles.slug(model.name(), '-');
     }
 
-    private String readme(String hubName, String device, String deviceName, ExportOptions options, VidurTables.Mlp mlp, VidurTables.Attention a) {
+    private String readme(String hubName, String device, String deviceName, String version, ExportOptions options, VidurTables.Mlp mlp,
+                          VidurTables.Attention a) {
         int maxTokens = mlp.tokens().get(mlp.tokens().size() - 1);
         StringBuilder b = new StringBuilder();
         b.append("# Vidur profiles of ").append(hubName).append(" on ").append(deviceName).append("\n\n");
-        b.append("Written by tokencost (`").append(getClass().getSimpleName()).append("`) for ").append(target()).append(" from ")
+        b.append("Written by tokencost ").append(version).append(" (`").append(getClass().getSimpleName()).append("`) for ").append(target()).append(" from ")
                 .append(options.sources()).append(".\n\n");
         b.append("- `data/profiling/compute/").append(device).append('/').append(hubName).append("/mlp.csv`: ").append(mlp.rows().size())
                 .append(" token counts, ").append(mlp.tokens().get(0)).append(" to ").append(maxTokens).append(".\n");

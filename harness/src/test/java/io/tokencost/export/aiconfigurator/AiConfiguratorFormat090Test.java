@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,7 +91,7 @@ class AiConfiguratorFormat090Test {
         List<ResultRow> noRead = HandMadeRows.kernelRows().stream().filter(r -> !r.get(Column.SUITE).equals("memory")).toList();
         IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> new AiConfiguratorFormat090().write(noRead, options("vllm"), dir));
         assertTrue(r.getMessage().startsWith("the results hold no memory/read row"), r.getMessage());
-        List<ResultRow> mixed = new java.util.ArrayList<>(HandMadeRows.kernelRows());
+        List<ResultRow> mixed = new ArrayList<>(HandMadeRows.kernelRows());
         mixed.set(1, mixed.get(1).set(Column.HARNESS_VERSION, "0.0.9"));
         IllegalArgumentException v = assertThrows(IllegalArgumentException.class, () -> new AiConfiguratorFormat090().write(mixed, options("vllm"), dir));
         assertTrue(v.getMessage().startsWith("the rows come from more than one harness_version (0.1.0, 0.0.9)"), v.getMessage());
@@ -102,12 +104,12 @@ class AiConfiguratorFormat090Test {
     /** A decode over one token of context: nothing cached before it, step 0; a row without its context is refused, not keyed 0. */
     @Test
     void decodeStepIsTheTokensCachedBeforeIt() {
-        ResultRow one = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, java.util.Map.of(Column.BATCH, 1L, Column.CONTEXT, 1L,
+        ResultRow one = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, Map.of(Column.BATCH, 1L, Column.CONTEXT, 1L,
                 Column.HEADS, 8L, Column.KV_HEADS, 8L, Column.HEAD_DIM, 64L));
         List<String> row = AiConfiguratorTables.of(List.of(one), "d", "v").generation().get(0);
         assertEquals("0", row.get(AiConfiguratorTables.ATTENTION_HEADER.indexOf("step")));
         assertEquals("1", row.get(AiConfiguratorTables.ATTENTION_HEADER.indexOf("isl")));
-        ResultRow noContext = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, java.util.Map.of(Column.BATCH, 1L, Column.HEADS, 8L,
+        ResultRow noContext = HandMadeRows.row("attention", "decode", "fp16", "int8", 0.01, Map.of(Column.BATCH, 1L, Column.HEADS, 8L,
                 Column.KV_HEADS, 8L, Column.HEAD_DIM, 64L));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AiConfiguratorTables.of(List.of(noContext), "d", "v"));
         assertTrue(e.getMessage().startsWith("a row of attention/decode has no whole context"), e.getMessage());

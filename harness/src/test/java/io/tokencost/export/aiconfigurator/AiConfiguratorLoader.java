@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +35,9 @@ final class AiConfiguratorLoader {
     /** latency (ms) by gemm_dtype, m, n, k. */
     final Map<String, Map<Long, Map<Long, Map<Long, Double>>>> gemm = new TreeMap<>();
     /** latency by attn_dtype, kv_cache_dtype, kv heads (0: as many as q heads), head_dim, window, heads, isl, batch. */
-    final Map<List<Object>, Double> context = new java.util.LinkedHashMap<>();
+    final Map<List<Object>, Double> context = new LinkedHashMap<>();
     /** latency by kv_cache_dtype, kv heads (0: MHA), head_dim, window, heads, batch, isl + step. */
-    final Map<List<Object>, Double> generation = new java.util.LinkedHashMap<>();
+    final Map<List<Object>, Double> generation = new LinkedHashMap<>();
     final JsonNode system;
 
     AiConfiguratorLoader(Path systemsRoot, String systemName, String backend, String version) throws IOException {

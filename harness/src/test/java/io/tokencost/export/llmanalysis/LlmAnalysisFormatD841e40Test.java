@@ -3,8 +3,16 @@ package io.tokencost.export.llmanalysis;
 import io.tokencost.cost.WeightFormat;
 import io.tokencost.estimate.Interconnect;
 import io.tokencost.estimate.SyntheticRuns;
+import io.tokencost.export.ExportOptions;
+import io.tokencost.results.Column;
+import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunResults;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -64,10 +72,10 @@ class LlmAnalysisFormatD841e40Test {
     void missingRowsAreNamed() {
         var rows = SyntheticRuns.rows("x", 1L << 30);
         IllegalArgumentException noGemm = assertThrows(IllegalArgumentException.class,
-                () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("gemm")).toList(), WeightFormat.FP16));
+                () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(Column.SUITE).equals("gemm")).toList(), WeightFormat.FP16));
         assertTrue(noGemm.getMessage().contains("no 16-bit gemm rows"), noGemm.getMessage());
         IllegalArgumentException noGemv = assertThrows(IllegalArgumentException.class,
-                () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(io.tokencost.results.Column.SUITE).equals("qgemv")).toList(), WeightFormat.INT8));
+                () -> LlmAnalysisFormatD841e40.of(rows.stream().filter(r -> !r.get(Column.SUITE).equals("qgemv")).toList(), WeightFormat.INT8));
         assertTrue(noGemv.getMessage().contains("no batch-1 qgemv row for int8"), noGemv.getMessage());
     }
 
@@ -80,9 +88,9 @@ class LlmAnalysisFormatD841e40Test {
      */
     @Test
     void llmAnalysisDecodeAndPrefillLatenciesRunOnTheExport() throws Exception {
-        List<io.tokencost.results.ResultRow> reference = io.tokencost.results.RunResults.of(
-                List.of(java.nio.file.Path.of("../results/reference/cpu-dev-vm/gemm-qgemv-quick"))).rows();
-        for (List<io.tokencost.results.ResultRow> rows : List.of(SyntheticRuns.rows("NVIDIA H100 80GB HBM3", 80L << 30), reference)) {
+        List<ResultRow> reference = RunResults.of(
+                List.of(Path.of("../results/reference/cpu-dev-vm/gemm-qgemv-quick"))).rows();
+        for (List<ResultRow> rows : List.of(SyntheticRuns.rows("NVIDIA H100 80GB HBM3", 80L << 30), reference)) {
             LlmAnalysisFormatD841e40.Export e = LlmAnalysisFormatD841e40.of(rows, WeightFormat.FP16);
             Map<String, Object> c = e.gpuConfig();
             double bw = ((Number) c.get("hbm_bandwidth_in_GB_per_sec")).doubleValue() * e.hbmMemoryEfficiency() * 1e9;
@@ -107,5 +115,15 @@ class LlmAnalysisFormatD841e40Test {
             double weights = layers * (2 * h * h + 2 * h * h * kv / heads + 2 * h * f) * 2;
             assertTrue(decode >= weights / bw, e.name() + ": decode " + decode + " s under the weights' stream " + weights / bw + " s");
         }
+    }
+
+    /** The ceilings llm-analysis takes may come from runs of several harness versions (the default reads every run of the device). */
+    @Test
+    void runsOfSeveralVersionsExport(@TempDir Path dir) throws Exception {
+        List<ResultRow> rows = new ArrayList<>(SyntheticRuns.rows("NVIDIA H100 80GB HBM3", 80L << 30));
+        rows.forEach(r -> r.set(Column.VERIFIED, "true").set(Column.HARNESS_VERSION, "0.1.0"));
+        rows.get(0).set(Column.HARNESS_VERSION, "0.0.9");
+        var written = new LlmAnalysisFormatD841e40().write(rows, new ExportOptions(WeightFormat.FP16, null, null, "vllm", "rows"), dir);
+        assertTrue(Files.readString(written.files().get(1)).startsWith("written for llm-analysis d841e40 by LlmAnalysisFormatD841e40"));
     }
 }

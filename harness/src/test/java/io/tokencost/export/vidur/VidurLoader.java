@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,9 +30,9 @@ final class VidurLoader {
     /** median ms by op and num_tokens. */
     final Map<String, Map<Long, Double>> mlp = new TreeMap<>();
     /** decode median ms by (batch_size, kv_cache_size). */
-    final Map<List<Long>, Double> decode = new java.util.LinkedHashMap<>();
+    final Map<List<Long>, Double> decode = new LinkedHashMap<>();
     /** prefill median ms by (kv_cache_size, prefill_chunk_size). */
-    final Map<List<Long>, Double> prefill = new java.util.LinkedHashMap<>();
+    final Map<List<Long>, Double> prefill = new LinkedHashMap<>();
 
     VidurLoader(Path root, String device, String model, int heads, int kvHeads, int hidden, int ffn, int vocab, int tp) throws IOException {
         Path folder = root.resolve("data/profiling/compute").resolve(device).resolve(model);
