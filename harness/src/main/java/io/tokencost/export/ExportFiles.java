@@ -75,6 +75,11 @@ public final class ExportFiles {
         return rates.isEmpty() ? 0 : rates.get(rates.size() - 1);
     }
 
+    /** Whether the run marked the row noisy (its samples spread past 10 % of their mean): written as measured, counted in the README. */
+    public static boolean noisy(ResultRow r) {
+        return "yes".equals(r.get(Column.NOISY));
+    }
+
     /** A shape cell as a whole number; a row without it is not a row an exporter can key. */
     public static long shape(ResultRow r, Column c) {
         double v = r.number(c);

@@ -116,6 +116,10 @@ public final class AiConfiguratorFormat090 implements SimulatorFormat {
                 + "`isl + step`, the context attended); `kv_cache_dtype` `bfloat16` or `int8`; `attn_dtype` `float16`, the queries' "
                 + "(the loader does not read it).\n");
         b.append("- Heads are the model's (tensor parallel 1).\n");
+        if (t.noisy() > 0) {
+            b.append("- NOISY rows written: ").append(t.noisy()).append(" (samples spread past 10 % of their mean in their run): their "
+                    + "medians are written as measured; results.csv gives each one's interval.\n");
+        }
         if (t.standIns() > 0) {
             b.append("- **fp16 stands in for bfloat16** in ").append(t.standIns()).append(" rows: the format has no float16 GEMM or KV-cache entries; "
                     + "fp16 and bf16 run at one tensor-core rate and move the same bytes. `kernel_source` names the kernel measured; "

@@ -17,9 +17,10 @@ import java.util.Map;
  * shape: qgemv and the GEMM). Rows are laid out as the headers order them; latencies in ms.
  *
  * @param standIns how many written rows are fp16 measurements under a bfloat16 key
+ * @param noisy    how many written rows are marked noisy (their samples spread past 10 %)
  * @param leftOut  what was measured but has no place in the format, with why
  */
-record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context, List<List<String>> generation, int standIns,
+record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context, List<List<String>> generation, int standIns, int noisy,
                             List<String> leftOut) {
 
     static final List<String> GEMM_HEADER = List.of("framework", "version", "device", "op_name", "kernel_source", "gemm_dtype", "m", "n", "k", "latency");
@@ -27,7 +28,7 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
             "num_key_value_heads", "head_dim", "window_size", "beam_width", "attn_dtype", "kv_cache_dtype", "step", "latency");
 
     /** One measured row under one key: its cells, whether fp16 stands in for bfloat16, its latency. */
-    private record Candidate(List<String> cells, boolean standIn, double ms) {
+    private record Candidate(List<String> cells, boolean standIn, double ms, boolean noisy) {
     }
 
     private static final Comparator<Candidate> PREFERRED = Comparator.comparing(Candidate::standIn).thenComparingDouble(Candidate::ms);
@@ -87,7 +88,7 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
         chosen.addAll(context.values());
         chosen.addAll(generation.values());
         return new AiConfiguratorTables(cells(gemm), cells(context), cells(generation), (int) chosen.stream().filter(Candidate::standIn).count(),
-                leftOut.stream().distinct().toList());
+                (int) chosen.stream().filter(Candidate::noisy).count(), leftOut.stream().distinct().toList());
     }
 
     /** The row as source columns, key columns, latency; under its key the preferred of the candidates so far. */
@@ -96,7 +97,7 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
         List<String> cells = new ArrayList<>(source);
         cells.addAll(key);
         cells.add(ExportFiles.number(ms));
-        Candidate c = new Candidate(cells, standIn, ms);
+        Candidate c = new Candidate(cells, standIn, ms, ExportFiles.noisy(r));
         table.merge(String.join(",", key), c, (a, b) -> PREFERRED.compare(a, b) <= 0 ? a : b);
     }
 

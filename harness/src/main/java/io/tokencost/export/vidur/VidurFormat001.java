@@ -140,6 +140,10 @@ public final class VidurFormat001 implements SimulatorFormat {
                 + "its own), fp16 KV in pages of ").append(VidurTables.BLOCK_SIZE).append(" (`block_size`); `prefill_chunk_size` 0.\n");
         b.append("- Prefill attention: one causal prompt of `prefill_chunk_size` tokens with nothing cached before it (`kv_cache_size` 0): "
                 + "chunked prefill's later chunks, which attend earlier ones too, are predicted from these rows.\n");
+        if (mlp.noisy() + a.noisy() > 0) {
+            b.append("- NOISY rows written from: ").append(mlp.noisy() + a.noisy()).append(" (samples spread past 10 % of their mean in their "
+                    + "run): their medians are written as measured; results.csv gives each one's interval.\n");
+        }
         b.append("- `max_model_len` (not read by Vidur's predictor): the longest sequence the grid measured; `attention_backend` `tokencost`.\n\n");
         b.append("## Documented zeros\n\n");
         b.append("- `emb` (Vidur does not read it), `add` (in the norms), `attn_input_reshape` and `attn_output_reshape` (tokencost's kernels "

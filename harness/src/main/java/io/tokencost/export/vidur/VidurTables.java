@@ -63,7 +63,7 @@ final class VidurTables {
     }
 
     /** mlp.csv's rows, largest token count first as Vidur's profiles list them; the token counts written; those left out with the ops they lack. */
-    record Mlp(List<List<String>> rows, List<Integer> tokens, List<String> incomplete) {
+    record Mlp(List<List<String>> rows, List<Integer> tokens, List<String> incomplete, int noisy) {
     }
 
     static Mlp mlp(List<ResultRow> rows, ModelSpec m) {
@@ -79,6 +79,7 @@ final class VidurTables {
         List<List<String>> out = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         List<String> incomplete = new ArrayList<>();
+        int noisy = 0;
         for (Map.Entry<Integer, Map<String, ResultRow>> e : byTokens.descendingMap().entrySet()) {
             List<String> missing = MEASURED_BY.values().stream().distinct().filter(op -> !e.getValue().containsKey(op)).sorted().toList();
             if (!missing.isEmpty()) {
@@ -94,8 +95,9 @@ final class VidurTables {
                     Integer.toString(m.vocab()), "True", Integer.toString(e.getKey()), "1"));
             out.add(row);
             tokens.add(0, e.getKey());
+            noisy += (int) e.getValue().values().stream().filter(ExportFiles::noisy).count();
         }
-        return new Mlp(out, tokens, incomplete);
+        return new Mlp(out, tokens, incomplete, noisy);
     }
 
     /** The linear layer or single op a row measures at this model's shapes (fp16), if any. */
@@ -120,7 +122,7 @@ final class VidurTables {
      * attention.csv's rows: decode (prefill_chunk_size 0) by batch and context, then prefill by prompt, each ascending. A decode row's
      * kv_cache_size is the tokens cached before the step (Vidur's processed tokens): the context attended less the new token.
      */
-    record Attention(List<List<String>> rows, int decodes, int prefills, int maxBatch, int maxContext, int maxPrompt) {
+    record Attention(List<List<String>> rows, int decodes, int prefills, int maxBatch, int maxContext, int maxPrompt, int noisy) {
     }
 
     static Attention attention(List<ResultRow> rows, ModelSpec m) {
@@ -152,7 +154,8 @@ final class VidurTables {
             row.addAll(attentionShape(m, maxModelLen, 1, ExportFiles.shape(r, Column.SEQ_LEN), 0, true));
             out.add(row);
         }
-        return new Attention(out, decode.size(), prefill.size(), maxBatch, maxContext, maxPrompt);
+        int noisy = (int) (decode.stream().filter(ExportFiles::noisy).count() + prefill.stream().filter(ExportFiles::noisy).count());
+        return new Attention(out, decode.size(), prefill.size(), maxBatch, maxContext, maxPrompt, noisy);
     }
 
     private static List<String> attentionShape(ModelSpec m, String maxModelLen, long batch, long chunk, long kv, boolean prefill) {
