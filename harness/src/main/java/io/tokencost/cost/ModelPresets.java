@@ -65,11 +65,11 @@ public final class ModelPresets {
      * existing file): what {@code --model} takes.
      */
     public static ModelSpec resolve(String nameOrPath) {
-        Path path = Path.of(nameOrPath);
-        if (nameOrPath.endsWith(".json") || Files.isRegularFile(path)) {
-            return ModelConfig.read(path);
-        }
-        return byName(nameOrPath);
+        return isConfigFile(nameOrPath) ? ModelConfig.read(Path.of(nameOrPath)) : byName(nameOrPath);
+    }
+
+    private static boolean isConfigFile(String nameOrPath) {
+        return nameOrPath.endsWith(".json") || Files.isRegularFile(Path.of(nameOrPath));
     }
 
     /**
@@ -78,9 +78,8 @@ public final class ModelPresets {
      */
     public static String hubName(String nameOrPath) {
         ModelSpec spec = resolve(nameOrPath);
-        Path path = Path.of(nameOrPath);
-        boolean file = nameOrPath.endsWith(".json") || Files.isRegularFile(path);
-        try (InputStream in = file ? Files.newInputStream(path) : ModelPresets.class.getResourceAsStream("models/" + spec.name() + ".json")) {
+        try (InputStream in = isConfigFile(nameOrPath) ? Files.newInputStream(Path.of(nameOrPath))
+                : ModelPresets.class.getResourceAsStream("models/" + spec.name() + ".json")) {
             return in == null ? spec.name() : ModelConfig.nameOrPath(in).orElse(spec.name());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
