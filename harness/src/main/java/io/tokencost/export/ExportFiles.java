@@ -2,20 +2,20 @@ package io.tokencost.export;
 
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
+import io.tokencost.results.RunOutput;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** What the adapters share: the rows they may write, folders, CSV tables and numbers as the targets' readers parse them. */
+/** What the adapters share: the rows they may write, CSV tables and numbers as the targets' readers parse them. */
 public final class ExportFiles {
 
     private ExportFiles() {
@@ -64,7 +64,7 @@ public final class ExportFiles {
 
     /** The 16-bit GEMM rates measured (fp16 and bf16 gemm rows; fp32 runs on other units, on a host even faster), ascending. */
     public static List<Double> gemm16BitFlops(List<ResultRow> rows) {
-        return rows.stream().filter(r -> r.get(Column.SUITE).equals("gemm") && r.get(Column.KERNEL).equals("gemm")
+        return rows.stream().filter(r -> Rows.is(r, "gemm", "gemm")
                 && (r.get(Column.DTYPE).equals("fp16") || r.get(Column.DTYPE).equals("bf16")) && r.number(Column.FLOPS_PER_S) > 0)
                 .map(r -> r.number(Column.FLOPS_PER_S)).sorted().toList();
     }
@@ -96,17 +96,9 @@ public final class ExportFiles {
         return s.replaceAll("^" + separator + "+|" + separator + "+$", "");
     }
 
-    public static Path folder(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
     /** A comma-separated table with a header line, as Python's csv module and pandas read it. */
     public static Path writeCsv(Path file, List<String> header, List<List<String>> rows) throws IOException {
-        folder(file.getParent());
+        RunOutput.writableFolder(file.getParent());
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setHeader(header.toArray(String[]::new)).build().print(w)) {
             for (List<String> row : rows) {
@@ -119,12 +111,12 @@ public final class ExportFiles {
         return file;
     }
 
-    /** Six significant digits, never an exponent: 0.00912 ms, 1234.57 ms. */
+    /** Six significant digits, never an exponent, as results.csv writes them (0.00912 ms, 1234.57 ms); never an empty cell. */
     public static String number(double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException("not a finite number: " + v);
         }
-        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+        return ResultRow.formatNumber(v);
     }
 
     /** A row's median in milliseconds, the unit both simulators take. */

@@ -96,7 +96,8 @@ public final class RunOutput implements AutoCloseable {
         return output;
     }
 
-    private static Path writableFolder(Path dir) {
+    /** The folder, created if need be; a one-line error where it cannot be created or written (what a run's and an export's output get). */
+    public static Path writableFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -111,9 +111,7 @@ public final class OpsGridSuite implements ModelSuite {
     /** One op of {@link TransformerOps#SINGLE_OPS} over one prompt of {@code tokens} rows; verified with the prefill step it is part of. */
     static BenchCase opCase(String op, int tokens, ModelSpec model, String modelArgument) {
         Workload w = TransformerOps.opWorkload(op, tokens, model);
-        return new BenchCase("ops", "model/prefill", op, "fp16", "",
-                Map.of(Column.SEQ_LEN, (long) tokens, Column.N, (long) model.hidden(), Column.K, (long) model.ffn(),
-                        Column.HEADS, (long) model.heads(), Column.KV_HEADS, (long) model.kvHeads(), Column.HEAD_DIM, (long) model.headDim()),
+        return new BenchCase("ops", "model/prefill", op, "fp16", "", TransformerOpsSuite.shape(Column.SEQ_LEN, tokens, model),
                 w, w.bytesMoved(), "warm", TransformerOpsSuite.BENCHMARK,
                 Map.of("model", modelArgument, "step", "prefill", "tokens", Integer.toString(tokens), "op", op));
     }

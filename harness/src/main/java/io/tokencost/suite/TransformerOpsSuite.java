@@ -56,9 +56,13 @@ public final class TransformerOpsSuite implements ModelSuite {
         var w = TransformerOps.layerWorkload(prefill, tokens, model);
         String step = prefill ? "prefill" : "decode";
         return new BenchCase("ops", prefill ? "model/prefill" : "model/decode_step", step + "_layer_ops", "fp16", "",
-                Map.of(prefill ? Column.SEQ_LEN : Column.BATCH, (long) tokens, Column.N, (long) model.hidden(), Column.K, (long) model.ffn(),
-                        Column.HEADS, (long) model.heads(), Column.KV_HEADS, (long) model.kvHeads(), Column.HEAD_DIM, (long) model.headDim()),
-                w, w.bytesMoved(), "warm", BENCHMARK,
+                shape(prefill ? Column.SEQ_LEN : Column.BATCH, tokens, model), w, w.bytesMoved(), "warm", BENCHMARK,
                 Map.of("model", modelArgument, "step", step, "tokens", Integer.toString(tokens)));
+    }
+
+    /** An ops row's shape: its tokens (in {@code tokensColumn}), n = hidden, k = ffn, and the model's heads. */
+    static Map<Column, Long> shape(Column tokensColumn, int tokens, ModelSpec model) {
+        return Map.of(tokensColumn, (long) tokens, Column.N, (long) model.hidden(), Column.K, (long) model.ffn(), Column.HEADS, (long) model.heads(),
+                Column.KV_HEADS, (long) model.kvHeads(), Column.HEAD_DIM, (long) model.headDim());
     }
 }

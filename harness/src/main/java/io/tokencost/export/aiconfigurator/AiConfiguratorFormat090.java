@@ -5,6 +5,7 @@ import io.tokencost.export.ExportFiles;
 import io.tokencost.export.ExportOptions;
 import io.tokencost.export.SimulatorFormat;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.RunOutput;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public final class AiConfiguratorFormat090 implements SimulatorFormat {
         }
         double read = MeasuredRates.of(rows).readBytesPerS();
 
-        Path systems = ExportFiles.folder(dir.resolve("systems"));
+        Path systems = RunOutput.writableFolder(dir.resolve("systems"));
         Path data = systems.resolve("data").resolve(system);
         List<Path> files = new ArrayList<>();
         files.add(Files.writeString(systems.resolve(system + ".yaml"), AiConfiguratorSystemFile.text(system, rows, read, bestGemm)));

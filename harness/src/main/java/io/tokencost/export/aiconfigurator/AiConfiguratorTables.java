@@ -3,6 +3,7 @@ package io.tokencost.export.aiconfigurator;
 import io.tokencost.export.ExportFiles;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,9 +40,7 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
         Map<String, Candidate> generation = new LinkedHashMap<>();
         List<String> leftOut = new ArrayList<>();
         for (ResultRow r : rows) {
-            String suite = r.get(Column.SUITE);
-            String kernel = r.get(Column.KERNEL);
-            if (suite.equals("gemm") && kernel.equals("gemm")) {
+            if (Rows.is(r, "gemm", "gemm")) {
                 String dtype = r.get(Column.DTYPE);
                 if (dtype.equals("fp32")) {
                     leftOut.add("gemm fp32: the format's GEMM table has no fp32 entry");
@@ -49,7 +48,7 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
                 }
                 put(gemm, r, dtype.equals("fp16"), List.of("tokencost", version, device, "gemm", "tokencost gemm " + dtype),
                         List.of("bfloat16", cell(r, Column.M), cell(r, Column.N), cell(r, Column.K)));
-            } else if (suite.equals("qgemv") && kernel.equals("qgemv")) {
+            } else if (Rows.is(r, "qgemv", "qgemv")) {
                 String format = r.get(Column.WEIGHT_FORMAT);
                 String quant = switch (format) {
                     case "fp16" -> "bfloat16";
@@ -63,13 +62,13 @@ record AiConfiguratorTables(List<List<String>> gemm, List<List<String>> context,
                 }
                 put(gemm, r, format.equals("fp16"), List.of("tokencost", version, device, "gemm", "tokencost qgemv " + format),
                         List.of(quant, cell(r, Column.BATCH), cell(r, Column.N), cell(r, Column.K)));
-            } else if (suite.equals("attention") && kernel.equals("prefill")) {
+            } else if (Rows.is(r, "attention", "prefill")) {
                 // attn_dtype bfloat16: what the backends query for a bf16 model (the format has float16 attention, but no float16 KV)
                 String dtype = r.get(Column.DTYPE);
                 put(context, r, dtype.equals("fp16"), List.of("tokencost", version, device, "context_attention", "tokencost attention_prefill " + dtype),
                         List.of(cell(r, Column.BATCH), cell(r, Column.SEQ_LEN), cell(r, Column.HEADS), cell(r, Column.KV_HEADS), cell(r, Column.HEAD_DIM),
                                 "0", "1", "bfloat16", "bfloat16", "0"));
-            } else if (suite.equals("attention") && kernel.equals("decode")) {
+            } else if (Rows.is(r, "attention", "decode")) {
                 String kv = r.get(Column.WEIGHT_FORMAT);
                 String kvDtype = kv.equals("fp16") ? "bfloat16" : kv.equals("int8") ? "int8" : null;
                 if (kvDtype == null) {

@@ -10,6 +10,8 @@ import io.tokencost.export.ExportOptions;
 import io.tokencost.export.SimulatorFormat;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
+import io.tokencost.results.RunOutput;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +50,7 @@ public final class LlmAnalysisFormatD841e40 implements SimulatorFormat {
     @Override
     public Written write(List<ResultRow> rows, ExportOptions options, Path dir) throws IOException {
         Export export = of(ExportFiles.measured(rows), options.weights());
-        ExportFiles.folder(dir);
+        RunOutput.writableFolder(dir);
         Path config = dir.resolve(export.name() + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(config.toFile(), export.gpuConfig());
         // not .json: llm-analysis reads every .json in its gpu_configs folder as a GPU config
@@ -85,7 +87,7 @@ public final class LlmAnalysisFormatD841e40 implements SimulatorFormat {
             throw new IllegalArgumentException("the results hold no 16-bit gemm rows: llm-analysis needs a FLOP rate (run --suite gemm)");
         }
         String format = weights == WeightFormat.BF16 ? WeightFormat.FP16.id() : weights.id();
-        Optional<ResultRow> gemv = rows.stream().filter(r -> r.get(Column.SUITE).equals("qgemv") && r.number(Column.BATCH) == 1
+        Optional<ResultRow> gemv = rows.stream().filter(r -> Rows.is(r, "qgemv", "qgemv") && r.number(Column.BATCH) == 1
                 && r.get(Column.WEIGHT_FORMAT).equals(format) && r.number(Column.BYTES_PER_S) > 0).findFirst();
         if (gemv.isEmpty()) {
             throw new IllegalArgumentException("the results hold no batch-1 qgemv row for " + format + " weights: llm-analysis's memory efficiency "

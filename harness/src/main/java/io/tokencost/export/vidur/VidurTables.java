@@ -4,6 +4,7 @@ import io.tokencost.cost.ModelSpec;
 import io.tokencost.export.ExportFiles;
 import io.tokencost.results.Column;
 import io.tokencost.results.ResultRow;
+import io.tokencost.results.Rows;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,15 +103,14 @@ final class VidurTables {
 
     /** The linear layer or single op a row measures at this model's shapes (fp16), if any. */
     private static Optional<String> opOf(ResultRow r, ModelSpec m) {
-        String suite = r.get(Column.SUITE);
         String kernel = r.get(Column.KERNEL);
-        if (suite.equals("ops") && MEASURED_BY.containsValue(kernel)) {
+        if (r.get(Column.SUITE).equals("ops") && MEASURED_BY.containsValue(kernel)) {
             boolean shape = r.number(Column.N) == m.hidden() && r.number(Column.K) == m.ffn() && r.number(Column.HEADS) == m.heads()
                     && r.number(Column.KV_HEADS) == m.kvHeads() && r.number(Column.HEAD_DIM) == m.headDim();
             return shape ? Optional.of(kernel) : Optional.empty();
         }
-        boolean gemm = suite.equals("gemm") && kernel.equals("gemm") && r.get(Column.DTYPE).equals("fp16");
-        boolean gemv = suite.equals("qgemv") && kernel.equals("qgemv") && r.get(Column.WEIGHT_FORMAT).equals("fp16");
+        boolean gemm = Rows.is(r, "gemm", "gemm") && r.get(Column.DTYPE).equals("fp16");
+        boolean gemv = Rows.is(r, "qgemv", "qgemv") && r.get(Column.WEIGHT_FORMAT).equals("fp16");
         if (!gemm && !gemv) {
             return Optional.empty();
         }
@@ -126,11 +126,11 @@ final class VidurTables {
     }
 
     static Attention attention(List<ResultRow> rows, ModelSpec m) {
-        Predicate<ResultRow> heads = r -> r.get(Column.SUITE).equals("attention") && r.number(Column.HEADS) == m.heads()
-                && r.number(Column.KV_HEADS) == m.kvHeads() && r.number(Column.HEAD_DIM) == m.headDim();
-        List<ResultRow> decode = rows.stream().filter(heads).filter(r -> r.get(Column.KERNEL).equals("decode") && r.get(Column.WEIGHT_FORMAT).equals("fp16"))
+        Predicate<ResultRow> heads = r -> r.number(Column.HEADS) == m.heads() && r.number(Column.KV_HEADS) == m.kvHeads()
+                && r.number(Column.HEAD_DIM) == m.headDim();
+        List<ResultRow> decode = rows.stream().filter(heads).filter(r -> Rows.is(r, "attention", "decode") && r.get(Column.WEIGHT_FORMAT).equals("fp16"))
                 .sorted(Comparator.comparingDouble((ResultRow r) -> r.number(Column.BATCH)).thenComparingDouble(r -> r.number(Column.CONTEXT))).toList();
-        List<ResultRow> prefill = rows.stream().filter(heads).filter(r -> r.get(Column.KERNEL).equals("prefill") && r.get(Column.DTYPE).equals("fp16")
+        List<ResultRow> prefill = rows.stream().filter(heads).filter(r -> Rows.is(r, "attention", "prefill") && r.get(Column.DTYPE).equals("fp16")
                 && r.number(Column.BATCH) == 1).sorted(Comparator.comparingDouble(r -> r.number(Column.SEQ_LEN))).toList();
         int maxBatch = (int) decode.stream().mapToLong(r -> ExportFiles.shape(r, Column.BATCH)).max().orElse(0);
         int maxContext = (int) decode.stream().mapToLong(r -> ExportFiles.shape(r, Column.CONTEXT)).max().orElse(0);
