@@ -67,13 +67,21 @@ public final class MeasuredRates {
         this.readBytesPerS = readBytesPerS;
     }
 
-    /** Rows of one device; the memory/read row (every run measures it) is required: it is the fallback ceiling. */
+    /**
+     * Rows of one device; the memory/read row (every run measures it) is required: it is the fallback ceiling. The best cold
+     * row where there is one: a small working set's warm read (a --working-set run beside it) is the cache's rate, not memory's.
+     */
     public static MeasuredRates of(List<ResultRow> rows) {
-        ResultRow read = rows.stream().filter(r -> is(r, "memory", "read") && r.number(Column.BYTES_PER_S) > 0)
-                .max(Comparator.comparingDouble(r -> r.number(Column.BYTES_PER_S)))
+        List<ResultRow> reads = rows.stream().filter(r -> is(r, "memory", "read") && r.number(Column.BYTES_PER_S) > 0).toList();
+        List<ResultRow> cold = reads.stream().filter(r -> r.get(Column.L2).equals("cold")).toList();
+        ResultRow read = (cold.isEmpty() ? reads : cold).stream().max(Comparator.comparingDouble(r -> r.number(Column.BYTES_PER_S)))
                 .orElseThrow(() -> new IllegalArgumentException("the results hold no memory/read row (every tokencost run measures one): not a run's results.csv?"));
         MeasuredRates rates = new MeasuredRates(List.copyOf(rows), read.number(Column.BYTES_PER_S));
         rates.used.add(read);
+        if (cold.isEmpty() && !read.get(Column.L2).isEmpty()) {
+            rates.notes.add(String.format(Locale.ROOT, "no cold memory/read row: the read ceiling (%.1f GB/s) is a %s one, which caches may flatter",
+                    rates.readBytesPerS / 1e9, read.get(Column.L2)));
+        }
         return rates;
     }
 
